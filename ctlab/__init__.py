@@ -1,0 +1,85 @@
+"""ctlab: learn, teach and explore CT windowing.
+
+Hounsfield units in, grey levels out, exactly as DICOM defines them; loaders
+that catch the classic data pitfalls; widgets and figures that show what a
+window keeps and what it throws away.
+
+Examples
+--------
+>>> import ctlab
+>>> ctlab.PRESETS["default"]
+Window(center=40.0, width=400.0)
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from ctlab.core.errors import CTLabError, CTLabWarning
+from ctlab.core.hounsfield import TISSUES, Tissue, tissue_at, tissue_mask
+from ctlab.core.image import CTImage
+from ctlab.core.voi import apply_window, multiwindow
+from ctlab.core.window import PRESETS, Window
+
+__version__ = "0.1.0"
+
+# Names from the heavier layers load on first use, so `import ctlab` (and the
+# command line) does not pay for pydicom, matplotlib or ipywidgets up front.
+_LAZY = {
+    "load": "ctlab.io.loader",
+    "WindowExplorer": "ctlab.widgets",
+    "WindowCompare": "ctlab.widgets",
+    "TissueOverlay": "ctlab.widgets",
+    "MultiWindowRGB": "ctlab.widgets",
+    "link_windows": "ctlab.widgets",
+}
+_LAZY_MODULES = {"data": "ctlab.data", "plot": "ctlab.plot"}
+
+__all__ = [
+    "PRESETS",
+    "TISSUES",
+    "CTImage",
+    "CTLabError",
+    "CTLabWarning",
+    "MultiWindowRGB",
+    "Tissue",
+    "TissueOverlay",
+    "Window",
+    "WindowCompare",
+    "WindowExplorer",
+    "apply_window",
+    "data",
+    "link_windows",
+    "load",
+    "multiwindow",
+    "plot",
+    "tissue_at",
+    "tissue_mask",
+]
+
+if TYPE_CHECKING:
+    from ctlab import data, plot
+    from ctlab.io.loader import load
+    from ctlab.widgets import (
+        MultiWindowRGB,
+        TissueOverlay,
+        WindowCompare,
+        WindowExplorer,
+        link_windows,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+    elif name in _LAZY_MODULES:
+        value = importlib.import_module(_LAZY_MODULES[name])
+    else:
+        raise AttributeError(f"module 'ctlab' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

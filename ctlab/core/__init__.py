@@ -1,0 +1,1 @@
+"""The core layer: Hounsfield units, windows, VOI functions and metrics (numpy only)."""

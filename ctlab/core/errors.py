@@ -1,0 +1,66 @@
+"""The exceptions and warnings a ctlab user can meet.
+
+Every failure a user can cause is a :class:`CTLabError`; every warning is a
+:class:`CTLabWarning`. Messages name the file or parameter, what is wrong and
+what to do next, so a student can fix the problem without reading a traceback.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CTLabError",
+    "CTLabWarning",
+    "DataPitfallWarning",
+    "DecoderMissingError",
+    "InvalidDicomError",
+    "InvalidImageError",
+    "InvalidWindowError",
+    "NoPixelDataError",
+    "NotHounsfieldError",
+    "SeriesError",
+    "SeriesWarning",
+]
+
+
+class CTLabError(Exception):
+    """Base class of every error ctlab raises for bad input."""
+
+
+class InvalidWindowError(CTLabError, ValueError):
+    """A window centre, width or range that cannot be used (e.g. width < 1)."""
+
+
+class InvalidImageError(CTLabError, ValueError):
+    """An array that cannot be a CT image (wrong shape, dtype, spacing...)."""
+
+
+class InvalidDicomError(CTLabError):
+    """A file that is not DICOM, is empty, truncated or otherwise unreadable."""
+
+
+class NoPixelDataError(CTLabError):
+    """A DICOM file without an image (a report, a structured set, ...)."""
+
+
+class NotHounsfieldError(CTLabError):
+    """An image whose values are not Hounsfield units (MR, PET, ultrasound...)."""
+
+
+class DecoderMissingError(CTLabError):
+    """A compressed image whose decoder plugin is not installed."""
+
+
+class SeriesError(CTLabError):
+    """A folder or list of files that holds no usable, consistent CT series."""
+
+
+class CTLabWarning(UserWarning):
+    """Base class of every warning ctlab emits."""
+
+
+class DataPitfallWarning(CTLabWarning):
+    """A known data pitfall was detected and corrected (MONOCHROME1, wraparound...)."""
+
+
+class SeriesWarning(CTLabWarning):
+    """Something about a series deserves attention (a gap, a duplicate, other series)."""

@@ -1,0 +1,145 @@
+"""CTImage: Hounsfield units with the geometry and header facts needed to show them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ctlab.core.errors import InvalidImageError
+from ctlab.core.window import Window
+
+__all__ = ["CTImage"]
+
+
+def _frozen(array: npt.NDArray[Any] | None) -> npt.NDArray[Any] | None:
+    if array is None:
+        return None
+    array = np.asarray(array)
+    if array.flags.writeable:
+        array = array.view()
+        array.flags.writeable = False
+    return array
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class CTImage:
+    """A CT slice or volume in Hounsfield units.
+
+    Made by :func:`ctlab.load` or :mod:`ctlab.data`; you can also build one
+    from your own array.
+
+    Parameters
+    ----------
+    hu : ndarray
+        Hounsfield units: ``(rows, cols)`` for a slice, ``(slices, rows, cols)``
+        for a volume. int16 when the rescale is exact, else float32. Stored
+        read-only.
+    spacing : tuple of float
+        Millimetres between pixel centres along each axis of ``hu``. For a
+        volume the first entry is the slice spacing measured from the slice
+        positions, not the Slice Thickness tag.
+    default_window : Window, optional
+        The header's first window, None if it has none.
+    windows : tuple of Window
+        Every window the header suggests, in header order.
+    info : mapping
+        A redacted summary (modality, description, size, spacing,
+        manufacturer...). Never holds patient identifiers.
+    labels : ndarray of uint8, optional
+        Ground-truth label map of the same shape as ``hu`` (the phantom);
+        ``label_names`` maps each label value to a tissue name.
+    padding_range : tuple of float, optional
+        Inclusive HU range marking pixels outside the scanned field
+        (Pixel Padding Value, or out-of-field values such as -2000 or -3024).
+        Those pixels are left out of statistics and histograms.
+    slice_positions : tuple of float
+        Position of each slice along the slice normal, in mm (one entry for a
+        single slice when the header gives it, else empty).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ctlab import CTImage
+    >>> image = CTImage(np.array([[-1000, 0], [40, 1000]], dtype=np.int16), spacing=(0.5, 0.5))
+    >>> image.shape, image.is_volume
+    ((2, 2), False)
+    """
+
+    hu: npt.NDArray[Any]
+    spacing: tuple[float, ...]
+    default_window: Window | None = None
+    windows: tuple[Window, ...] = ()
+    info: Mapping[str, Any] = field(default_factory=dict)
+    labels: npt.NDArray[np.uint8] | None = None
+    label_names: Mapping[int, str] = field(default_factory=dict)
+    padding_range: tuple[float, float] | None = None
+    slice_positions: tuple[float, ...] = ()
+
+    def __post_init__(self) -> None:
+        hu = _frozen(self.hu)
+        assert hu is not None
+        if hu.ndim not in (2, 3):
+            raise InvalidImageError(f"hu must be 2-D or 3-D, got shape {hu.shape}")
+        if hu.dtype.kind not in "iuf":
+            raise InvalidImageError(f"hu must hold numbers, got dtype {hu.dtype}")
+        if len(self.spacing) != hu.ndim or not all(np.isfinite(s) and s > 0 for s in self.spacing):
+            raise InvalidImageError(
+                f"spacing needs one positive value in mm per axis of hu {hu.shape}, "
+                f"got {self.spacing}"
+            )
+        labels = _frozen(self.labels)
+        if labels is not None and labels.shape != hu.shape:
+            raise InvalidImageError(f"labels shape {labels.shape} differs from hu shape {hu.shape}")
+        object.__setattr__(self, "hu", hu)
+        object.__setattr__(self, "labels", labels)
+        object.__setattr__(self, "spacing", tuple(float(s) for s in self.spacing))
+        object.__setattr__(self, "info", MappingProxyType(dict(self.info)))
+        object.__setattr__(self, "label_names", MappingProxyType(dict(self.label_names)))
+        object.__setattr__(self, "windows", tuple(self.windows))
+        object.__setattr__(self, "slice_positions", tuple(float(p) for p in self.slice_positions))
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """Shape of :attr:`hu`."""
+        return tuple(self.hu.shape)
+
+    @property
+    def is_volume(self) -> bool:
+        """True for a stack of slices."""
+        return self.hu.ndim == 3
+
+    @property
+    def n_slices(self) -> int:
+        """Number of slices (1 for a single slice)."""
+        return self.hu.shape[0] if self.is_volume else 1
+
+    def slice_hu(self, index: int) -> npt.NDArray[Any]:
+        """The HU of one slice (a read-only view); ``index`` must be 0 for a slice."""
+        if not -self.n_slices <= index < self.n_slices:
+            raise IndexError(f"slice index {index} out of range for {self.n_slices} slices")
+        return self.hu[index] if self.is_volume else self.hu
+
+    def padding_mask(self) -> npt.NDArray[np.bool_]:
+        """True where a pixel is padding (outside the scanned field)."""
+        if self.padding_range is None:
+            return np.zeros(self.hu.shape, dtype=bool)
+        low, high = self.padding_range
+        return (self.hu >= low) & (self.hu <= high)
+
+    def valid_hu(self) -> npt.NDArray[Any]:
+        """The HU of every pixel that is not padding, flattened (for statistics)."""
+        if self.padding_range is None:
+            return self.hu.reshape(-1)
+        return self.hu[~self.padding_mask()]
+
+    def __repr__(self) -> str:
+        size = " x ".join(str(n) for n in self.shape)
+        spacing = " x ".join(f"{s:g}" for s in self.spacing)
+        window = f", default window {self.default_window}" if self.default_window else ""
+        what = self.info.get("description") or self.info.get("modality") or "CT"
+        return f"<CTImage {what}: {size} voxels, {spacing} mm, {self.hu.dtype}{window}>"

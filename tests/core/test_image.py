@@ -1,0 +1,75 @@
+"""Tests for ctlab.core.image.CTImage."""
+
+import numpy as np
+import pytest
+
+from ctlab import CTImage, Window
+from ctlab.core.errors import InvalidImageError
+
+
+def make_volume():
+    hu = np.array([[[-3024, -1000], [40, 1000]], [[-3024, 0], [60, 2000]]], dtype=np.int16)
+    return CTImage(
+        hu,
+        spacing=(2.5, 0.7, 0.7),
+        padding_range=(-3024, -1025),
+        default_window=Window(40, 400),
+        slice_positions=(0.0, 2.5),
+    )
+
+
+class TestCTImage:
+    def test_read_only_view_of_hu(self):
+        """hu cannot be modified through the image, and the caller's array stays writable."""
+        hu = np.zeros((2, 2), dtype=np.int16)
+        image = CTImage(hu, spacing=(1, 1))
+        assert not image.hu.flags.writeable and hu.flags.writeable
+        with pytest.raises(ValueError):
+            image.hu[0, 0] = 5
+
+    def test_volume_properties(self):
+        """A 3-D image is a volume with one slice per first-axis entry."""
+        image = make_volume()
+        assert image.is_volume and image.n_slices == 2 and image.shape == (2, 2, 2)
+        np.testing.assert_array_equal(image.slice_hu(1), [[-3024, 0], [60, 2000]])
+
+    def test_padding_left_out(self):
+        """Padding pixels are masked and excluded from valid_hu."""
+        image = make_volume()
+        assert image.padding_mask().sum() == 2
+        assert sorted(image.valid_hu().tolist()) == [-1000, 0, 40, 60, 1000, 2000]
+
+    def test_no_padding(self):
+        """Without a padding range every pixel is valid."""
+        image = CTImage(np.zeros((2, 3), np.int16), spacing=(1, 1))
+        assert image.valid_hu().size == 6 and not image.padding_mask().any()
+
+    def test_repr_is_short_and_redacted(self):
+        """repr gives size, spacing, dtype and window only."""
+        image = CTImage(
+            np.zeros((2, 3), np.int16), spacing=(0.5, 0.5), info={"description": "abdomen"}
+        )
+        assert repr(image) == "<CTImage abdomen: 2 x 3 voxels, 0.5 x 0.5 mm, int16>"
+
+    @pytest.mark.parametrize(
+        ("kwargs", "message"),
+        [
+            ({"hu": np.zeros(3), "spacing": (1,)}, "2-D or 3-D"),
+            ({"hu": np.zeros((2, 2), bool), "spacing": (1, 1)}, "must hold numbers"),
+            ({"hu": np.zeros((2, 2)), "spacing": (1,)}, "one positive value in mm per axis"),
+            ({"hu": np.zeros((2, 2)), "spacing": (1, 0)}, "one positive value in mm per axis"),
+            (
+                {"hu": np.zeros((2, 2)), "spacing": (1, 1), "labels": np.zeros((3, 3))},
+                "labels shape",
+            ),
+        ],
+    )
+    def test_invalid(self, kwargs, message):
+        """Bad arrays and spacings raise InvalidImageError saying what is wrong."""
+        with pytest.raises(InvalidImageError, match=message):
+            CTImage(**kwargs)
+
+    def test_slice_index_checked(self):
+        """Out-of-range slice indices raise IndexError."""
+        with pytest.raises(IndexError, match="out of range for 2 slices"):
+            make_volume().slice_hu(2)

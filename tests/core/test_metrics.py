@@ -1,0 +1,131 @@
+"""Tests for ctlab.core.metrics: what a window keeps."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from ctlab import TISSUES, Window, apply_window
+from ctlab.core.errors import InvalidImageError
+from ctlab.core.metrics import (
+    clipped_fractions,
+    grey_levels,
+    hu_histogram,
+    tissue_amounts,
+    tissue_grey_levels,
+)
+
+
+class TestGreyLevels:
+    def test_fat_in_default_and_fat_windows(self):
+        """Fat spans 27 levels in -160..240 (38..64) and all 256 in its own window."""
+        assert grey_levels("default", -100, -60) == 27
+        assert grey_levels("fat", -100, -60) == 256
+
+    def test_outside_window_collapses(self):
+        """A band wholly above the window is one level: white."""
+        assert grey_levels("default", 700, 3000) == 1
+
+    def test_matches_apply_window_span(self):
+        """The span is the difference of the edges' grey levels plus one."""
+        window = Window(-600, 1500, function="sigmoid")
+        grey = apply_window(np.array([-900.0, -500.0]), window)
+        assert grey_levels(window, -900, -500) == int(grey[1]) - int(grey[0]) + 1
+
+    def test_invert_does_not_matter(self):
+        """The span is the same whichever end is white."""
+        assert grey_levels(Window(40, 400), -100, -60) == 27
+
+    def test_reversed_range_refused(self):
+        """low above high is an error."""
+        with pytest.raises(InvalidImageError, match="low must not exceed high"):
+            grey_levels("default", 10, -10)
+
+
+class TestTissueGreyLevels:
+    def test_all_bands_in_order(self):
+        """Every TISSUES band is reported, in scale order."""
+        levels = tissue_grey_levels("default")
+        assert list(levels) == list(TISSUES)
+        assert levels["fat"] == 27 and levels["air"] == 1 and levels["cortical_bone"] == 1
+
+    def test_chosen_bands(self):
+        """Only the asked bands are reported: cortical bone spans grey 170 (700 HU) to 255."""
+        assert tissue_grey_levels("bone", tissues=["cortical_bone"]) == {"cortical_bone": 86}
+
+
+class TestClippedFractions:
+    def test_by_hand(self):
+        """-1000 is black, 1000 white, the rest between."""
+        assert clipped_fractions([-1000, -80, 40, 1000], "default") == (0.25, 0.25)
+
+    def test_mask_and_empty(self):
+        """A mask restricts the count; nothing counted gives zeros."""
+        hu = np.array([-1000, 1000, 1000])
+        assert clipped_fractions(hu, "default", mask=[False, True, True]) == (0.0, 1.0)
+        assert clipped_fractions(hu, "default", mask=[False] * 3) == (0.0, 0.0)
+
+    def test_mask_shape_checked(self):
+        """A mask of another shape is refused."""
+        with pytest.raises(InvalidImageError, match="mask shape"):
+            clipped_fractions(np.zeros((2, 2)), "default", mask=np.ones(3, bool))
+
+
+class TestHuHistogram:
+    @settings(max_examples=100, deadline=None)
+    @given(
+        hnp.arrays(np.int32, st.integers(1, 300), elements=st.integers(-2000, 3000)),
+        st.sampled_from([np.int16, np.uint16, np.int32, np.float32]),
+        st.one_of(st.none(), st.integers(1, 600)),
+    )
+    def test_equals_numpy_histogram(self, values, dtype, bins):
+        """Counts equal np.histogram's with the same edges, for every type."""
+        hu = (values + 2000).astype(dtype) if dtype == np.uint16 else values.astype(dtype)
+        counts, edges = hu_histogram(hu, bins=bins)
+        expected, _ = np.histogram(hu, bins=edges)
+        np.testing.assert_array_equal(counts, expected)
+        assert counts.sum() == hu.size
+
+    def test_explicit_edges_and_closed_last_bin(self):
+        """Given edges are used; the last bin includes its right edge."""
+        hu = np.array([0, 10, 20, 30], dtype=np.int16)
+        counts, edges = hu_histogram(hu, bins=[0, 10, 30])
+        assert counts.tolist() == [1, 3] and edges.tolist() == [0, 10, 30]
+
+    def test_default_bins_are_integer_aligned(self):
+        """Default edges sit at half-integers, at most 512 bins."""
+        hu = np.arange(-1024, 3072, dtype=np.int16)
+        counts, edges = hu_histogram(hu)
+        assert len(counts) <= 512 and np.all(edges % 1 == 0.5)
+        assert counts.sum() == hu.size
+
+    def test_mask_leaves_padding_out(self):
+        """Masked-out pixels (padding) are not counted."""
+        hu = np.array([-3024, -3024, 0, 40], dtype=np.int16)
+        counts, edges = hu_histogram(hu, mask=hu > -1024)
+        assert counts.sum() == 2 and edges[0] > -1024
+
+    def test_empty_refused(self):
+        """An empty selection cannot be counted."""
+        with pytest.raises(InvalidImageError, match="no pixels to count"):
+            hu_histogram(np.zeros(3, np.int16), mask=np.zeros(3, bool))
+
+
+class TestTissueAmounts:
+    def test_area_of_a_slice(self):
+        """100 fat pixels of 1 mm^2 are 1 cm^2."""
+        hu = np.full((10, 10), -80, dtype=np.int16)
+        assert tissue_amounts(hu, spacing=(1, 1), tissues=["fat"]) == {"fat": 1.0}
+
+    def test_volume_in_millilitres(self):
+        """1000 voxels of 1 mm^3 are 1 mL; 2 mm slices double it."""
+        hu = np.full((10, 10, 10), 60, dtype=np.int16)
+        assert tissue_amounts(hu, spacing=(2, 1, 1), tissues=["liver_kidney"]) == {
+            "liver_kidney": 2.0
+        }
+
+    def test_spacing_must_match(self):
+        """One spacing per axis is required."""
+        with pytest.raises(InvalidImageError, match="one spacing per axis"):
+            tissue_amounts(np.zeros((2, 2)), spacing=(1.0,))

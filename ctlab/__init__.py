@@ -19,6 +19,13 @@ from typing import TYPE_CHECKING, Any
 from ctlab.core.errors import CTLabError, CTLabWarning
 from ctlab.core.hounsfield import TISSUES, Tissue, tissue_at, tissue_mask
 from ctlab.core.image import CTImage
+from ctlab.core.metrics import (
+    clipped_fractions,
+    grey_levels,
+    hu_histogram,
+    tissue_amounts,
+    tissue_grey_levels,
+)
 from ctlab.core.voi import apply_window, multiwindow
 from ctlab.core.window import PRESETS, Window
 
@@ -28,6 +35,9 @@ __version__ = "0.1.0"
 # command line) does not pay for pydicom, matplotlib or ipywidgets up front.
 _LAZY = {
     "load": "ctlab.io.loader",
+    "export": "ctlab.io.export",
+    "save_png": "ctlab.io.export",
+    "patient_identifiers": "ctlab.io.privacy",
     "WindowExplorer": "ctlab.widgets",
     "WindowCompare": "ctlab.widgets",
     "TissueOverlay": "ctlab.widgets",
@@ -49,18 +59,28 @@ __all__ = [
     "WindowCompare",
     "WindowExplorer",
     "apply_window",
+    "clipped_fractions",
     "data",
+    "export",
+    "grey_levels",
+    "hu_histogram",
     "link_windows",
     "load",
     "multiwindow",
+    "patient_identifiers",
     "plot",
+    "save_png",
+    "tissue_amounts",
     "tissue_at",
+    "tissue_grey_levels",
     "tissue_mask",
 ]
 
 if TYPE_CHECKING:
     from ctlab import data, plot
+    from ctlab.io.export import export, save_png
     from ctlab.io.loader import load
+    from ctlab.io.privacy import patient_identifiers
     from ctlab.widgets import (
         MultiWindowRGB,
         TissueOverlay,

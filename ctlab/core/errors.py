@@ -12,6 +12,7 @@ __all__ = [
     "CTLabWarning",
     "DataPitfallWarning",
     "DecoderMissingError",
+    "ExportError",
     "InvalidDicomError",
     "InvalidImageError",
     "InvalidWindowError",
@@ -52,6 +53,10 @@ class DecoderMissingError(CTLabError):
 
 class SeriesError(CTLabError):
     """A folder or list of files that holds no usable, consistent CT series."""
+
+
+class ExportError(CTLabError):
+    """Output that cannot be written as asked (non-empty folder, bad format...)."""
 
 
 class CTLabWarning(UserWarning):

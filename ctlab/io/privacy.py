@@ -1,0 +1,103 @@
+"""Patient identifiers: the header fields ctlab never shows unless asked.
+
+ctlab keeps identifiers out of every :class:`~ctlab.CTImage`, repr, widget,
+figure and export. Only :func:`patient_identifiers`, which a user calls on
+purpose (``ctlab info PATH --show-phi``), reads them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ctlab.core.errors import InvalidDicomError
+
+__all__ = ["IDENTIFYING_KEYWORDS", "patient_identifiers"]
+
+#: DICOM keywords that identify a patient, a visit or an institution
+#: (after the de-identification profile of PS3.15 Annex E, the fields a
+#: teaching tool could plausibly show). ctlab never copies these.
+IDENTIFYING_KEYWORDS: tuple[str, ...] = (
+    "PatientName",
+    "PatientID",
+    "PatientBirthDate",
+    "PatientSex",
+    "PatientAge",
+    "PatientAddress",
+    "OtherPatientIDs",
+    "AccessionNumber",
+    "InstitutionName",
+    "InstitutionAddress",
+    "ReferringPhysicianName",
+    "PerformingPhysicianName",
+    "OperatorsName",
+    "StationName",
+    "StudyID",
+    "StudyDate",
+    "SeriesDate",
+    "AcquisitionDate",
+    "ContentDate",
+    "StudyTime",
+    "SeriesTime",
+    "StudyInstanceUID",
+    "SeriesInstanceUID",
+    "SOPInstanceUID",
+    "FrameOfReferenceUID",
+    "DeviceSerialNumber",
+)
+
+
+def _first_dicom_file(path: Path) -> Path:
+    if path.is_file():
+        return path
+    if path.is_dir():
+        for candidate in sorted(p for p in path.iterdir() if p.is_file()):
+            with candidate.open("rb") as handle:
+                handle.seek(128)
+                if handle.read(4) == b"DICM":
+                    return candidate
+        raise InvalidDicomError(f"{path} holds no DICOM file with a DICM preamble")
+    raise FileNotFoundError(f"{path} does not exist")
+
+
+def patient_identifiers(path: str | os.PathLike[str]) -> dict[str, str]:
+    """Read the identifying fields of a DICOM file (or a folder's first file).
+
+    Call this only when you mean to see them; nothing else in ctlab does.
+
+    Parameters
+    ----------
+    path : path-like
+        A DICOM file, or a folder whose first DICOM file is read.
+
+    Returns
+    -------
+    dict of str to str
+        Keyword to value for the fields of :data:`IDENTIFYING_KEYWORDS`
+        present in the header.
+
+    Raises
+    ------
+    InvalidDicomError
+        If the file cannot be read as DICOM.
+
+    Examples
+    --------
+    >>> from pydicom.data import get_testdata_file
+    >>> patient_identifiers(get_testdata_file("CT_small.dcm"))["PatientName"]
+    'CompressedSamples^CT1'
+    """
+    import pydicom
+    from pydicom.errors import InvalidDicomError as PydicomInvalidDicomError
+
+    file = _first_dicom_file(Path(path))
+    try:
+        header = pydicom.dcmread(file, stop_before_pixels=True)
+    except (PydicomInvalidDicomError, OSError, ValueError, EOFError) as error:
+        raise InvalidDicomError(f"{file} is not a readable DICOM file: {error}") from None
+    found = {}
+    for keyword in IDENTIFYING_KEYWORDS:
+        value = header.get(keyword)
+        if value not in (None, ""):
+            found[keyword] = str(value)
+    return found

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -158,7 +159,7 @@ def clipped_fractions(
     )
 
 
-def _value_counts16(values: npt.NDArray[np.integer]) -> tuple[npt.NDArray[np.int64], int]:
+def _value_counts16(values: npt.NDArray[Any]) -> tuple[npt.NDArray[np.int64], int]:
     """Counts of every int16/uint16 value, indexed from the smallest possible value."""
     unsigned = values.view(np.uint16) if values.dtype == np.int16 else values
     flat = unsigned.reshape(-1)
@@ -222,8 +223,8 @@ def hu_histogram(
         step = max(1, math.ceil((float(high) - float(low) + 1) / 512))
         n_bins = math.ceil((float(high) - float(low) + 1) / step)
         edges = float(math.floor(low)) - 0.5 + step * np.arange(n_bins + 1, dtype=np.float64)
-    elif np.ndim(bins) == 0:
-        edges = np.histogram_bin_edges(values[:1], bins=int(bins), range=(low, high))  # type: ignore[call-overload]
+    elif isinstance(bins, (int, np.integer)):
+        edges = np.histogram_bin_edges(values[:1], bins=int(bins), range=(low, high))
     else:
         edges = np.asarray(bins, dtype=np.float64)
     if values.dtype not in (np.dtype(np.int16), np.dtype(np.uint16)):

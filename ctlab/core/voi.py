@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -57,7 +58,7 @@ def _to_uint8(grey: npt.NDArray[np.float64], invert: bool) -> npt.NDArray[np.uin
 
 # The integer types windowed by table look-up, and the unsigned type whose
 # bit pattern indexes the table.
-_LUT_INDEX = {
+_LUT_INDEX: dict[np.dtype[Any], np.dtype[Any]] = {
     np.dtype(np.int8): np.dtype(np.uint8),
     np.dtype(np.uint8): np.dtype(np.uint8),
     np.dtype(np.int16): np.dtype(np.uint16),

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ctlab.core.errors import InvalidWindowError
-from ctlab.core.window import VOI_FUNCTIONS, VOIFunction, Window, resolve_window
+from ctlab.core.window import VOIFunction, Window, check_function, resolve_window
 
 __all__ = ["apply_window", "grey_lut", "multiwindow"]
 
@@ -121,13 +121,7 @@ def grey_lut(
 
 
 def _resolve_function(window: Window, function: str | None) -> VOIFunction:
-    if function is None:
-        return window.function
-    if function not in VOI_FUNCTIONS:
-        raise InvalidWindowError(
-            f"function must be one of {', '.join(VOI_FUNCTIONS)}, got {function!r}"
-        )
-    return function  # type: ignore[return-value]
+    return window.function if function is None else check_function(function)
 
 
 def _as_hu_array(hu: npt.ArrayLike) -> npt.NDArray[np.number]:

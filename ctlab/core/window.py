@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from ctlab.core.errors import InvalidWindowError
 
-__all__ = ["PRESETS", "VOI_FUNCTIONS", "VOIFunction", "Window", "resolve_window"]
+__all__ = ["PRESETS", "VOI_FUNCTIONS", "VOIFunction", "Window", "check_function", "resolve_window"]
 
 VOIFunction = Literal["linear", "linear_exact", "sigmoid"]
 
@@ -30,7 +30,8 @@ _DICOM_FUNCTIONS: dict[str, VOIFunction] = {
 }
 
 
-def _check_function(function: str) -> VOIFunction:
+def check_function(function: str) -> VOIFunction:
+    """Return ``function`` if it names a DICOM VOI function, else raise InvalidWindowError."""
     if function not in VOI_FUNCTIONS:
         raise InvalidWindowError(
             f"function must be one of {', '.join(VOI_FUNCTIONS)}, got {function!r}"
@@ -92,7 +93,7 @@ class Window:
                 f"width must be >= 1 HU, got {self.width:g}; "
                 "a window narrower than one HU cannot be displayed"
             )
-        _check_function(self.function)
+        check_function(self.function)
 
     @property
     def low(self) -> float:

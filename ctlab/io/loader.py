@@ -1,0 +1,371 @@
+"""ctlab.load: a DICOM file, a folder or a list of files in, a CTImage out."""
+
+from __future__ import annotations
+
+import copy
+import os
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from pydicom.dataset import Dataset
+
+from ctlab.core.errors import (
+    DataPitfallWarning,
+    InvalidDicomError,
+    InvalidWindowError,
+    SeriesError,
+    SeriesWarning,
+)
+from ctlab.core.image import CTImage
+from ctlab.core.window import Window
+from ctlab.io.dicom import HUConversion, check_ct, read_header, to_hu
+from ctlab.io.series import SliceFile, find_series, order_slices, slice_normal, slice_position
+
+__all__ = ["load"]
+
+# HU below this are outside the scanned field (scanners store -2000, -3024...):
+# air itself is -1000 and scanners clip at -1024.
+_LOWEST_REAL_HU = -1024
+
+
+def load(
+    path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    *,
+    series_uid: str | int | None = None,
+) -> CTImage:
+    """Load a CT slice, a series or a multi-frame file as Hounsfield units.
+
+    Parameters
+    ----------
+    path : path-like or sequence of path-like
+        A DICOM file; a folder (searched recursively; non-DICOM files, other
+        modalities and non-image objects are skipped); or a list of files.
+    series_uid : str or int, optional
+        Which CT series to load when there are several: its Series Instance
+        UID or its Series Number. Default: the series with most slices.
+
+    Returns
+    -------
+    CTImage
+        ``hu`` is int16 when the rescale is exact, else float32; 2-D for one
+        slice, 3-D (slices, rows, cols) for a series or multi-frame file,
+        slices ordered by position. ``info`` holds no patient identifiers.
+
+    Raises
+    ------
+    FileNotFoundError
+        If a path does not exist.
+    InvalidDicomError
+        Not DICOM, empty, truncated or damaged (the message names the file).
+    NoPixelDataError
+        A DICOM object without an image.
+    NotHounsfieldError
+        MR, PET, ultrasound..., or a Rescale Type other than HU.
+    DecoderMissingError
+        A compressed file whose decoder is not installed (says what to install).
+    SeriesError
+        No CT images found, a series that is not one volume, or an unknown
+        ``series_uid``.
+
+    Warns
+    -----
+    DataPitfallWarning
+        A data pitfall was corrected (missing rescale, MONOCHROME1, unsigned
+        wraparound, junk in unused high bits...).
+    SeriesWarning
+        Other series or files were skipped, slices are missing or duplicated.
+
+    Notes
+    -----
+    HU come from the Modality LUT, ``HU = RescaleSlope * stored +
+    RescaleIntercept`` (PS3.3 C.11.1), per frame for enhanced multi-frame
+    CT (Pixel Value Transformation, C.7.6.16.2.9). Pixels outside the
+    scanned field (Pixel Padding Value, or below -1024 HU) keep their value
+    but are marked by ``padding_range`` and left out of statistics.
+    Input files are only ever read.
+
+    Examples
+    --------
+    >>> from pydicom.data import get_testdata_file
+    >>> head = load(get_testdata_file("693_UNCR.dcm"))
+    >>> head.shape, head.hu.dtype, head.default_window
+    ((512, 512), dtype('int16'), Window(center=40.0, width=100.0))
+    """
+    paths = [path] if isinstance(path, (str, os.PathLike)) else list(path)
+    if not paths:
+        raise SeriesError("no files given to ctlab.load; pass a file, a folder or a list")
+    key = None if series_uid is None else str(series_uid)
+    if len(paths) == 1 and Path(paths[0]).is_file():
+        file = Path(paths[0])
+        return _from_files([SliceFile(file, read_header(file))], [], None, [], str(file))
+    series, notes = find_series(paths, series_uid=key)
+    files, positions, spacing, order_notes = order_slices(series)
+    source = str(paths[0]) if len(paths) == 1 else f"{len(paths)} files"
+    return _from_files(files, positions, spacing, notes + order_notes, source)
+
+
+def _from_files(
+    files: list[SliceFile],
+    positions: list[float],
+    slice_spacing: float | None,
+    notes: list[str],
+    source: str,
+) -> CTImage:
+    first = files[0]
+    conversions = [check_ct(f.header, f.path) for f in files]
+    frames = _frame_count(first)
+    if len(files) == 1 and frames > 1:
+        hu, positions, slice_spacing, conversions = _read_frames(first, conversions[0], frames)
+    else:
+        hu = _read_slices(files, conversions)
+        if len(files) == 1:
+            hu = hu[0]
+            position = slice_position(first.header, slice_normal(first.header))
+            positions = [] if position is None else [position]
+
+    spacing: tuple[float, ...] = _pixel_spacing(first, notes)
+    if hu.ndim == 3:
+        spacing = (_slice_spacing(first, slice_spacing, notes), *spacing)
+    padding = _padding_range(hu, conversions)
+    windows = _header_windows(first, notes)
+
+    for note in notes:
+        warnings.warn(note, SeriesWarning, stacklevel=3)
+    corrections = _report_corrections(conversions)
+    info: dict[str, Any] = {
+        "modality": "CT",
+        "description": str(
+            first.header.get("SeriesDescription", "") or first.header.get("StudyDescription", "")
+        ),
+        "shape": tuple(hu.shape),
+        "spacing_mm": tuple(round(s, 4) for s in spacing),
+        "manufacturer": str(first.header.get("Manufacturer", "") or ""),
+        "model": str(first.header.get("ManufacturerModelName", "") or ""),
+        "kvp": _plain(first.header.get("KVP")),
+        "convolution_kernel": _plain(first.header.get("ConvolutionKernel")),
+        "slice_thickness": _plain(first.header.get("SliceThickness")),
+        "transfer_syntax": _transfer_syntax(first.header),
+        "photometric": str(first.header.get("PhotometricInterpretation", "") or ""),
+        "rescale_slope": conversions[0].slope,
+        "rescale_intercept": conversions[0].intercept,
+        "padding_hu": padding,
+        "n_files": len(files),
+        "corrections": corrections,
+    }
+    return CTImage(
+        hu,
+        spacing=spacing,
+        default_window=windows[0] if windows else None,
+        windows=windows,
+        info=info,
+        padding_range=padding,
+        slice_positions=tuple(positions),
+    )
+
+
+def _plain(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if isinstance(value, (list, tuple)) or type(value).__name__ == "MultiValue":
+        return "\\".join(str(v) for v in value)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _transfer_syntax(header: Dataset) -> str:
+    syntax = getattr(header, "file_meta", Dataset()).get("TransferSyntaxUID")
+    return "" if syntax is None else str(getattr(syntax, "name", syntax))
+
+
+def _frame_count(slice_file: SliceFile) -> int:
+    try:
+        return max(1, int(slice_file.header.get("NumberOfFrames", 1) or 1))
+    except (TypeError, ValueError):
+        raise InvalidDicomError(
+            f"NumberOfFrames (0028,0008) is {slice_file.header.NumberOfFrames!r} in "
+            f"{slice_file.path}, not a whole number; the header is damaged"
+        ) from None
+
+
+def _shape(slice_file: SliceFile) -> tuple[int, int]:
+    header, path = slice_file.header, slice_file.path
+    try:
+        rows, cols = int(header.Rows), int(header.Columns)
+    except (AttributeError, TypeError, ValueError):
+        raise InvalidDicomError(
+            f"{path} lacks a usable Rows (0028,0010) / Columns (0028,0011)"
+        ) from None
+    if rows < 1 or cols < 1:
+        raise InvalidDicomError(f"{path} says its image is {rows} x {cols} pixels")
+    return rows, cols
+
+
+def _read_slices(files: list[SliceFile], conversions: list[HUConversion]) -> npt.NDArray[Any]:
+    rows, cols = _shape(files[0])
+    # int16 unless a slice's HU do not fit it exactly; then float32 from there on.
+    try:
+        hu: npt.NDArray[Any] = np.empty((len(files), rows, cols), dtype=np.int16)
+    except (MemoryError, ValueError):
+        raise SeriesError(
+            f"{len(files)} slices of {rows} x {cols} do not fit in memory "
+            f"({len(files) * rows * cols * 2 / 2**30:.1f} GiB as int16)"
+        ) from None
+    for index, (file, conversion) in enumerate(zip(files, conversions, strict=True)):
+        if not to_hu(file.header, file.path, conversion, hu[index]):
+            hu = hu.astype(np.float32)
+            to_hu(file.header, file.path, conversion, hu[index])
+        # Drop the pixel bytes now read, so the headers do not keep a copy.
+        if "PixelData" in file.header:
+            del file.header.PixelData
+    return hu
+
+
+def _group_value(header: Dataset, frame: int, sequence: str, keyword: str) -> Any:
+    """A functional-group value of one frame: per-frame first, then shared."""
+    groups = []
+    per_frame = header.get("PerFrameFunctionalGroupsSequence")
+    if per_frame is not None and frame < len(per_frame):
+        groups.append(per_frame[frame])
+    shared = header.get("SharedFunctionalGroupsSequence")
+    if shared:
+        groups.append(shared[0])
+    for group in groups:
+        items = group.get(sequence)
+        if items and keyword in items[0]:
+            return items[0].get(keyword)
+    return None
+
+
+def _read_frames(
+    slice_file: SliceFile, conversion: HUConversion, frames: int
+) -> tuple[npt.NDArray[Any], list[float], float | None, list[HUConversion]]:
+    """Enhanced multi-frame CT: per-frame rescale and position, frames sorted."""
+    header, path = slice_file.header, slice_file.path
+    rows, cols = _shape(slice_file)
+    conversions, positions = [], []
+    for frame in range(frames):
+        frame_conversion = copy.deepcopy(conversion)
+        for attribute, keyword in (("slope", "RescaleSlope"), ("intercept", "RescaleIntercept")):
+            value = _group_value(header, frame, "PixelValueTransformationSequence", keyword)
+            if value is not None:
+                setattr(frame_conversion, attribute, float(value))
+        if (
+            frame_conversion.slope == 0
+            or not np.isfinite([frame_conversion.slope, frame_conversion.intercept]).all()
+        ):
+            raise InvalidDicomError(
+                f"frame {frame + 1} of {path} has RescaleSlope {frame_conversion.slope} and "
+                f"RescaleIntercept {frame_conversion.intercept} in its Pixel Value "
+                "Transformation Sequence (0028,9145); the header is damaged"
+            )
+        conversions.append(frame_conversion)
+        orientation = _group_value(
+            header, frame, "PlaneOrientationSequence", "ImageOrientationPatient"
+        )
+        position = _group_value(header, frame, "PlanePositionSequence", "ImagePositionPatient")
+        frame_header = Dataset()
+        if orientation is not None and position is not None:
+            frame_header.ImageOrientationPatient = orientation
+            frame_header.ImagePositionPatient = position
+        positions.append(slice_position(frame_header, slice_normal(frame_header)))
+
+    hu: npt.NDArray[Any] = np.empty((frames, rows, cols), dtype=np.int16)
+    for frame in range(frames):
+        if not to_hu(header, path, conversions[frame], hu[frame], frame=frame):
+            hu = hu.astype(np.float32)
+            to_hu(header, path, conversions[frame], hu[frame], frame=frame)
+    if any(p is None for p in positions):
+        return hu, [], None, conversions
+    order = np.argsort(np.asarray(positions, dtype=np.float64), kind="stable")
+    sorted_positions = [float(positions[i]) for i in order]  # type: ignore[arg-type]
+    steps = np.diff(sorted_positions)
+    spacing = float(np.median(steps)) if len(steps) and np.median(steps) > 0 else None
+    return hu[order], sorted_positions, spacing, [conversions[i] for i in order]
+
+
+def _spacing_values(value: Any) -> tuple[float, float] | None:
+    try:
+        row, col = (float(v) for v in value)
+    except (TypeError, ValueError):
+        return None
+    if not (np.isfinite([row, col]).all() and row > 0 and col > 0):
+        return None
+    return row, col
+
+
+def _pixel_spacing(slice_file: SliceFile, notes: list[str]) -> tuple[float, float]:
+    header = slice_file.header
+    value = header.get("PixelSpacing")
+    if value is None:
+        value = _group_value(header, 0, "PixelMeasuresSequence", "PixelSpacing")
+    spacing = None if value is None else _spacing_values(value)
+    if spacing is None:
+        notes.append(
+            f"PixelSpacing (0028,0030) is {'missing' if value is None else repr(value)} in "
+            f"{slice_file.path}; assuming 1 mm pixels, so areas and volumes are not in real units"
+        )
+        return 1.0, 1.0
+    return spacing
+
+
+def _slice_spacing(slice_file: SliceFile, measured: float | None, notes: list[str]) -> float:
+    if measured is not None and measured > 0:
+        return measured
+    header = slice_file.header
+    for keyword, tag in (
+        ("SpacingBetweenSlices", "(0018,0088)"),
+        ("SliceThickness", "(0018,0050)"),
+    ):
+        try:
+            value = float(header.get(keyword) or "nan")
+        except (TypeError, ValueError):
+            continue
+        if np.isfinite(value) and value > 0:
+            notes.append(
+                f"slice positions were not usable; slice spacing taken from {keyword} {tag}: "
+                f"{value:g} mm"
+            )
+            return value
+    notes.append("slice spacing unknown (no positions, no spacing tags); assuming 1 mm")
+    return 1.0
+
+
+def _padding_range(
+    hu: npt.NDArray[Any], conversions: list[HUConversion]
+) -> tuple[float, float] | None:
+    ranges = [c.padding_hu for c in conversions if c.padding_hu is not None]
+    lowest = float(hu.min()) if hu.size else 0.0
+    if lowest < _LOWEST_REAL_HU:
+        ranges.append((lowest, float(_LOWEST_REAL_HU - 1)))
+    if not ranges:
+        return None
+    return (min(r[0] for r in ranges), max(r[1] for r in ranges))
+
+
+def _header_windows(slice_file: SliceFile, notes: list[str]) -> tuple[Window, ...]:
+    try:
+        return Window.from_dicom(slice_file.header)
+    except InvalidWindowError as error:
+        notes.append(f"ignored the window in {slice_file.path}: {error}")
+        return ()
+
+
+def _report_corrections(conversions: list[HUConversion]) -> list[str]:
+    """One DataPitfallWarning per kind of correction, however many files had it."""
+    by_kind: dict[str, list[str]] = {}
+    for conversion in conversions:
+        for kind, message in conversion.corrections.items():
+            by_kind.setdefault(kind, []).append(message)
+    reported = []
+    for messages in by_kind.values():
+        more = len(messages) - 1
+        text = messages[0] + (f" (and {more} more file{'s' if more > 1 else ''})" if more else "")
+        warnings.warn(text, DataPitfallWarning, stacklevel=4)
+        reported.append(text)
+    return reported

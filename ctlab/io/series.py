@@ -1,0 +1,255 @@
+"""Many DICOM files: find the CT series, pick one, order its slices in space.
+
+Slices are ordered by their position along the slice normal (the cross
+product of the two Image Orientation (Patient) (0020,0037) direction
+cosines, dotted with Image Position (Patient) (0020,0032)), and the slice
+spacing is measured from those positions, not read from Slice Thickness.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from pydicom.dataset import Dataset
+
+from ctlab.core.errors import CTLabError, SeriesError
+from ctlab.io.dicom import read_header
+
+__all__ = ["Series", "SliceFile", "find_series", "order_slices", "slice_normal", "slice_position"]
+
+# Two positions closer than this (mm) are the same place: a duplicate slice.
+_SAME_POSITION_MM = 0.01
+# A step this much longer than the usual one means slices are missing.
+_GAP_FACTOR = 1.5
+
+
+@dataclass
+class SliceFile:
+    """One CT file of a series, with its parsed (pixel-deferred) header."""
+
+    path: Path
+    header: Dataset
+
+
+@dataclass
+class Series:
+    """The CT files sharing a Series Instance UID."""
+
+    uid: str
+    files: list[SliceFile] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """How to name the series to a user: number, description, size (no UIDs)."""
+        first = self.files[0].header
+        number = first.get("SeriesNumber", "?")
+        description = first.get("SeriesDescription", "") or "no description"
+        return f"series {number} ({description}, {len(self.files)} slices)"
+
+
+def _files_in(paths: Iterable[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise FileNotFoundError(f"{path} does not exist")
+        if path.is_dir():
+            files.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file() and not any(part.startswith(".") for part in p.parts)
+                )
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def find_series(
+    paths: Iterable[str | os.PathLike[str]], *, series_uid: str | None = None
+) -> tuple[Series, list[str]]:
+    """Read the headers of files and folders and pick one CT series.
+
+    Non-DICOM files, non-image objects and other modalities are skipped (and
+    counted). Several CT series: the largest, unless ``series_uid`` names
+    another by its Series Instance UID or Series Number.
+
+    Returns
+    -------
+    series : Series
+    notes : list of str
+        What was skipped or passed over, for a warning.
+
+    Raises
+    ------
+    SeriesError
+        If no CT series is found, or ``series_uid`` matches none.
+    """
+    roots = [Path(p) for p in paths]
+    files = _files_in(roots)
+    where = roots[0] if len(roots) == 1 else f"the {len(roots)} paths given"
+    skipped: Counter[str] = Counter()
+    by_uid: dict[str, Series] = {}
+    for file in files:
+        try:
+            header = read_header(file)
+        except CTLabError:
+            skipped["not DICOM"] += 1
+            continue
+        if "Rows" not in header or "PixelData" not in header:
+            skipped["DICOM without an image"] += 1
+            continue
+        modality = str(header.get("Modality", "") or "CT").upper()
+        if modality != "CT":
+            skipped[f"{modality} image"] += 1
+            continue
+        uid = str(header.get("SeriesInstanceUID", "") or "unknown")
+        by_uid.setdefault(uid, Series(uid)).files.append(SliceFile(file, header))
+
+    found = ", ".join(f"{n} {what}" for what, n in skipped.items())
+    if not by_uid:
+        summary = f"{len(files)} files" + (f": {found}" if found else "")
+        raise SeriesError(
+            f"no CT images in {where} ({summary}); point ctlab.load at the folder "
+            "that holds the CT slices"
+        )
+    candidates = sorted(by_uid.values(), key=lambda s: len(s.files), reverse=True)
+    if series_uid is not None:
+        matches = [
+            s
+            for s in candidates
+            if series_uid in (s.uid, str(s.files[0].header.get("SeriesNumber", "")))
+        ]
+        if not matches:
+            available = "; ".join(s.label for s in candidates)
+            raise SeriesError(
+                f"no CT series {series_uid!r} in {where}; it holds {available}. "
+                "Pass a Series Number from this list as series_uid"
+            )
+        chosen = matches[0]
+    else:
+        chosen = candidates[0]
+    notes = []
+    others = [s for s in candidates if s is not chosen]
+    if others and series_uid is None:
+        notes.append(
+            f"{where} holds {len(candidates)} CT series; loaded {chosen.label}, "
+            f"not {'; '.join(s.label for s in others)}. Pick one with series_uid=<Series Number>"
+        )
+    if found:
+        notes.append(f"skipped {found} in {where}")
+    return chosen, notes
+
+
+def slice_normal(header: Dataset) -> np.ndarray | None:
+    """Unit normal of a slice from Image Orientation (Patient), None if unusable."""
+    orientation = header.get("ImageOrientationPatient")
+    try:
+        cosines = np.asarray([float(v) for v in orientation], dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+    if cosines.shape != (6,) or not np.isfinite(cosines).all():
+        return None
+    normal = np.cross(cosines[:3], cosines[3:])
+    length = np.linalg.norm(normal)
+    return normal / length if length > 1e-6 else None
+
+
+def slice_position(header: Dataset, normal: np.ndarray | None) -> float | None:
+    """Position of a slice along the normal in mm, None if the header lacks it."""
+    position = header.get("ImagePositionPatient")
+    if normal is None or position is None:
+        return None
+    try:
+        point = np.asarray([float(v) for v in position], dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+    if point.shape != (3,) or not np.isfinite(point).all():
+        return None
+    return float(point @ normal)
+
+
+def _check_consistent(series: Series) -> None:
+    shapes = Counter((int(f.header.Rows), int(f.header.Columns)) for f in series.files)
+    if len(shapes) > 1:
+        (usual, _), *_ = shapes.most_common()
+        odd = [f.path.name for f in series.files if (f.header.Rows, f.header.Columns) != usual]
+        raise SeriesError(
+            f"{series.label} mixes image sizes {sorted(shapes)}; "
+            f"{', '.join(odd[:5])} differ from {usual[0]} x {usual[1]}. "
+            "Load those files separately"
+        )
+
+
+def order_slices(series: Series) -> tuple[list[SliceFile], list[float], float | None, list[str]]:
+    """Sort a series' slices in space and measure their spacing.
+
+    Returns
+    -------
+    files : list of SliceFile
+        In increasing position along the normal; duplicates dropped.
+    positions : list of float
+        Position of each slice along the normal, mm (empty if unknown).
+    spacing : float or None
+        The usual distance between neighbouring slices, mm.
+    notes : list of str
+        Gaps, duplicates and fallbacks, for a warning.
+
+    Raises
+    ------
+    SeriesError
+        If the slices differ in size or orientation.
+    """
+    _check_consistent(series)
+    notes: list[str] = []
+    normal = slice_normal(series.files[0].header)
+    positions = [slice_position(f.header, normal) for f in series.files]
+    tilted = normal is not None and any(
+        (n := slice_normal(f.header)) is None or abs(float(n @ normal)) < 0.999
+        for f in series.files
+    )
+    if tilted:
+        raise SeriesError(
+            f"{series.label} mixes slice orientations (ImageOrientationPatient (0020,0037)); "
+            "it is not one volume. Load the files of one orientation"
+        )
+    if any(p is None for p in positions):
+        notes.append(
+            f"{series.label} lacks ImagePositionPatient (0020,0032) on some slices; "
+            "ordered by InstanceNumber (0020,0013) instead, spacing from the header"
+        )
+        files = sorted(series.files, key=lambda f: int(f.header.get("InstanceNumber", 0) or 0))
+        return files, [], None, notes
+
+    order = sorted(range(len(series.files)), key=lambda i: positions[i])  # type: ignore[arg-type,return-value]
+    files = [series.files[i] for i in order]
+    ordered = [float(positions[i]) for i in order]  # type: ignore[arg-type]
+    kept_files, kept_positions = [files[0]], [ordered[0]]
+    for file, position in zip(files[1:], ordered[1:], strict=True):
+        if abs(position - kept_positions[-1]) < _SAME_POSITION_MM:
+            notes.append(
+                f"{file.path.name} is at the same position ({position:.2f} mm) as "
+                f"{kept_files[-1].path.name}: a duplicate slice, left out"
+            )
+            continue
+        kept_files.append(file)
+        kept_positions.append(position)
+    if len(kept_positions) < 2:
+        return kept_files, kept_positions, None, notes
+    steps = np.diff(kept_positions)
+    spacing = float(np.median(steps))
+    for index, step in enumerate(steps):
+        if step > _GAP_FACTOR * spacing:
+            missing = round(step / spacing) - 1
+            notes.append(
+                f"gap of {step:.2f} mm between slices {index} and {index + 1} "
+                f"(at {kept_positions[index]:.2f} and {kept_positions[index + 1]:.2f} mm): "
+                f"about {missing} slice{'s' if missing != 1 else ''} missing; "
+                f"the volume assumes {spacing:.2f} mm everywhere"
+            )
+    return kept_files, kept_positions, spacing, notes

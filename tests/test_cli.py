@@ -1,0 +1,131 @@
+"""Tests for the ctlab command line, run as a user would (a subprocess) and in-process."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image
+from pydicom.data import get_testdata_file
+
+import ctlab
+from ctlab.cli import main
+
+CHEST = get_testdata_file("CT_small.dcm")
+HEAD = get_testdata_file("693_UNCR.dcm")
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ctlab", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+class TestInfo:
+    def test_summary_and_tissue_table(self):
+        """`python -m ctlab info` prints size, spacing, windows and HU per tissue band."""
+        result = run_cli("info", HEAD)
+        assert result.returncode == 0, result.stderr
+        out = result.stdout
+        assert "512 x 512" in out and "0.479 x 0.479 mm" in out
+        assert "C 40 / W 100 HU" in out
+        assert "padding pixels left out" in out
+        for tissue in ctlab.TISSUES.values():
+            assert tissue.label in out
+
+    def test_no_identifiers_unless_asked(self):
+        """Patient name and ID appear only with --show-phi."""
+        plain = run_cli("info", CHEST).stdout
+        assert "CompressedSamples" not in plain
+        shown = run_cli("info", CHEST, "--show-phi").stdout
+        assert "CompressedSamples^CT1" in shown and "--show-phi" in shown
+
+    def test_bad_file_one_line(self, tmp_path):
+        """A non-DICOM file gives one line on stderr, exit status 2, no traceback."""
+        junk = tmp_path / "notes.txt"
+        junk.write_text("hello")
+        result = run_cli("info", str(junk))
+        assert result.returncode == 2
+        assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+        assert "notes.txt" in result.stderr
+
+
+class TestWindow:
+    def test_preset_png_equals_apply_window(self, tmp_path):
+        """The PNG holds exactly apply_window of the slice."""
+        out = tmp_path / "brain.png"
+        assert main(["window", HEAD, "--preset", "brain", "-o", str(out)]) == 0
+        expected = ctlab.apply_window(ctlab.load(HEAD).hu, "brain")
+        np.testing.assert_array_equal(np.asarray(Image.open(out)), expected)
+
+    def test_center_width(self, tmp_path, capsys):
+        """--center/--width make a custom window; the report gives clipping."""
+        out = tmp_path / "c.png"
+        assert main(["window", CHEST, "--center", "40", "--width", "400", "-o", str(out)]) == 0
+        assert "C 40 / W 400" in capsys.readouterr().out
+        expected = ctlab.apply_window(ctlab.load(CHEST).hu, ctlab.Window(40, 400))
+        np.testing.assert_array_equal(np.asarray(Image.open(out)), expected)
+
+    @pytest.mark.parametrize(
+        ("args", "message"),
+        [
+            (["--preset", "fatty"], "no preset named 'fatty'"),
+            (["--center", "40"], "--center and --width go together"),
+            (["--preset", "fat", "--width", "3"], "either --preset or --center"),
+            ([], "choose a window"),
+            (["--center", "40", "--width", "0"], "width must be >= 1 HU"),
+            (["--preset", "fat", "--slice", "3"], "--slice 3 is out of range"),
+        ],
+    )
+    def test_bad_arguments(self, tmp_path, capsys, args, message):
+        """Each bad argument is one clear line on stderr and exit status 2."""
+        assert main(["window", CHEST, *args, "-o", str(tmp_path / "x.png")]) == 2
+        err = capsys.readouterr().err
+        assert message in err and err.count("\n") == 1
+        assert not (tmp_path / "x.png").exists()
+
+    def test_argparse_errors_are_one_line(self):
+        """A missing -o is reported in one line, not a usage block."""
+        result = run_cli("window", CHEST, "--preset", "fat")
+        assert result.returncode == 2 and result.stderr.count("\n") == 1
+        assert "-o/--output" in result.stderr
+
+    def test_missing_file(self, tmp_path, capsys):
+        """A missing path is one line naming it."""
+        assert main(["window", str(tmp_path / "nope.dcm"), "--preset", "fat", "-o", "x.png"]) == 2
+        assert "nope.dcm" in capsys.readouterr().err
+
+
+class TestExport:
+    def test_export_rgb_with_manifest(self, tmp_path, capsys):
+        """Three presets export RGB PNGs and a manifest naming the windows."""
+        out = tmp_path / "set"
+        code = main(
+            [
+                "export",
+                HEAD,
+                "-o",
+                str(out),
+                "--preset",
+                "brain",
+                "--preset",
+                "subdural",
+                "--preset",
+                "bone",
+            ]
+        )
+        assert code == 0
+        manifest = json.loads((out / "ctlab-manifest.json").read_text())
+        assert [w["center"] for w in manifest["windows"]] == [40, 75, 400]
+        png = np.asarray(Image.open(out / "slice_0000.png"))
+        expected = ctlab.multiwindow(ctlab.load(HEAD).hu, ["brain", "subdural", "bone"])
+        np.testing.assert_array_equal(png, expected)
+        assert "wrote 1 png files" in capsys.readouterr().out
+
+    def test_export_refuses_non_empty(self, tmp_path, capsys):
+        """A non-empty output folder is refused in one line."""
+        (tmp_path / "keep.txt").write_text("x")
+        assert main(["export", CHEST, "-o", str(tmp_path)]) == 2
+        assert "not empty" in capsys.readouterr().err
+        assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]

@@ -29,7 +29,7 @@ from ctlab.core.errors import (
     NotHounsfieldError,
 )
 
-__all__ = ["HUConversion", "check_ct", "read_header", "to_hu"]
+__all__ = ["HUConversion", "check_ct", "functional_group_value", "read_header", "to_hu"]
 
 # Elements longer than this stay in the file until the pixels are needed, so
 # a folder is parsed once and pixel bytes are read one slice at a time.
@@ -137,6 +137,22 @@ class HUConversion:
     padding_hu: tuple[float, float] | None = None
 
 
+def functional_group_value(header: Dataset, frame: int, sequence: str, keyword: str) -> Any:
+    """A functional-group value of one frame: per-frame first, then shared."""
+    groups = []
+    per_frame = header.get("PerFrameFunctionalGroupsSequence")
+    if per_frame is not None and frame < len(per_frame):
+        groups.append(per_frame[frame])
+    shared = header.get("SharedFunctionalGroupsSequence")
+    if shared:
+        groups.append(shared[0])
+    for group in groups:
+        items = group.get(sequence)
+        if items and keyword in items[0]:
+            return items[0].get(keyword)
+    return None
+
+
 def _number(dataset: Dataset, keyword: str, tag: str, file: Path) -> float | None:
     value = dataset.get(keyword)
     if value is None or value == "":
@@ -186,7 +202,10 @@ def _check_modality(dataset: Dataset, file: Path, conversion: HUConversion) -> N
 def _rescale(dataset: Dataset, file: Path, conversion: HUConversion) -> None:
     slope = _number(dataset, "RescaleSlope", "(0028,1053)", file)
     intercept = _number(dataset, "RescaleIntercept", "(0028,1052)", file)
-    if slope is None and intercept is None:
+    in_groups = functional_group_value(
+        dataset, 0, "PixelValueTransformationSequence", "RescaleSlope"
+    )
+    if slope is None and intercept is None and in_groups is None:
         conversion.corrections["missing_rescale"] = (
             f"RescaleSlope (0028,1053) and RescaleIntercept (0028,1052) are missing in {file}; "
             "assuming slope 1 and intercept 0 (stored values are HU). Check that air reads "

@@ -22,7 +22,7 @@ from ctlab.core.errors import (
 )
 from ctlab.core.image import CTImage
 from ctlab.core.window import Window
-from ctlab.io.dicom import HUConversion, check_ct, read_header, to_hu
+from ctlab.io.dicom import HUConversion, check_ct, functional_group_value, read_header, to_hu
 from ctlab.io.series import SliceFile, find_series, order_slices, slice_normal, slice_position
 
 __all__ = ["load"]
@@ -226,22 +226,6 @@ def _read_slices(files: list[SliceFile], conversions: list[HUConversion]) -> npt
     return hu
 
 
-def _group_value(header: Dataset, frame: int, sequence: str, keyword: str) -> Any:
-    """A functional-group value of one frame: per-frame first, then shared."""
-    groups = []
-    per_frame = header.get("PerFrameFunctionalGroupsSequence")
-    if per_frame is not None and frame < len(per_frame):
-        groups.append(per_frame[frame])
-    shared = header.get("SharedFunctionalGroupsSequence")
-    if shared:
-        groups.append(shared[0])
-    for group in groups:
-        items = group.get(sequence)
-        if items and keyword in items[0]:
-            return items[0].get(keyword)
-    return None
-
-
 def _read_frames(
     slice_file: SliceFile, conversion: HUConversion, frames: int
 ) -> tuple[npt.NDArray[Any], list[float], float | None, list[HUConversion]]:
@@ -250,9 +234,14 @@ def _read_frames(
     rows, cols = _shape(slice_file)
     conversions, positions = [], []
     for frame in range(frames):
+        # The file's corrections are reported once, with the first frame.
         frame_conversion = copy.deepcopy(conversion)
+        if frame:
+            frame_conversion.corrections = {}
         for attribute, keyword in (("slope", "RescaleSlope"), ("intercept", "RescaleIntercept")):
-            value = _group_value(header, frame, "PixelValueTransformationSequence", keyword)
+            value = functional_group_value(
+                header, frame, "PixelValueTransformationSequence", keyword
+            )
             if value is not None:
                 setattr(frame_conversion, attribute, float(value))
         if (
@@ -265,10 +254,12 @@ def _read_frames(
                 "Transformation Sequence (0028,9145); the header is damaged"
             )
         conversions.append(frame_conversion)
-        orientation = _group_value(
+        orientation = functional_group_value(
             header, frame, "PlaneOrientationSequence", "ImageOrientationPatient"
         )
-        position = _group_value(header, frame, "PlanePositionSequence", "ImagePositionPatient")
+        position = functional_group_value(
+            header, frame, "PlanePositionSequence", "ImagePositionPatient"
+        )
         frame_header = Dataset()
         if orientation is not None and position is not None:
             frame_header.ImageOrientationPatient = orientation
@@ -303,7 +294,7 @@ def _pixel_spacing(slice_file: SliceFile, notes: list[str]) -> tuple[float, floa
     header = slice_file.header
     value = header.get("PixelSpacing")
     if value is None:
-        value = _group_value(header, 0, "PixelMeasuresSequence", "PixelSpacing")
+        value = functional_group_value(header, 0, "PixelMeasuresSequence", "PixelSpacing")
     spacing = None if value is None else _spacing_values(value)
     if spacing is None:
         notes.append(

@@ -288,6 +288,31 @@ class TestPitfalls:
 
 
 class TestEnhancedMultiFrame:
+    def test_real_enhanced_ct(self):
+        """NEMA's enhanced CT: its shared Pixel Value Transformation (intercept -1024) applies."""
+        path = get_testdata_file("eCT_Supplemental.dcm")
+        ds = pydicom.dcmread(path)
+        transform = ds.SharedFunctionalGroupsSequence[0].PixelValueTransformationSequence[0]
+        image = load(path)
+        assert image.shape == (2, 512, 512) and image.spacing[0] == 10.0
+        expected = ds.pixel_array * float(transform.RescaleSlope) + float(
+            transform.RescaleIntercept
+        )
+        cosines = np.array(
+            ds.SharedFunctionalGroupsSequence[0]
+            .PlaneOrientationSequence[0]
+            .ImageOrientationPatient,
+            dtype=float,
+        )
+        normal = np.cross(cosines[:3], cosines[3:])
+        along_normal = [
+            float(np.dot(frame.PlanePositionSequence[0].ImagePositionPatient, normal))
+            for frame in ds.PerFrameFunctionalGroupsSequence
+        ]
+        np.testing.assert_array_equal(image.hu, expected[np.argsort(along_normal)])
+        assert image.slice_positions == tuple(sorted(along_normal))
+        assert image.hu.min() == -1024
+
     def test_per_frame_rescale_and_order(self, tmp_path):
         """Frames get their own Pixel Value Transformation and are sorted by position."""
         frames = np.arange(3 * 4 * 5, dtype=np.int16).reshape(3, 4, 5)
@@ -311,8 +336,7 @@ class TestEnhancedMultiFrame:
             item.PixelValueTransformationSequence = [frame_transform]
             per_frame.append(item)
         ds.PerFrameFunctionalGroupsSequence = per_frame
-        with pytest.warns(DataPitfallWarning, match="missing"):
-            image = load(write(ds, tmp_path / "enhanced.dcm"))
+        image = load(write(ds, tmp_path / "enhanced.dcm"))  # rescale in the groups: no warning
         assert image.shape == (3, 4, 5) and image.spacing[0] == 5.0
         np.testing.assert_array_equal(image.hu[0], frames[1] - 1000)
         np.testing.assert_array_equal(image.hu[1], frames[2] - 1024)

@@ -1,0 +1,20 @@
+"""Sample data, installed with ctlab's dependencies (nothing is downloaded).
+
+``abdomen()``
+    Real abdominal slice from the Pancreas-CT collection (TCIA): liver,
+    kidneys, fat, spine; the anatomy of the seed article's Figure 5.
+``chest()``
+    Small real chest slice (pydicom's ``CT_small.dcm``).
+``head()``
+    Real head slice with a 40/100 brain window in its header.
+``phantom()``
+    ctlab's procedural abdominal volume with ground-truth labels.
+``phantom_series(folder)``
+    The phantom written as a DICOM series, for the loader and the CLI.
+
+Provenance and licences: ``sample_data/README.md`` in the repository.
+"""
+
+from ctlab.io.sample import abdomen, chest, head, phantom, phantom_series
+
+__all__ = ["abdomen", "chest", "head", "phantom", "phantom_series"]

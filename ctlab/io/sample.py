@@ -1,0 +1,101 @@
+"""Sample scans: real CT slices shipped by pydicom and pydicom-data, and the phantom.
+
+Nothing is downloaded: the files come with the installed packages.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+
+from ctlab.core.errors import CTLabError
+from ctlab.core.image import CTImage
+from ctlab.io.loader import load
+from ctlab.io.phantom import make_phantom
+from ctlab.io.write import write_series
+
+__all__ = ["abdomen", "chest", "head", "phantom", "phantom_series"]
+
+
+def _packaged_file(name: str) -> str:
+    from pydicom.data import get_testdata_file
+
+    path = get_testdata_file(name)
+    if path is None:
+        raise CTLabError(
+            f"the sample file {name} is not installed; pip install pydicom-data "
+            "(it ships real CT slices)"
+        )
+    return str(path)
+
+
+@cache
+def abdomen() -> CTImage:
+    """A real abdominal CT slice: liver, kidneys, fat, spine (512 x 512).
+
+    From the Pancreas-CT collection of The Cancer Imaging Archive, shipped by
+    pydicom-data as ``explicit_VR-UN.dcm`` (JPEG 2000 compressed). Its
+    header suggests no window.
+
+    Examples
+    --------
+    >>> abdomen().shape
+    (512, 512)
+    """
+    return load(_packaged_file("explicit_VR-UN.dcm"))
+
+
+@cache
+def chest() -> CTImage:
+    """A small real chest CT slice (128 x 128), pydicom's own ``CT_small.dcm``.
+
+    Examples
+    --------
+    >>> chest().shape
+    (128, 128)
+    """
+    return load(_packaged_file("CT_small.dcm"))
+
+
+@cache
+def head() -> CTImage:
+    """A real head CT slice (512 x 512) with a 40/100 brain window, pydicom-data's ``693_UNCR.dcm``.
+
+    Examples
+    --------
+    >>> head().default_window
+    Window(center=40.0, width=100.0)
+    """
+    return load(_packaged_file("693_UNCR.dcm"))
+
+
+@cache
+def phantom() -> CTImage:
+    """ctlab's procedural abdominal phantom (48 x 256 x 256) with ground-truth labels.
+
+    See :func:`ctlab.io.phantom.make_phantom`.
+
+    Examples
+    --------
+    >>> image = phantom()
+    >>> image.shape, image.labels is not None
+    ((48, 256, 256), True)
+    """
+    return make_phantom()
+
+
+def phantom_series(folder: str | os.PathLike[str]) -> Path:
+    """Write the phantom as a DICOM series into ``folder`` and return it.
+
+    For trying the loader and the command line on a real series on disk.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = phantom_series(tempfile.mkdtemp())
+    >>> len(list(folder.glob("*.dcm")))
+    48
+    """
+    write_series(phantom(), folder)
+    return Path(folder)

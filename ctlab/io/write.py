@@ -1,0 +1,172 @@
+"""Write a CTImage as a real DICOM CT series, byte-for-byte reproducibly.
+
+Used to ship the phantom as ``sample_data/phantom/`` and to give tests and
+notebooks a series on disk. Regenerate the shipped copy with::
+
+    python -m ctlab.io.write sample_data/phantom
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.uid import UID, CTImageStorage, ExplicitVRLittleEndian, generate_uid
+
+from ctlab.core.errors import ExportError, InvalidImageError
+from ctlab.core.image import CTImage
+
+__all__ = ["write_series"]
+
+# ctlab's UIDs are derived from the content (not random, not dated), under
+# pydicom's documented example root, so the same image gives the same files.
+_UID_PREFIX = "1.2.826.0.1.3680043.8.498."
+_IMPLEMENTATION_UID = UID(_UID_PREFIX + "1")
+_RESCALE_INTERCEPT = -1024
+
+
+def _uid(*parts: object) -> UID:
+    return generate_uid(prefix=_UID_PREFIX, entropy_srcs=[str(p) for p in parts])
+
+
+def write_series(
+    image: CTImage,
+    folder: str | os.PathLike[str],
+    *,
+    description: str = "",
+    overwrite: bool = False,
+) -> list[Path]:
+    """Write every slice of an image as a DICOM CT file.
+
+    Stored values are signed with RescaleIntercept -1024 and padding stored
+    as -2000, as many scanners write them; positions, orientation, spacing
+    and the default window go in the header. No dates, times or random UIDs
+    are written, so the output is the same bytes every time; the patient is
+    ``ctlab^phantom``.
+
+    Parameters
+    ----------
+    image : CTImage
+        int16 HU (a float image is refused: it would not round-trip).
+    folder : path-like
+        Created if missing; must hold no ``.dcm`` files unless ``overwrite``.
+    description : str
+        Series Description; default ``image.info["description"]``.
+    overwrite : bool
+        Replace existing files of the same names.
+
+    Returns
+    -------
+    list of Path
+        The files written, ``slice_000.dcm`` upwards.
+
+    Raises
+    ------
+    InvalidImageError
+        If the HU are not int16 or do not fit the signed 16-bit store.
+    ExportError
+        If the folder already holds DICOM files and ``overwrite`` is False.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from ctlab.io.phantom import make_phantom
+    >>> files = write_series(make_phantom(n_slices=2, size=32), tempfile.mkdtemp())
+    >>> [f.name for f in files]
+    ['slice_000.dcm', 'slice_001.dcm']
+    """
+    if image.hu.dtype != np.int16:
+        raise InvalidImageError(f"write_series needs int16 HU, got {image.hu.dtype}")
+    if image.hu.size and int(image.hu.max()) > 32767 + _RESCALE_INTERCEPT:
+        raise InvalidImageError(
+            f"HU up to {32767 + _RESCALE_INTERCEPT} can be stored with intercept "
+            f"{_RESCALE_INTERCEPT}; got {image.hu.max()}"
+        )
+    target = Path(folder)
+    if target.is_dir() and any(target.glob("*.dcm")) and not overwrite:
+        raise ExportError(
+            f"{target} already holds DICOM files; choose an empty folder or pass overwrite=True"
+        )
+    target.mkdir(parents=True, exist_ok=True)
+
+    volume = image.hu if image.is_volume else image.hu[np.newaxis]
+    spacing = image.spacing if image.is_volume else (1.0, *image.spacing)
+    positions = image.slice_positions or tuple(spacing[0] * k for k in range(len(volume)))
+    text = description or str(image.info.get("description", "")) or "ctlab series"
+    study_uid, series_uid = _uid("study", text), _uid("series", text, volume.shape)
+    frame_uid = _uid("frame", text)
+    window = image.default_window
+    padding = image.padding_range
+
+    files = []
+    for index, hu_slice in enumerate(volume):
+        instance_uid = _uid("instance", series_uid, index)
+        meta = FileMetaDataset()
+        meta.MediaStorageSOPClassUID = CTImageStorage
+        meta.MediaStorageSOPInstanceUID = instance_uid
+        meta.TransferSyntaxUID = ExplicitVRLittleEndian
+        meta.ImplementationClassUID = _IMPLEMENTATION_UID
+        meta.ImplementationVersionName = "CTLAB_0_1"
+
+        ds = Dataset()
+        ds.file_meta = meta
+        ds.SpecificCharacterSet = "ISO_IR 100"
+        ds.ImageType = ["DERIVED", "SECONDARY", "AXIAL"]
+        ds.SOPClassUID = CTImageStorage
+        ds.SOPInstanceUID = instance_uid
+        ds.Modality = "CT"
+        ds.Manufacturer = "ctlab"
+        ds.SeriesDescription = text
+        ds.PatientName = "ctlab^phantom"
+        ds.PatientID = "PHANTOM"
+        ds.StudyInstanceUID = study_uid
+        ds.SeriesInstanceUID = series_uid
+        ds.FrameOfReferenceUID = frame_uid
+        ds.SeriesNumber = 1
+        ds.InstanceNumber = index + 1
+        ds.ImagePositionPatient = [0.0, 0.0, float(positions[index])]
+        ds.ImageOrientationPatient = [1, 0, 0, 0, 1, 0]
+        ds.SliceThickness = spacing[0]
+        ds.SpacingBetweenSlices = spacing[0]
+        ds.PixelSpacing = [spacing[1], spacing[2]]
+        ds.SamplesPerPixel = 1
+        ds.PhotometricInterpretation = "MONOCHROME2"
+        ds.Rows, ds.Columns = hu_slice.shape
+        ds.BitsAllocated = 16
+        ds.BitsStored = 16
+        ds.HighBit = 15
+        ds.PixelRepresentation = 1
+        ds.RescaleIntercept = _RESCALE_INTERCEPT
+        ds.RescaleSlope = 1
+        ds.RescaleType = "HU"
+        if window is not None:
+            ds.WindowCenter = window.center
+            ds.WindowWidth = window.width
+        if padding is not None and padding[0] == padding[1]:
+            ds.PixelPaddingValue = int(padding[0]) - _RESCALE_INTERCEPT
+        ds.PixelData = (hu_slice.astype(np.int32) - _RESCALE_INTERCEPT).astype("<i2").tobytes()
+        path = target / f"slice_{index:03d}.dcm"
+        try:
+            ds.save_as(path, enforce_file_format=True)
+        except OSError as error:
+            raise ExportError(f"cannot write {path}: {error}") from None
+        files.append(path)
+    return files
+
+
+def _main(argv: list[str]) -> int:
+    from ctlab.io.phantom import make_phantom
+
+    if len(argv) != 1:
+        print("usage: python -m ctlab.io.write FOLDER  (writes the phantom series)")
+        return 2
+    files = write_series(make_phantom(), argv[0], overwrite=True)
+    print(f"wrote {len(files)} slices of the ctlab phantom to {argv[0]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))

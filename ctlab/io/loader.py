@@ -127,6 +127,7 @@ def _from_files(
             position = slice_position(first.header, slice_normal(first.header))
             positions = [] if position is None else [position]
 
+    hu, reoriented = _to_radiological(hu, first.header)
     spacing: tuple[float, ...] = _pixel_spacing(first, notes)
     if hu.ndim == 3:
         spacing = (_slice_spacing(first, slice_spacing, notes), *spacing)
@@ -155,6 +156,7 @@ def _from_files(
         "padding_hu": padding,
         "n_files": len(files),
         "corrections": corrections,
+        "reoriented": reoriented,
     }
     return CTImage(
         hu,
@@ -165,6 +167,30 @@ def _from_files(
         padding_range=padding,
         slice_positions=tuple(positions),
     )
+
+
+def _to_radiological(hu: npt.NDArray[Any], header: Dataset) -> tuple[npt.NDArray[Any], str]:
+    """Flip an axial image so it reads like a radiology viewer shows it.
+
+    The convention: anterior at the top, the patient's left on the image's
+    right, i.e. rows run towards +y and columns towards +x of the patient
+    coordinate system (PS3.3 C.7.6.2.1.1). Oblique images are left as they are.
+    """
+    try:
+        cosines = [float(v) for v in header.ImageOrientationPatient]
+    except (AttributeError, TypeError, ValueError):
+        return hu, ""
+    if len(cosines) != 6:
+        return hu, ""
+    along_row, along_column = cosines[:3], cosines[3:]
+    flips: list[str] = []
+    if abs(along_row[0]) > 0.9 and along_row[0] < 0:
+        hu, flips = hu[..., ::-1], [*flips, "columns (patient's left to the right)"]
+    if abs(along_column[1]) > 0.9 and along_column[1] < 0:
+        hu, flips = hu[..., ::-1, :], [*flips, "rows (anterior to the top)"]
+    if not flips:
+        return hu, ""
+    return np.ascontiguousarray(hu), "flipped " + " and ".join(flips)
 
 
 def _plain(value: Any) -> Any:

@@ -49,7 +49,10 @@ class TestRealFiles:
         ds = pydicom.dcmread(path)
         image = load(path)
         assert image.hu.dtype == np.int16 and image.hu.ndim == 2
-        np.testing.assert_array_equal(image.hu, apply_modality_lut(ds.pixel_array, ds))
+        expected = apply_modality_lut(ds.pixel_array, ds)
+        if name == "explicit_VR-UN.dcm":  # rows run towards anterior: shown flipped
+            expected = expected[::-1]
+        np.testing.assert_array_equal(image.hu, expected)
 
     def test_head_window_padding_spacing(self):
         """The head CT keeps its 40/100 window; -2000 padding is -3024 HU and left out."""
@@ -201,6 +204,24 @@ class TestSeries:
         """An empty list is refused."""
         with pytest.raises(SeriesError, match="no files given"):
             load([])
+
+
+class TestOrientation:
+    @pytest.mark.parametrize(
+        ("orientation", "flip", "note"),
+        [
+            ([1, 0, 0, 0, 1, 0], (slice(None), slice(None)), ""),
+            ([1, 0, 0, 0, -1, 0], (slice(None, None, -1), slice(None)), "anterior to the top"),
+            ([-1, 0, 0, 0, 1, 0], (slice(None), slice(None, None, -1)), "patient's left"),
+        ],
+    )
+    def test_axial_shown_radiologically(self, tmp_path, orientation, flip, note):
+        """Axial images are flipped to anterior-up, patient's left on the right, and say so."""
+        pixels = np.arange(12, dtype=np.int16).reshape(3, 4)
+        path = write(ct_dataset(pixels, ImageOrientationPatient=orientation), tmp_path / "o")
+        image = load(path)
+        np.testing.assert_array_equal(image.hu, (pixels - 1024)[flip])
+        assert note in image.info["reoriented"]
 
 
 class TestPitfalls:

@@ -1,0 +1,60 @@
+"""Shared steps of the figures: pick the slice, resolve the window, label it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from ctlab.core.image import CTImage
+from ctlab.core.window import Window, resolve_window
+
+# Figures read on a projector: large enough text, nothing thinner than 1 pt.
+FONT_SIZE = 10
+
+
+def as_image(image: CTImage | npt.ArrayLike) -> CTImage:
+    """Wrap a bare HU array as a CTImage with 1 mm pixels."""
+    if isinstance(image, CTImage):
+        return image
+    array = np.asarray(image)
+    return CTImage(array, spacing=(1.0,) * array.ndim)
+
+
+def slice_of(image: CTImage, slice_index: int | None) -> tuple[npt.NDArray[Any], int]:
+    """The HU of one slice (the middle one by default) and its index."""
+    index = image.n_slices // 2 if slice_index is None else slice_index
+    return image.slice_hu(index), index
+
+
+def valid_mask(image: CTImage, index: int) -> npt.NDArray[np.bool_]:
+    """True where a pixel of slice ``index`` is not padding."""
+    mask = ~image.padding_mask()
+    return mask[index] if image.is_volume else mask
+
+
+def window_of(window: Window | str) -> Window:
+    """Resolve a preset name; the window's label is its name or its numbers."""
+    return resolve_window(window)
+
+
+def new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
+    """Use ``ax``, or make a one-axes Figure without pyplot (no GUI needed)."""
+    if ax is not None:
+        return ax
+    figure = Figure(figsize=size, layout="constrained")
+    return figure.add_subplot()
+
+
+def pixel_aspect(image: CTImage) -> float:
+    """Row spacing over column spacing: how tall a pixel is drawn."""
+    return image.spacing[-2] / image.spacing[-1]
+
+
+def figure_of(ax: Axes) -> Figure:
+    figure = ax.get_figure()
+    assert isinstance(figure, Figure)
+    return figure

@@ -1,0 +1,88 @@
+"""The explorer figure: a windowed slice beside its histogram, with readouts.
+
+The static picture of :class:`ctlab.WindowExplorer`: what ``.figure()``,
+``.to_png()`` and the widget's fallback outside a live notebook show.
+"""
+
+from __future__ import annotations
+
+import numpy.typing as npt
+from matplotlib.figure import Figure
+
+from ctlab.core.hounsfield import resolve_tissue
+from ctlab.core.image import CTImage
+from ctlab.core.metrics import clipped_fractions, tissue_grey_levels
+from ctlab.core.window import VOIFunction, Window
+from ctlab.plot._common import FONT_SIZE, as_image, slice_of, valid_mask, window_of
+from ctlab.plot.histogram import draw_histogram, histogram_axes
+from ctlab.plot.slice import show_slice
+
+__all__ = ["explorer_figure", "readout_text"]
+
+_READOUT_TISSUES = ("fat", "soft_tissue", "liver_kidney", "cancellous_bone", "cortical_bone")
+
+
+def readout_text(
+    image: CTImage, window: Window, *, slice_index: int, function: VOIFunction | None = None
+) -> str:
+    """Clipping, HU per grey level and grey levels per tissue, as lines of text."""
+    hu, index = slice_of(image, slice_index)
+    black, white = clipped_fractions(hu, window, function=function, mask=valid_mask(image, index))
+    levels = tissue_grey_levels(window, function=function, tissues=_READOUT_TISSUES)
+    lines = [
+        f"clipped: {100 * black:.1f}% black, {100 * white:.1f}% white",
+        f"{window.width / 255:.2f} HU per grey level",
+        "grey levels of 256: "
+        + ", ".join(f"{resolve_tissue(name).label} {n}" for name, n in levels.items()),
+    ]
+    return "\n".join(lines)
+
+
+def explorer_figure(
+    image: CTImage | npt.ArrayLike,
+    window: Window | str,
+    *,
+    slice_index: int | None = None,
+    function: VOIFunction | None = None,
+    invert: bool = False,
+    log: bool = False,
+) -> Figure:
+    """A windowed slice beside its HU histogram, tissue bands, ramp and readouts.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> figure = explorer_figure(np.array([[-1000, -80], [40, 700]]), "fat")
+    >>> readouts = next(ax for ax in figure.axes if ax.get_label() == "readouts")
+    >>> "fat 256" in readouts.texts[0].get_text()
+    True
+    """
+    ct = as_image(image)
+    resolved = window_of(window)
+    _, index = slice_of(ct, slice_index)
+    figure = Figure(figsize=(12, 6), layout="constrained")
+    grid = figure.add_gridspec(2, 2, width_ratios=(1, 1.25), height_ratios=(10, 1))
+    slice_ax = figure.add_subplot(grid[0, 0])
+    title = str(resolved) + (f", slice {index}" if ct.is_volume else "")
+    show_slice(
+        ct, resolved, slice_index=index, function=function, invert=invert, ax=slice_ax, title=title
+    )
+    draw_histogram(
+        histogram_axes(figure, grid[0, 1]),
+        ct,
+        window=resolved,
+        function=function,
+        log=log,
+        bins=None,
+    )
+    readouts = figure.add_subplot(grid[1, :], label="readouts")
+    readouts.set_axis_off()
+    readouts.text(
+        0,
+        0.5,
+        readout_text(ct, resolved, slice_index=index, function=function),
+        fontsize=FONT_SIZE - 1,
+        va="center",
+        family="monospace",
+    )
+    return figure

@@ -1,0 +1,262 @@
+"""Windowed slices: one window, several side by side, overlays, multi-window RGB."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+from matplotlib.axes import Axes
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from ctlab.core.errors import InvalidImageError, InvalidWindowError
+from ctlab.core.hounsfield import resolve_tissue, tissue_mask
+from ctlab.core.image import CTImage
+from ctlab.core.metrics import tissue_amounts, tissue_grey_levels
+from ctlab.core.voi import apply_window, multiwindow
+from ctlab.core.window import PRESETS, VOIFunction, Window
+from ctlab.plot._common import (
+    FONT_SIZE,
+    as_image,
+    new_axes,
+    pixel_aspect,
+    slice_of,
+    valid_mask,
+    window_of,
+)
+
+__all__ = ["compare_windows", "multiwindow_figure", "overlay_tissues", "show_slice"]
+
+#: The four windows of the seed article's Figure 5, in its order.
+FIGURE_5 = ("liver_kidney", "fat", "full_range", "default")
+
+
+def _draw_grey(ax: Axes, grey: npt.NDArray[np.uint8], image: CTImage) -> None:
+    # vmin/vmax pin the colour map, so the figure shows apply_window's grey
+    # levels exactly instead of matplotlib's own min-max rescaling.
+    ax.imshow(
+        grey, cmap="gray", vmin=0, vmax=255, interpolation="nearest", aspect=pixel_aspect(image)
+    )
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def _scale_bar(ax: Axes, image: CTImage) -> None:
+    columns = image.shape[-1]
+    millimetres = 50 if columns * image.spacing[-1] > 120 else 10
+    length = millimetres / image.spacing[-1]
+    rows = image.shape[-2]
+    x0, y0 = columns * 0.05, rows * 0.94
+    ax.plot([x0, x0 + length], [y0, y0], color="#FFD700", linewidth=3)
+    ax.text(
+        x0 + length / 2,
+        y0 - rows * 0.02,
+        f"{millimetres} mm",
+        color="#FFD700",
+        ha="center",
+        va="bottom",
+        fontsize=FONT_SIZE - 1,
+    )
+
+
+def show_slice(
+    image: CTImage | npt.ArrayLike,
+    window: Window | str,
+    *,
+    slice_index: int | None = None,
+    function: VOIFunction | None = None,
+    invert: bool = False,
+    ax: Axes | None = None,
+    title: str | None = None,
+    scale_bar: bool = True,
+) -> Axes:
+    """Draw one slice exactly as :func:`ctlab.apply_window` windows it.
+
+    Parameters
+    ----------
+    image : CTImage or array_like
+        A slice or volume in HU.
+    window : Window or str
+        The window or a preset name.
+    slice_index : int, optional
+        Slice of a volume; default the middle one.
+    function, invert
+        As in :func:`ctlab.apply_window`.
+    ax : matplotlib Axes, optional
+        Where to draw; a new Figure if None.
+    title : str, optional
+        Default: the window, e.g. "C 40 / W 400 HU (-160..240)".
+    scale_bar : bool
+        Draw a bar of 10 or 50 mm.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> ax = show_slice(np.array([[-1000, 0], [40, 1000]]), "default", scale_bar=False)
+    >>> ax.images[0].get_array().tolist()
+    [[0, 102], [128, 255]]
+    """
+    ct = as_image(image)
+    hu, _ = slice_of(ct, slice_index)
+    resolved = window_of(window)
+    axes = new_axes(ax, (5, 5))
+    _draw_grey(axes, apply_window(hu, resolved, function=function, invert=invert), ct)
+    if scale_bar:
+        _scale_bar(axes, ct)
+    axes.set_title(str(resolved) if title is None else title, fontsize=FONT_SIZE)
+    return axes
+
+
+def _levels_line(window: Window, function: VOIFunction | None) -> str:
+    levels = tissue_grey_levels(
+        window, function=function, tissues=["fat", "soft_tissue", "cancellous_bone"]
+    )
+    return ", ".join(f"{resolve_tissue(name).label} {n}" for name, n in levels.items())
+
+
+def compare_windows(
+    image: CTImage | npt.ArrayLike,
+    windows: Sequence[Window | str] = FIGURE_5,
+    *,
+    slice_index: int | None = None,
+    naive_jpeg: bool = False,
+    function: VOIFunction | None = None,
+) -> Figure:
+    """The same slice under several windows, side by side (the seed's Figures 5a-5d).
+
+    Each panel is titled with its window and the grey levels fat, soft
+    tissue and cancellous bone span in it.
+
+    Parameters
+    ----------
+    image : CTImage or array_like
+    windows : sequence of Window or str
+        Default: the four windows of the seed's Figure 5.
+    slice_index : int, optional
+    naive_jpeg : bool
+        Add a panel of what an 8-bit export with the default -160..240
+        window keeps: whatever it clipped is gone for every later window.
+    function : optional
+        VOI function for every panel.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> figure = compare_windows(np.zeros((8, 8), np.int16))
+    >>> len(figure.axes)
+    4
+    """
+    ct = as_image(image)
+    hu, _ = slice_of(ct, slice_index)
+    resolved = [window_of(w) for w in windows]
+    panels = len(resolved) + int(naive_jpeg)
+    figure = Figure(figsize=(3.2 * panels, 3.9), layout="constrained")
+    axes = figure.subplots(1, panels, squeeze=False)[0]
+    for ax, window in zip(axes, resolved, strict=False):
+        _draw_grey(ax, apply_window(hu, window, function=function), ct)
+        label = window.name or f"C {window.center:g} / W {window.width:g}"
+        ax.set_title(
+            f"{label}\n{window.low:g}..{window.high:g} HU\n"
+            f"grey levels: {_levels_line(window, function)}",
+            fontsize=FONT_SIZE - 2,
+        )
+    if naive_jpeg:
+        default = PRESETS["default"]
+        _draw_grey(axes[-1], apply_window(hu, default), ct)
+        axes[-1].set_title(
+            "naive JPEG (default window baked in)\n-160..240 HU, fixed for good\n"
+            f"grey levels: {_levels_line(default, None)}",
+            fontsize=FONT_SIZE - 2,
+        )
+    return figure
+
+
+def overlay_tissues(
+    image: CTImage | npt.ArrayLike,
+    window: Window | str,
+    tissues: Sequence[str] = ("fat", "soft_tissue", "cancellous_bone", "cortical_bone"),
+    *,
+    slice_index: int | None = None,
+    opacity: float = 0.5,
+    ax: Axes | None = None,
+) -> Axes:
+    """HU-threshold masks of tissue bands, in their colours, over a windowed slice.
+
+    The legend gives each tissue's area on this slice in cm^2.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> ax = overlay_tissues(np.full((4, 4), -80, np.int16), "default", ["fat"])
+    >>> ax.get_legend().get_texts()[0].get_text()
+    'fat: 0.2 cm²'
+    """
+    if not 0 <= opacity <= 1:
+        raise InvalidImageError(f"opacity must be between 0 and 1, got {opacity}")
+    ct = as_image(image)
+    hu, index = slice_of(ct, slice_index)
+    resolved = window_of(window)
+    grey = apply_window(hu, resolved).astype(np.float64) / 255
+    rgb = np.repeat(grey[..., np.newaxis], 3, axis=2)
+    valid = valid_mask(ct, index)
+    areas = tissue_amounts(hu, spacing=ct.spacing[-2:], tissues=tissues, mask=valid)
+    handles = []
+    for name in tissues:
+        band = resolve_tissue(name)
+        mask = tissue_mask(hu, band) & valid
+        rgb[mask] = (1 - opacity) * rgb[mask] + opacity * np.asarray(to_rgb(band.color))
+        handles.append(Patch(color=band.color, label=f"{band.label}: {areas[band.name]:.1f} cm²"))
+    axes = new_axes(ax, (5.5, 5))
+    axes.imshow(rgb, interpolation="nearest", aspect=pixel_aspect(ct))
+    axes.set_xticks([])
+    axes.set_yticks([])
+    axes.set_title(f"HU masks over {resolved}", fontsize=FONT_SIZE)
+    axes.legend(handles=handles, loc="lower right", fontsize=FONT_SIZE - 2, framealpha=0.8)
+    return axes
+
+
+def multiwindow_figure(
+    image: CTImage | npt.ArrayLike,
+    windows: Sequence[Window | str] = ("brain", "subdural", "bone"),
+    *,
+    slice_index: int | None = None,
+) -> Figure:
+    """Three windows as R, G and B: the composite and each channel.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> len(multiwindow_figure(np.zeros((4, 4), np.int16)).axes)
+    4
+    """
+    if len(windows) != 3:
+        raise InvalidWindowError(f"an RGB image needs exactly 3 windows, got {len(windows)}")
+    ct = as_image(image)
+    hu, _ = slice_of(ct, slice_index)
+    resolved = [window_of(w) for w in windows]
+    rgb = multiwindow(hu, resolved)
+    figure = Figure(figsize=(13, 3.8), layout="constrained")
+    axes = figure.subplots(1, 4)
+    axes[0].imshow(rgb, interpolation="nearest", aspect=pixel_aspect(ct))
+    axes[0].set_title("composite RGB", fontsize=FONT_SIZE)
+    for channel, (ax, window, colour) in enumerate(
+        zip(axes[1:], resolved, ("red", "green", "blue"), strict=True)
+    ):
+        tinted = np.zeros_like(rgb)
+        tinted[..., channel] = rgb[..., channel]
+        ax.imshow(tinted, interpolation="nearest", aspect=pixel_aspect(ct))
+        ax.set_title(f"{colour}: {window}", fontsize=FONT_SIZE - 2)
+    for ax in axes:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    return figure

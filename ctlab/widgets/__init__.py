@@ -1,0 +1,1 @@
+"""The widgets layer: interactive windowing in Jupyter (ipywidgets + anywidget)."""

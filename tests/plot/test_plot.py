@@ -1,0 +1,140 @@
+"""Tests for ctlab.plot: figures show exactly what the core computes."""
+
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+import ctlab
+from ctlab import TISSUES, apply_window, plot
+from ctlab.core.errors import InvalidImageError, InvalidWindowError
+
+
+@pytest.fixture(scope="module")
+def phantom():
+    from ctlab.io.phantom import make_phantom
+
+    return make_phantom(n_slices=3, size=64)
+
+
+def render(figure, path):
+    """Draw to PNG and return the RGBA pixels."""
+    FigureCanvasAgg(figure)
+    figure.savefig(path, dpi=50)
+    from PIL import Image
+
+    return np.asarray(Image.open(path))
+
+
+class TestShowSlice:
+    def test_pixels_are_apply_window(self, phantom):
+        """The drawn image is apply_window's uint8, pinned to 0..255."""
+        ax = plot.show_slice(phantom, "fat", slice_index=1, invert=True)
+        image = ax.images[0]
+        np.testing.assert_array_equal(
+            image.get_array(), apply_window(phantom.hu[1], "fat", invert=True)
+        )
+        assert image.get_clim() == (0, 255)
+        assert ax.get_title() == str(ctlab.PRESETS["fat"])
+
+    def test_middle_slice_by_default(self, phantom):
+        """Without slice_index the middle slice is shown."""
+        ax = plot.show_slice(phantom, "default", scale_bar=False)
+        np.testing.assert_array_equal(
+            ax.images[0].get_array(), apply_window(phantom.hu[1], "default")
+        )
+
+
+class TestHistogram:
+    def test_counts_leave_padding_out(self, phantom):
+        """The histogram counts every non-padding voxel."""
+        figure = plot.hu_histogram(phantom, window="default")
+        histogram = next(ax for ax in figure.axes if ax.get_label() == "histogram")
+        counts = histogram.patches[0].get_data().values
+        assert counts.sum() == phantom.valid_hu().size
+
+    def test_bands_window_and_transfer_curve(self, phantom):
+        """Bands in TISSUES colours, the window shaded, the transfer curve is apply_window."""
+        figure = plot.hu_histogram(phantom, window="lung", function="sigmoid")
+        by_label = {ax.get_label(): ax for ax in figure.axes}
+        colours = {p.get_facecolor()[:3] for p in by_label["bands"].patches}
+        assert np.round(np.array(sorted(colours)), 3).shape[0] >= 5
+        curve = by_label["transfer"].lines[0]
+        hu_axis, grey = curve.get_data()
+        np.testing.assert_array_equal(grey, apply_window(hu_axis, "lung", function="sigmoid"))
+        shading = next(p for p in by_label["histogram"].patches if p.get_alpha() == 0.3)
+        extent = shading.get_bbox()
+        assert (extent.x0, extent.x1) == (ctlab.PRESETS["lung"].low, ctlab.PRESETS["lung"].high)
+
+    def test_renders_non_blank(self, phantom, tmp_path):
+        """The figure renders to a PNG with content."""
+        pixels = render(plot.hu_histogram(phantom, window="default", log=True), tmp_path / "h.png")
+        assert pixels.std() > 10
+
+
+class TestCompareWindows:
+    def test_figure_5_panels(self, phantom, tmp_path):
+        """Four Figure 5 panels plus the naive-JPEG one, titled with grey levels."""
+        figure = plot.compare_windows(phantom, naive_jpeg=True)
+        assert len(figure.axes) == 5
+        titles = [ax.get_title() for ax in figure.axes]
+        assert "fat 256" in titles[1] and "naive JPEG" in titles[4] and "fat 27" in titles[4]
+        for ax, name in zip(
+            figure.axes, ["liver_kidney", "fat", "full_range", "default"], strict=False
+        ):
+            np.testing.assert_array_equal(
+                ax.images[0].get_array(), apply_window(phantom.hu[1], name)
+            )
+        assert render(figure, tmp_path / "c.png").std() > 10
+
+
+class TestOverlay:
+    def test_areas_and_colours(self, phantom):
+        """Legend areas equal tissue_amounts on non-padding pixels; masks take the band colour."""
+        ax = plot.overlay_tissues(phantom, "default", ["fat"], opacity=1.0)
+        hu = phantom.hu[1]
+        valid = ~phantom.padding_mask()[1]
+        area = ctlab.tissue_amounts(hu, spacing=phantom.spacing[1:], tissues=["fat"], mask=valid)
+        assert ax.get_legend().get_texts()[0].get_text() == f"fat: {area['fat']:.1f} cm²"
+        rgb = ax.images[0].get_array()
+        fat = ctlab.tissue_mask(hu, "fat") & valid
+        from matplotlib.colors import to_rgb
+
+        np.testing.assert_allclose(rgb[fat][0], to_rgb(TISSUES["fat"].color))
+
+    def test_bad_opacity(self, phantom):
+        """Opacity outside 0..1 is refused."""
+        with pytest.raises(InvalidImageError, match="opacity"):
+            plot.overlay_tissues(phantom, "default", opacity=2)
+
+
+class TestMultiwindow:
+    def test_composite_is_multiwindow(self, phantom):
+        """The composite is ctlab.multiwindow; each channel panel keeps its channel only."""
+        figure = plot.multiwindow_figure(phantom)
+        np.testing.assert_array_equal(
+            figure.axes[0].images[0].get_array(),
+            ctlab.multiwindow(phantom.hu[1], ["brain", "subdural", "bone"]),
+        )
+        green = figure.axes[2].images[0].get_array()
+        assert green[..., 0].max() == 0 and green[..., 2].max() == 0
+
+    def test_needs_three(self, phantom):
+        """Two windows are not RGB."""
+        with pytest.raises(InvalidWindowError, match="exactly 3"):
+            plot.multiwindow_figure(phantom, ["brain", "bone"])
+
+
+class TestExplorerFigure:
+    def test_readouts(self, phantom, tmp_path):
+        """The readouts give clipping and the grey levels of the lesson."""
+        figure = plot.explorer_figure(phantom, "default")
+        readouts = next(ax for ax in figure.axes if ax.get_label() == "readouts")
+        text = readouts.texts[0].get_text()
+        assert "fat 27" in text and "clipped:" in text and "1.57 HU per grey level" in text
+        assert render(figure, tmp_path / "e.png").std() > 10
+
+    def test_hounsfield_scale(self, tmp_path):
+        """One bar per tissue band, labelled with its range."""
+        ax = plot.hounsfield_scale()
+        assert len(ax.patches) == len(TISSUES)
+        assert any("fat  -100..-60 HU" in t.get_text() for t in ax.texts)

@@ -33,7 +33,7 @@ class _Label:
 
 _LABEL_LIST = (
     _Label(0, "air", -1000),
-    _Label(1, "fat", -90),
+    _Label(1, "fat", -82),
     _Label(2, "muscle", 50),
     _Label(3, "liver", 60),
     _Label(4, "spleen", 48),
@@ -53,13 +53,23 @@ _VALUE = {label.name: label.value for label in _LABEL_LIST}
 _HU = np.array([label.hu for label in _LABEL_LIST], dtype=np.float64)
 
 
-def _ellipse(
-    x: npt.NDArray[np.float64],
-    y: npt.NDArray[np.float64],
+def _paint(
+    labels: npt.NDArray[np.uint8],
+    coordinates: npt.NDArray[np.float64],
     center: tuple[float, float],
     axes: tuple[float, float],
-) -> npt.NDArray[np.bool_]:
-    return ((x - center[0]) / axes[0]) ** 2 + ((y - center[1]) / axes[1]) ** 2 <= 1.0
+    value: int,
+) -> None:
+    """Set ``value`` inside an ellipse (mm), touching only its bounding box."""
+    (cx, cy), (ax, ay) = center, axes
+    first_col = np.searchsorted(coordinates, cx - ax, side="left")
+    last_col = np.searchsorted(coordinates, cx + ax, side="right")
+    first_row = np.searchsorted(coordinates, cy - ay, side="left")
+    last_row = np.searchsorted(coordinates, cy + ay, side="right")
+    dx = ((coordinates[first_col:last_col] - cx) / ax) ** 2
+    dy = ((coordinates[first_row:last_row] - cy) / ay) ** 2
+    box = labels[first_row:last_row, first_col:last_col]
+    box[dy[:, None] + dx[None, :] <= 1.0] = value
 
 
 def _smooth_noise(rng: np.random.Generator, shape: tuple[int, int], sigma: float) -> np.ndarray:
@@ -73,53 +83,49 @@ def _smooth_noise(rng: np.random.Generator, shape: tuple[int, int], sigma: float
 
 
 def _labels_for_slice(
-    x: npt.NDArray[np.float64],
-    y: npt.NDArray[np.float64],
+    coordinates: npt.NDArray[np.float64],
     depth: float,
     bowel: list[tuple[float, float, float, bool]],
 ) -> npt.NDArray[np.uint8]:
     """Label map of one slice; ``depth`` runs 0 (lung bases) to 1 (lower abdomen)."""
-    labels = np.zeros(x.shape, dtype=np.uint8)
+    labels = np.zeros((coordinates.size, coordinates.size), dtype=np.uint8)
 
-    def paint(mask: npt.NDArray[np.bool_], name: str) -> None:
-        labels[mask] = _VALUE[name]
+    def paint(center: tuple[float, float], axes: tuple[float, float], name: str) -> None:
+        _paint(labels, coordinates, center, axes, _VALUE[name])
 
     width, height = 165 - 10 * depth, 118 - 6 * depth
-    paint(_ellipse(x, y, (0, 0), (width, height)), "fat")
-    paint(_ellipse(x, y, (0, 2), (width - 20, height - 20)), "muscle")
-    paint(_ellipse(x, y, (0, 4), (width - 32, height - 30)), "fat")  # visceral fat
+    paint((0, 0), (width, height), "fat")
+    paint((0, 2), (width - 20, height - 20), "muscle")
+    paint((0, 4), (width - 32, height - 30), "fat")  # visceral fat
     if depth < 0.25:
         lung = 1 - depth / 0.25
         for side in (-1, 1):
-            paint(_ellipse(x, y, (side * 85, 40), (55 * lung + 1, 45 * lung + 1)), "lung")
+            paint((side * 85, 40), (55 * lung + 1, 45 * lung + 1), "lung")
     liver_size = max(0.0, 1 - depth / 0.75)
     if liver_size > 0:
-        paint(_ellipse(x, y, (-62, -5), (78 * liver_size, 72 * liver_size)), "liver")
+        paint((-62, -5), (78 * liver_size, 72 * liver_size), "liver")
     if depth < 0.55:
-        paint(_ellipse(x, y, (88, 25), (32, 44 * (1 - depth))), "spleen")
+        paint((88, 25), (32, 44 * (1 - depth)), "spleen")
     if 0.2 < depth < 0.85:
         kidney = np.sin(np.pi * (depth - 0.2) / 0.65)
         for side in (-1, 1):
-            paint(_ellipse(x, y, (side * 66, 55), (26 * kidney + 1, 36 * kidney + 1)), "kidney")
+            paint((side * 66, 55), (26 * kidney + 1, 36 * kidney + 1), "kidney")
     if depth > 0.4:
         for side in (-1, 1):
-            paint(_ellipse(x, y, (side * 36, 58), (14 * depth, 20 * depth)), "muscle")  # psoas
+            paint((side * 36, 58), (14 * depth, 20 * depth), "muscle")  # psoas
     for side in (-1, 1):
-        paint(_ellipse(x, y, (side * 34, 100), (24, 16)), "muscle")  # paraspinal
+        paint((side * 34, 100), (24, 16), "muscle")  # paraspinal
     for cx, cy, radius, has_gas in bowel:
         if depth > 0.3:
-            paint(_ellipse(x, y, (cx, cy), (radius, radius * 0.8)), "bowel")
+            paint((cx, cy), (radius, radius * 0.8), "bowel")
             if has_gas:
-                paint(
-                    _ellipse(x, y, (cx, cy - radius * 0.25), (radius * 0.6, radius * 0.4)),
-                    "bowel_gas",
-                )
-    paint(_ellipse(x, y, (14, 24), (11, 11)), "aorta")
-    paint(_ellipse(x, y, (-22, 26), (12, 9)), "ivc")
-    paint(_ellipse(x, y, (0, 62), (24, 21)), "cortical_bone")  # vertebral body
-    paint(_ellipse(x, y, (0, 62), (20.5, 17.5)), "cancellous_bone")
-    paint(_ellipse(x, y, (0, 94), (7, 12)), "cortical_bone")  # spinous process
-    paint(_ellipse(x, y, (0, 92), (4, 8)), "cancellous_bone")
+                paint((cx, cy - radius * 0.25), (radius * 0.6, radius * 0.4), "bowel_gas")
+    paint((14, 24), (11, 11), "aorta")
+    paint((-22, 26), (12, 9), "ivc")
+    paint((0, 62), (24, 21), "cortical_bone")  # vertebral body
+    paint((0, 62), (20.5, 17.5), "cancellous_bone")
+    paint((0, 94), (7, 12), "cortical_bone")  # spinous process
+    paint((0, 92), (4, 8), "cancellous_bone")
     return labels
 
 
@@ -143,7 +149,8 @@ def make_phantom(
     Parameters
     ----------
     n_slices : int
-        Number of slices, cranial (lung bases) to caudal.
+        Number of slices, from the lower abdomen (index 0, lowest z) up to
+        the lung bases (last index), in the order :func:`ctlab.load` gives.
     size : int
         Rows and columns.
     pixel_spacing, slice_spacing : float
@@ -168,9 +175,8 @@ def make_phantom(
     rng = np.random.default_rng(seed)
     fine = size * _SUPERSAMPLE
     coordinates = (np.arange(fine) - (fine - 1) / 2) * pixel_spacing / _SUPERSAMPLE
-    x, y = np.meshgrid(coordinates, coordinates)
     scale = 256 * 1.5 / (size * pixel_spacing)  # keep the anatomy inside the field
-    x, y = x * scale, y * scale
+    coordinates = coordinates * scale
     bowel = [
         (
             float(rng.uniform(-40, 80)),
@@ -181,16 +187,22 @@ def make_phantom(
         for _ in range(6)
     ]
     field_radius = (fine / 2) * pixel_spacing / _SUPERSAMPLE * scale
-    outside_field = x**2 + y**2 > field_radius**2
+    outside_field = coordinates[:, None] ** 2 + coordinates[None, :] ** 2 > field_radius**2
 
     hu = np.empty((n_slices, size, size), dtype=np.int16)
     labels = np.empty((n_slices, size, size), dtype=np.uint8)
     for index in range(n_slices):
-        depth = index / max(1, n_slices - 1)
-        fine_labels = _labels_for_slice(x, y, depth, bowel)
+        # Index 0 is the most caudal slice: the loader orders slices by
+        # increasing DICOM z, which points to the head.
+        depth = 1 - index / max(1, n_slices - 1)
+        fine_labels = _labels_for_slice(coordinates, depth, bowel)
         values = _HU[fine_labels]
         bone = fine_labels == _VALUE["cancellous_bone"]
-        values[bone] += 60 * _smooth_noise(rng, (fine, fine), sigma=1.5)[bone]
+        rows, cols = np.nonzero(bone.any(axis=1))[0], np.nonzero(bone.any(axis=0))[0]
+        if rows.size:
+            box = np.s_[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+            texture = _smooth_noise(rng, bone[box].shape, sigma=1.5)
+            values[box][bone[box]] += 60 * texture[bone[box]]
         values[outside_field] = -1000
         # Averaging the fine grid gives partial-volume edges.
         coarse = values.reshape(size, _SUPERSAMPLE, size, _SUPERSAMPLE).mean(axis=(1, 3))

@@ -21,7 +21,9 @@ __all__ = ["abdomen", "chest", "head", "phantom", "phantom_series"]
 def _packaged_file(name: str) -> str:
     from pydicom.data import get_testdata_file
 
-    path = get_testdata_file(name)
+    # download=False: pydicom would otherwise fetch a missing file from the
+    # network, and ctlab promises no network at run time.
+    path = get_testdata_file(name, download=False)
     if path is None:
         raise CTLabError(
             f"the sample file {name} is not installed; pip install pydicom-data "

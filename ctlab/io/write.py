@@ -8,6 +8,7 @@ notebooks a series on disk. Regenerate the shipped copy with::
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from pathlib import Path
@@ -15,17 +16,36 @@ from pathlib import Path
 import numpy as np
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.uid import UID, CTImageStorage, ExplicitVRLittleEndian, generate_uid
+from pydicom.valuerep import DSfloat
 
 from ctlab.core.errors import ExportError, InvalidImageError
 from ctlab.core.image import CTImage
 
 __all__ = ["write_series"]
 
-# ctlab's UIDs are derived from the content (not random, not dated), under
-# pydicom's documented example root, so the same image gives the same files.
+# ctlab's UIDs are derived from a digest of the content (not random, not
+# dated), under pydicom's UID root: the same image gives the same files, and
+# different images (another seed) never share a UID.
 _UID_PREFIX = "1.2.826.0.1.3680043.8.498."
 _IMPLEMENTATION_UID = UID(_UID_PREFIX + "1")
 _RESCALE_INTERCEPT = -1024
+_EMPTY_TYPE_2 = (
+    "StudyDate",
+    "StudyTime",
+    "ReferringPhysicianName",
+    "PatientBirthDate",
+    "PatientSex",
+    "StudyID",
+    "AccessionNumber",
+    "KVP",
+    "AcquisitionNumber",
+    "PositionReferenceIndicator",
+)
+
+
+def _ds(value: float) -> DSfloat:
+    # A Decimal String holds at most 16 characters: 1/3 mm must be rounded.
+    return DSfloat(float(value), auto_format=True)
 
 
 def _uid(*parts: object) -> UID:
@@ -43,9 +63,10 @@ def write_series(
 
     Stored values are signed with RescaleIntercept -1024 and padding stored
     as -2000, as many scanners write them; positions, orientation, spacing
-    and the default window go in the header. No dates, times or random UIDs
-    are written, so the output is the same bytes every time; the patient is
-    ``ctlab^phantom``.
+    and the default window go in the header. Dates and times are left empty
+    and the UIDs derive from a digest of the HU, so the same image gives the
+    same bytes every time and another image never reuses a UID; the patient
+    is ``ctlab^phantom``.
 
     Parameters
     ----------
@@ -96,14 +117,18 @@ def write_series(
     spacing = image.spacing if image.is_volume else (1.0, *image.spacing)
     positions = image.slice_positions or tuple(spacing[0] * k for k in range(len(volume)))
     text = description or str(image.info.get("description", "")) or "ctlab series"
-    study_uid, series_uid = _uid("study", text), _uid("series", text, volume.shape)
-    frame_uid = _uid("frame", text)
+    content = hashlib.sha256(volume.astype("<i2").tobytes())
+    content.update(repr((volume.shape, spacing, positions, text)).encode())
+    key = content.hexdigest()
+    study_uid, series_uid, frame_uid = (_uid(kind, key) for kind in ("study", "series", "frame"))
+    # The image centre sits on the z axis, where scanners put the isocentre.
+    corner = [-(volume.shape[2] - 1) / 2 * spacing[2], -(volume.shape[1] - 1) / 2 * spacing[1]]
     window = image.default_window
     padding = image.padding_range
 
     files = []
     for index, hu_slice in enumerate(volume):
-        instance_uid = _uid("instance", series_uid, index)
+        instance_uid = _uid("instance", key, index)
         meta = FileMetaDataset()
         meta.MediaStorageSOPClassUID = CTImageStorage
         meta.MediaStorageSOPInstanceUID = instance_uid
@@ -122,16 +147,19 @@ def write_series(
         ds.SeriesDescription = text
         ds.PatientName = "ctlab^phantom"
         ds.PatientID = "PHANTOM"
+        # Type 2 attributes must be present; empty keeps the files dateless.
+        for keyword in _EMPTY_TYPE_2:
+            setattr(ds, keyword, "")
+        ds.PatientPosition = "HFS"
         ds.StudyInstanceUID = study_uid
         ds.SeriesInstanceUID = series_uid
         ds.FrameOfReferenceUID = frame_uid
         ds.SeriesNumber = 1
         ds.InstanceNumber = index + 1
-        ds.ImagePositionPatient = [0.0, 0.0, float(positions[index])]
+        ds.ImagePositionPatient = [_ds(v) for v in (*corner, positions[index])]
         ds.ImageOrientationPatient = [1, 0, 0, 0, 1, 0]
-        ds.SliceThickness = spacing[0]
-        ds.SpacingBetweenSlices = spacing[0]
-        ds.PixelSpacing = [spacing[1], spacing[2]]
+        ds.SliceThickness = ds.SpacingBetweenSlices = _ds(spacing[0])
+        ds.PixelSpacing = [_ds(spacing[1]), _ds(spacing[2])]
         ds.SamplesPerPixel = 1
         ds.PhotometricInterpretation = "MONOCHROME2"
         ds.Rows, ds.Columns = hu_slice.shape
@@ -143,8 +171,8 @@ def write_series(
         ds.RescaleSlope = 1
         ds.RescaleType = "HU"
         if window is not None:
-            ds.WindowCenter = window.center
-            ds.WindowWidth = window.width
+            ds.WindowCenter = _ds(window.center)
+            ds.WindowWidth = _ds(window.width)
         if padding is not None and padding[0] == padding[1]:
             ds.PixelPaddingValue = int(padding[0]) - _RESCALE_INTERCEPT
         ds.PixelData = (hu_slice.astype(np.int32) - _RESCALE_INTERCEPT).astype("<i2").tobytes()

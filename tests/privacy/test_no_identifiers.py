@@ -1,0 +1,107 @@
+"""Identifiers planted in every identifying tag appear nowhere unless asked for."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import ctlab
+from ctlab.io.privacy import IDENTIFYING_KEYWORDS
+from tests.io.conftest import ct_dataset, write
+
+
+def planted_value(keyword: str) -> str:
+    """A recognisable, valid value for each identifying tag."""
+    if keyword.endswith("UID"):
+        return f"1.2.826.0.1.3680043.8.498.777{len(keyword)}"
+    if keyword.endswith("Date"):
+        return "19470312"
+    if keyword.endswith("Time"):
+        return "101112"
+    if keyword == "PatientSex":
+        return "O"
+    if keyword == "PatientAge":
+        return "077Y"
+    return f"PLANTED{keyword.upper()[:8]}"
+
+
+PLANTED = {keyword: planted_value(keyword) for keyword in IDENTIFYING_KEYWORDS}
+# Short codes (sex, age) could match by chance; look for the distinctive ones.
+SEARCHED = {k: v for k, v in PLANTED.items() if len(v) > 4}
+
+
+@pytest.fixture(scope="module")
+def planted_series(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("scan")
+    rng = np.random.default_rng(3)
+    for index in range(3):
+        ds = ct_dataset(
+            rng.integers(0, 2000, (8, 8)).astype(np.int16), position=2.0 * index, instance=index + 1
+        )
+        for keyword, value in PLANTED.items():
+            if keyword not in ("SOPInstanceUID", "SeriesInstanceUID"):
+                setattr(ds, keyword, value)
+        write(ds, folder / f"IM{index}")
+    return folder
+
+
+def leaks(text: str) -> list[str]:
+    return [keyword for keyword, value in SEARCHED.items() if value in text]
+
+
+def test_image_repr_info_and_arrays(planted_series):
+    """repr, str, info and every attribute of the CTImage are free of identifiers."""
+    image = ctlab.load(planted_series)
+    text = repr(image) + str(image) + repr(dict(image.info)) + repr(image.windows)
+    text += repr(image.slice_positions) + repr(image.padding_range)
+    assert leaks(text) == []
+
+
+def test_export_files_and_manifest(planted_series, tmp_path):
+    """Exported file names, manifest and bytes hold no identifier."""
+    ctlab.export(ctlab.load(planted_series), tmp_path / "out", windows=["default"])
+    for path in (tmp_path / "out").iterdir():
+        assert leaks(path.name) == []
+        assert leaks(path.read_bytes().decode("latin-1")) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["info"],
+        ["window", "--preset", "fat", "-o", "{tmp}/w.png"],
+        ["export", "-o", "{tmp}/x", "--preset", "bone"],
+    ],
+)
+def test_cli_output(planted_series, tmp_path, args):
+    """No CLI command prints an identifier without --show-phi."""
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    argv.insert(1, str(planted_series))
+    result = subprocess.run(
+        [sys.executable, "-m", "ctlab", *argv], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert leaks(result.stdout + result.stderr) == []
+
+
+def test_show_phi_shows_them(planted_series):
+    """With --show-phi the identifiers are printed: the user asked."""
+    result = subprocess.run(
+        [sys.executable, "-m", "ctlab", "info", str(planted_series), "--show-phi"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert PLANTED["PatientName"] in result.stdout and PLANTED["AccessionNumber"] in result.stdout
+
+
+def test_figures_carry_no_identifiers(planted_series, tmp_path):
+    """Figure titles and texts of the static views hold no identifier."""
+    image = ctlab.load(planted_series)
+    figure = ctlab.plot.explorer_figure(image, "default")
+    texts = [t.get_text() for ax in figure.axes for t in [*ax.texts, ax.title]]
+    assert leaks(" ".join(texts)) == []

@@ -16,6 +16,7 @@ __all__ = [
     "InvalidDicomError",
     "InvalidImageError",
     "InvalidWindowError",
+    "MemoryBudgetError",
     "NoPixelDataError",
     "NotHounsfieldError",
     "SeriesError",
@@ -37,6 +38,10 @@ class InvalidImageError(CTLabError, ValueError):
 
 class InvalidDicomError(CTLabError):
     """A file that is not DICOM, is empty, truncated or otherwise unreadable."""
+
+
+class MemoryBudgetError(CTLabError):
+    """A scan larger than the memory ctlab may use (override with ``memory_limit``)."""
 
 
 class NoPixelDataError(CTLabError):

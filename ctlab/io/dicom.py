@@ -29,7 +29,14 @@ from ctlab.core.errors import (
     NotHounsfieldError,
 )
 
-__all__ = ["HUConversion", "check_ct", "functional_group_value", "read_header", "to_hu"]
+__all__ = [
+    "HUConversion",
+    "check_ct",
+    "check_pixel_length",
+    "functional_group_value",
+    "read_header",
+    "to_hu",
+]
 
 # Elements longer than this stay in the file until the pixels are needed, so
 # a folder is parsed once and pixel bytes are read one slice at a time.
@@ -105,9 +112,7 @@ def read_header(path: str | os.PathLike[str], *, defer_pixels: bool = True) -> D
             dataset = pydicom.dcmread(
                 file, force=not has_preamble, defer_size=_DEFER_SIZE if defer_pixels else None
             )
-            # Touch every header element now, so damage surfaces here and not later.
-            for _ in dataset.iterall():
-                pass
+            _parse_header(dataset)
     except (PydicomInvalidDicomError, EOFError) as error:
         raise InvalidDicomError(f"{file} is not a DICOM file, or is truncated: {error}") from None
     except Exception as error:  # pydicom raises many types on corrupt input
@@ -121,6 +126,48 @@ def read_header(path: str | os.PathLike[str], *, defer_pixels: bool = True) -> D
             "check that you picked the scan and not another file"
         )
     return dataset
+
+
+_PIXEL_DATA = 0x7FE00010
+
+
+def _parse_header(dataset: Dataset) -> None:
+    """Parse every element but the pixels now, so damage surfaces here, not later."""
+    for tag in list(dataset.keys()):
+        if tag == _PIXEL_DATA:
+            continue  # stays deferred in the file until the slice is read
+        element = dataset[tag]
+        if element.VR == "SQ":
+            for item in element.value:
+                _parse_header(item)
+
+
+def check_pixel_length(dataset: Dataset, file: Path, shape: tuple[int, ...]) -> None:
+    """Refuse uncompressed pixel data shorter than Rows x Columns x frames say.
+
+    Checked before anything is allocated, so a header that lies about its
+    size cannot make ctlab reserve memory for pixels that are not there.
+    """
+    syntax = getattr(dataset, "file_meta", Dataset()).get("TransferSyntaxUID")
+    try:
+        if syntax is None or syntax.is_compressed:
+            return
+    except ValueError:  # not a transfer syntax at all: decoding will say so
+        return
+    element = dataset.get_item(_PIXEL_DATA, keep_deferred=True)
+    length = getattr(element, "length", None)
+    if element is None or length is None or length == 0xFFFFFFFF:
+        return
+    bits = int(dataset.get("BitsAllocated", 16) or 16)
+    samples = int(dataset.get("SamplesPerPixel", 1) or 1)
+    needed = int(np.prod(shape, dtype=np.int64)) * samples * bits // 8
+    if length < needed:
+        size = " x ".join(str(n) for n in shape)
+        raise InvalidDicomError(
+            f"{file}: Pixel Data (7FE0,0010) holds {length:,} bytes, but {size} pixels of "
+            f"{bits} bits need {needed:,}; the file is truncated or its Rows, Columns or "
+            "NumberOfFrames are wrong"
+        )
 
 
 @dataclass

@@ -17,12 +17,20 @@ from ctlab.core.errors import (
     DataPitfallWarning,
     InvalidDicomError,
     InvalidWindowError,
+    MemoryBudgetError,
     SeriesError,
     SeriesWarning,
 )
 from ctlab.core.image import CTImage
 from ctlab.core.window import Window
-from ctlab.io.dicom import HUConversion, check_ct, functional_group_value, read_header, to_hu
+from ctlab.io.dicom import (
+    HUConversion,
+    check_ct,
+    check_pixel_length,
+    functional_group_value,
+    read_header,
+    to_hu,
+)
 from ctlab.io.series import SliceFile, find_series, order_slices, slice_normal, slice_position
 
 __all__ = ["load"]
@@ -36,6 +44,7 @@ def load(
     path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
     *,
     series_uid: str | int | None = None,
+    memory_limit: float | None = None,
 ) -> CTImage:
     """Load a CT slice, a series or a multi-frame file as Hounsfield units.
 
@@ -47,6 +56,10 @@ def load(
     series_uid : str or int, optional
         Which CT series to load when there are several: its Series Instance
         UID or its Series Number. Default: the series with most slices.
+    memory_limit : float, optional
+        Most bytes the HU volume may take; default half the memory available
+        now. A larger scan is refused before anything is allocated; pass a
+        larger number to load it anyway.
 
     Returns
     -------
@@ -70,6 +83,8 @@ def load(
     SeriesError
         No CT images found, a series that is not one volume, or an unknown
         ``series_uid``.
+    MemoryBudgetError
+        The volume would exceed ``memory_limit`` (the message gives sizes).
 
     Warns
     -----
@@ -101,11 +116,12 @@ def load(
     key = None if series_uid is None else str(series_uid)
     if len(paths) == 1 and Path(paths[0]).is_file():
         file = Path(paths[0])
-        return _from_files([SliceFile(file, read_header(file))], [], None, [], str(file))
+        return _from_files(
+            [SliceFile(file, read_header(file))], [], None, [], _budget(memory_limit)
+        )
     series, notes = find_series(paths, series_uid=key)
     files, positions, spacing, order_notes = order_slices(series)
-    source = str(paths[0]) if len(paths) == 1 else f"{len(paths)} files"
-    return _from_files(files, positions, spacing, notes + order_notes, source)
+    return _from_files(files, positions, spacing, notes + order_notes, _budget(memory_limit))
 
 
 def _from_files(
@@ -113,15 +129,17 @@ def _from_files(
     positions: list[float],
     slice_spacing: float | None,
     notes: list[str],
-    source: str,
+    budget: float,
 ) -> CTImage:
     first = files[0]
     conversions = [check_ct(f.header, f.path) for f in files]
     frames = _frame_count(first)
     if len(files) == 1 and frames > 1:
-        hu, positions, slice_spacing, conversions = _read_frames(first, conversions[0], frames)
+        hu, positions, slice_spacing, conversions = _read_frames(
+            first, conversions[0], frames, budget
+        )
     else:
-        hu = _read_slices(files, conversions)
+        hu = _read_slices(files, conversions, budget)
         if len(files) == 1:
             hu = hu[0]
             position = slice_position(first.header, slice_normal(first.header))
@@ -232,16 +250,48 @@ def _shape(slice_file: SliceFile) -> tuple[int, int]:
     return rows, cols
 
 
-def _read_slices(files: list[SliceFile], conversions: list[HUConversion]) -> npt.NDArray[Any]:
-    rows, cols = _shape(files[0])
-    # int16 unless a slice's HU do not fit it exactly; then float32 from there on.
+def _budget(memory_limit: float | None) -> float:
+    if memory_limit is not None:
+        return float(memory_limit)
     try:
-        hu: npt.NDArray[Any] = np.empty((len(files), rows, cols), dtype=np.int16)
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024 / 2
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2
+    except (ValueError, OSError, AttributeError):
+        return 4 * 2**30
+
+
+def _allocate(shape: tuple[int, ...], budget: float, where: Path) -> npt.NDArray[Any]:
+    """The int16 HU array, or a MemoryBudgetError before numpy runs out of memory."""
+    needed = float(np.prod(shape, dtype=np.float64)) * 2
+    size = " x ".join(str(n) for n in shape)
+    if needed > budget:
+        raise MemoryBudgetError(
+            f"{where}: {size} voxels need {needed / 2**30:.2f} GiB as int16, more than "
+            f"ctlab's memory limit of {budget / 2**30:.2f} GiB (half the memory available); "
+            "load fewer files, or pass memory_limit=<bytes> to ctlab.load to go beyond it"
+        )
+    try:
+        return np.empty(shape, dtype=np.int16)
     except (MemoryError, ValueError):
-        raise SeriesError(
-            f"{len(files)} slices of {rows} x {cols} do not fit in memory "
-            f"({len(files) * rows * cols * 2 / 2**30:.1f} GiB as int16)"
+        raise MemoryBudgetError(
+            f"{where}: {size} voxels ({needed / 2**30:.2f} GiB) do not fit in memory"
         ) from None
+
+
+def _read_slices(
+    files: list[SliceFile], conversions: list[HUConversion], budget: float
+) -> npt.NDArray[Any]:
+    rows, cols = _shape(files[0])
+    for file in files:
+        check_pixel_length(file.header, file.path, (rows, cols))
+    # int16 unless a slice's HU do not fit it exactly; then float32 from there on.
+    hu = _allocate((len(files), rows, cols), budget, files[0].path.parent)
     for index, (file, conversion) in enumerate(zip(files, conversions, strict=True)):
         if not to_hu(file.header, file.path, conversion, hu[index]):
             hu = hu.astype(np.float32)
@@ -253,7 +303,7 @@ def _read_slices(files: list[SliceFile], conversions: list[HUConversion]) -> npt
 
 
 def _read_frames(
-    slice_file: SliceFile, conversion: HUConversion, frames: int
+    slice_file: SliceFile, conversion: HUConversion, frames: int, budget: float
 ) -> tuple[npt.NDArray[Any], list[float], float | None, list[HUConversion]]:
     """Enhanced multi-frame CT: per-frame rescale and position, frames sorted."""
     header, path = slice_file.header, slice_file.path
@@ -292,7 +342,8 @@ def _read_frames(
             frame_header.ImagePositionPatient = position
         positions.append(slice_position(frame_header, slice_normal(frame_header)))
 
-    hu: npt.NDArray[Any] = np.empty((frames, rows, cols), dtype=np.int16)
+    check_pixel_length(header, path, (frames, rows, cols))
+    hu = _allocate((frames, rows, cols), budget, path)
     for frame in range(frames):
         if not to_hu(header, path, conversions[frame], hu[frame], frame=frame):
             hu = hu.astype(np.float32)

@@ -22,6 +22,7 @@ from ctlab.core.errors import (
     DataPitfallWarning,
     DecoderMissingError,
     InvalidDicomError,
+    MemoryBudgetError,
     NoPixelDataError,
     NotHounsfieldError,
     SeriesError,
@@ -449,6 +450,29 @@ class TestBadInput:
             match=r"explicit_VR-UN\.dcm is compressed as JPEG 2000.*pip install pylibjpeg pylibjpeg-openjpeg",
         ):
             load(source)
+
+    @pytest.mark.parametrize("keyword", ["Rows", "Columns"])
+    def test_header_larger_than_pixel_data(self, tmp_path, keyword):
+        """A header claiming 30000 rows is refused before allocating, naming the sizes."""
+        ds = ct_dataset(np.zeros((4, 4), np.int16))
+        setattr(ds, keyword, 30000)
+        with pytest.raises(InvalidDicomError, match=r"holds 32 bytes, but .* need 240,000"):
+            load(write(ds, tmp_path / "liar.dcm"))
+
+    def test_lying_number_of_frames(self, tmp_path):
+        """NumberOfFrames larger than the data is refused."""
+        ds = ct_dataset(np.zeros((4, 4), np.int16))
+        ds.NumberOfFrames = 500
+        with pytest.raises(InvalidDicomError, match=r"500 x 4 x 4 pixels"):
+            load(write(ds, tmp_path / "frames.dcm"))
+
+    def test_memory_limit(self, series_folder):
+        """A volume over the memory limit is refused with sizes and the override."""
+        with pytest.raises(
+            MemoryBudgetError, match=r"10 x 12 x 16 voxels need .*memory_limit=<bytes>"
+        ):
+            load(series_folder, memory_limit=1000)
+        assert load(series_folder, memory_limit=10_000).shape == (10, 12, 16)
 
     def test_input_files_never_written(self, tmp_path):
         """Loading leaves the input bytes and times unchanged."""

@@ -9,8 +9,10 @@ a :class:`~ctlab.core.errors.DataPitfallWarning`.
 
 from __future__ import annotations
 
+import io
 import math
 import os
+import struct
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import pydicom
 from pydicom.dataset import Dataset
+from pydicom.encaps import generate_frames, parse_fragments
 from pydicom.errors import InvalidDicomError as PydicomInvalidDicomError
 
 from ctlab.core.errors import (
@@ -105,6 +108,27 @@ def read_header(path: str | os.PathLike[str], *, defer_pixels: bool = True) -> D
         handle.seek(128)
         has_preamble = handle.read(4) == b"DICM"
     try:
+        # A damaged length can ask pydicom to read gigabytes: parse the header
+        # once through a reader that never returns (or reserves) more than the
+        # file holds, and only then read it for real.
+        with warnings.catch_warnings(), _ClampedFile(file) as clamped:
+            warnings.simplefilter("ignore")
+            header = pydicom.dcmread(clamped, force=not has_preamble, stop_before_pixels=True)
+            _parse_header(header.file_meta, file, size)
+            _parse_header(header, file, size)
+    except InvalidDicomError:
+        if not has_preamble:
+            raise InvalidDicomError(
+                f"{file} is not a DICOM file (no 'DICM' marker, and it does not parse as "
+                "DICOM); check that you picked the scan and not another file"
+            ) from None
+        raise
+    except Exception as error:
+        raise InvalidDicomError(
+            f"{file} is not a DICOM file, or its header is damaged "
+            f"({type(error).__name__}: {error}); check that you picked the scan"
+        ) from None
+    try:
         # pydicom's own warnings about odd elements would only be noise here:
         # damage that matters becomes a CTLabError naming the file.
         with warnings.catch_warnings():
@@ -112,7 +136,9 @@ def read_header(path: str | os.PathLike[str], *, defer_pixels: bool = True) -> D
             dataset = pydicom.dcmread(
                 file, force=not has_preamble, defer_size=_DEFER_SIZE if defer_pixels else None
             )
-            _parse_header(dataset)
+            _parse_header(dataset, file, size)
+    except InvalidDicomError:
+        raise
     except (PydicomInvalidDicomError, EOFError) as error:
         raise InvalidDicomError(f"{file} is not a DICOM file, or is truncated: {error}") from None
     except Exception as error:  # pydicom raises many types on corrupt input
@@ -131,28 +157,123 @@ def read_header(path: str | os.PathLike[str], *, defer_pixels: bool = True) -> D
 _PIXEL_DATA = 0x7FE00010
 
 
-def _parse_header(dataset: Dataset) -> None:
-    """Parse every element but the pixels now, so damage surfaces here, not later."""
+class _ClampedFile(io.RawIOBase):
+    """A read-only file whose reads stop at its end, whatever size is asked for."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self._file = path.open("rb")
+        self._size = os.fstat(self._file.fileno()).st_size
+        self.name = str(path)
+
+    def read(self, size: int | None = -1) -> bytes:
+        remaining = max(0, self._size - self._file.tell())
+        return self._file.read(remaining if size is None or size < 0 else min(size, remaining))
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return self._file.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._file.tell()
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+def _parse_header(dataset: Dataset, file: Path, file_size: int) -> None:
+    """Parse every element but the pixels now, so damage surfaces here, not later.
+
+    A value claiming more bytes than the whole file is refused before it is
+    read: reading it would reserve that much memory first.
+    """
     for tag in list(dataset.keys()):
+        raw = dataset.get_item(tag, keep_deferred=True)
+        length = getattr(raw, "length", 0) or 0
+        if length != 0xFFFFFFFF and length > file_size:
+            raise InvalidDicomError(
+                f"{file}: element ({tag >> 16:04X},{tag & 0xFFFF:04X}) declares {length:,} "
+                f"bytes but the whole file has {file_size:,}; the file is damaged"
+            )
         if tag == _PIXEL_DATA:
             continue  # stays deferred in the file until the slice is read
         element = dataset[tag]
         if element.VR == "SQ":
             for item in element.value:
-                _parse_header(item)
+                _parse_header(item, file, file_size)
 
 
-def check_pixel_length(dataset: Dataset, file: Path, shape: tuple[int, ...]) -> None:
-    """Refuse uncompressed pixel data shorter than Rows x Columns x frames say.
+# No real CT compresses better than this; a header claiming more is lying
+# (lossless CT manages about 3:1, lossy rarely 30:1).
+_MAX_COMPRESSION = 100
+
+# Start-of-frame markers of JPEG (baseline, extended, lossless) and JPEG-LS.
+_JPEG_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF, 0xF7}
+
+
+def _codestream_size(frame: bytes) -> tuple[int, int] | None:
+    """Rows and columns a JPEG 2000 or JPEG codestream declares, None if unknown."""
+    if frame[:4] == b"\xff\x4f\xff\x51" and len(frame) >= 24:  # J2K: SOC, SIZ
+        width, height, left, top = struct.unpack(">IIII", frame[8:24])
+        return height - top, width - left
+    if frame[:2] != b"\xff\xd8":  # JPEG: SOI, then marker segments
+        return None
+    position = 2
+    while position + 9 <= len(frame) and frame[position] == 0xFF:
+        marker = frame[position + 1]
+        if marker in _JPEG_SOF:
+            height, width = struct.unpack(">HH", frame[position + 5 : position + 9])
+            return height, width
+        (length,) = struct.unpack(">H", frame[position + 2 : position + 4])
+        position += 2 + length
+    return None
+
+
+def check_pixel_length(dataset: Dataset, file: Path, rows: int, cols: int, frames: int) -> None:
+    """Refuse pixel data that cannot hold the image its header declares.
 
     Checked before anything is allocated, so a header that lies about its
-    size cannot make ctlab reserve memory for pixels that are not there.
+    size cannot make ctlab reserve memory for pixels that are not there:
+    uncompressed data must be as long as Rows x Columns x frames need;
+    compressed data needs a fragment per frame and a codestream of the
+    declared size.
     """
+    size = f"{frames} x {rows} x {cols}" if frames > 1 else f"{rows} x {cols}"
     syntax = getattr(dataset, "file_meta", Dataset()).get("TransferSyntaxUID")
     try:
-        if syntax is None or syntax.is_compressed:
-            return
+        compressed = syntax is not None and syntax.is_compressed
     except ValueError:  # not a transfer syntax at all: decoding will say so
+        return
+    if compressed:
+        try:
+            data = dataset.PixelData
+            fragments, _ = parse_fragments(data)
+            first = next(generate_frames(data, number_of_frames=frames))
+        except Exception:  # damaged encapsulation: decoding reports it with the file name
+            return
+        if frames > fragments:
+            raise InvalidDicomError(
+                f"{file}: NumberOfFrames (0028,0008) says {frames} but the compressed pixel "
+                f"data holds {fragments} fragments; the header is wrong"
+            )
+        declared = _codestream_size(first)
+        if declared is None and frames * rows * cols * 2 > _MAX_COMPRESSION * len(data):
+            raise InvalidDicomError(
+                f"{file}: {size} pixels cannot come from {len(data):,} bytes of compressed "
+                f"data (more than {_MAX_COMPRESSION}:1); Rows, Columns or NumberOfFrames "
+                "are wrong"
+            )
+        if declared is not None and declared != (rows, cols):
+            raise InvalidDicomError(
+                f"{file}: the compressed image is {declared[0]} x {declared[1]} pixels but "
+                f"Rows (0028,0010) x Columns (0028,0011) say {rows} x {cols}; the header is wrong"
+            )
         return
     element = dataset.get_item(_PIXEL_DATA, keep_deferred=True)
     length = getattr(element, "length", None)
@@ -160,9 +281,8 @@ def check_pixel_length(dataset: Dataset, file: Path, shape: tuple[int, ...]) -> 
         return
     bits = int(dataset.get("BitsAllocated", 16) or 16)
     samples = int(dataset.get("SamplesPerPixel", 1) or 1)
-    needed = int(np.prod(shape, dtype=np.int64)) * samples * bits // 8
+    needed = frames * rows * cols * samples * bits // 8
     if length < needed:
-        size = " x ".join(str(n) for n in shape)
         raise InvalidDicomError(
             f"{file}: Pixel Data (7FE0,0010) holds {length:,} bytes, but {size} pixels of "
             f"{bits} bits need {needed:,}; the file is truncated or its Rows, Columns or "
@@ -238,6 +358,12 @@ def _check_modality(dataset: Dataset, file: Path, conversion: HUConversion) -> N
             f"RescaleType (0028,1054) is {rescale_type!r} in {file}: its values are not "
             "Hounsfield units, so HU windows do not apply"
         )
+    bits = dataset.get("BitsAllocated")
+    if bits not in (8, 16, 32):
+        raise InvalidDicomError(
+            f"BitsAllocated (0028,0100) is {bits!r} in {file}; CT pixels are stored in "
+            "8, 16 or 32 bits (usually 16): the header is damaged"
+        )
     if int(dataset.get("SamplesPerPixel", 1) or 1) != 1:
         raise NotHounsfieldError(
             f"{file} is a colour image (SamplesPerPixel (0028,0002) is "
@@ -283,7 +409,7 @@ def _decode(dataset: Dataset, file: Path, frame: int | None = None) -> npt.NDArr
             return pixel_array(dataset, index=frame, correct_unused_bits=False)
     except (RuntimeError, NotImplementedError) as error:
         text = str(error)
-        if "missing" in text or "plugin" in text.lower() or "decoder" in text.lower():
+        if "missing" in text and "dependencies" in text:
             syntax = dataset.file_meta.get("TransferSyntaxUID", "")
             hint = next(
                 (pkg for prefix, pkg in _DECODER_HINTS if str(syntax).startswith(prefix)),

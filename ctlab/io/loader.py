@@ -289,7 +289,7 @@ def _read_slices(
 ) -> npt.NDArray[Any]:
     rows, cols = _shape(files[0])
     for file in files:
-        check_pixel_length(file.header, file.path, (rows, cols))
+        check_pixel_length(file.header, file.path, rows, cols, 1)
     # int16 unless a slice's HU do not fit it exactly; then float32 from there on.
     hu = _allocate((len(files), rows, cols), budget, files[0].path.parent)
     for index, (file, conversion) in enumerate(zip(files, conversions, strict=True)):
@@ -308,6 +308,8 @@ def _read_frames(
     """Enhanced multi-frame CT: per-frame rescale and position, frames sorted."""
     header, path = slice_file.header, slice_file.path
     rows, cols = _shape(slice_file)
+    # Before any per-frame work: a header may claim billions of frames.
+    check_pixel_length(header, path, rows, cols, frames)
     conversions, positions = [], []
     for frame in range(frames):
         # The file's corrections are reported once, with the first frame.
@@ -342,7 +344,6 @@ def _read_frames(
             frame_header.ImagePositionPatient = position
         positions.append(slice_position(frame_header, slice_normal(frame_header)))
 
-    check_pixel_length(header, path, (frames, rows, cols))
     hu = _allocate((frames, rows, cols), budget, path)
     for frame in range(frames):
         if not to_hu(header, path, conversions[frame], hu[frame], frame=frame):

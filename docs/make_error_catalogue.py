@@ -106,9 +106,27 @@ class _Collector(ast.NodeVisitor):
     def visit_Call(self, node: ast.Call) -> None:
         if _name(node.func) == "warn" and len(node.args) >= 2:
             category = _name(node.args[1])
-            if category in self.warnings:
-                message = _template(node.args[0])
+            message = _template(node.args[0])
+            # Messages collected first and warned later are listed where they are written.
+            if category in self.warnings and message not in ("{note}", "{text}"):
                 self.entries.append(Entry("warning", category, self.where, message))
+        elif (
+            isinstance(node.func, ast.Attribute)
+            and node.func.attr == "append"
+            and _name(node.func.value) == "notes"
+            and node.args
+        ):
+            self.entries.append(
+                Entry("warning", "SeriesWarning", self.where, _template(node.args[0]))
+            )
+        self.generic_visit(node)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        target = node.targets[0]
+        if isinstance(target, ast.Subscript) and _name(target.value) == "corrections":
+            self.entries.append(
+                Entry("warning", "DataPitfallWarning", self.where, _template(node.value))
+            )
         self.generic_visit(node)
 
 

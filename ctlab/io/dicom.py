@@ -108,36 +108,22 @@ def read_header(path: str | os.PathLike[str], *, defer_pixels: bool = True) -> D
         handle.seek(128)
         has_preamble = handle.read(4) == b"DICM"
     try:
-        # A damaged length can ask pydicom to read gigabytes: parse the header
-        # once through a reader that never returns (or reserves) more than the
-        # file holds, and only then read it for real.
+        # pydicom's own warnings about odd elements would only be noise here:
+        # damage that matters becomes a CTLabError naming the file. The file
+        # is read through a reader clamped to its size, because a damaged
+        # length would otherwise make pydicom reserve gigabytes first.
         with warnings.catch_warnings(), _ClampedFile(file) as clamped:
             warnings.simplefilter("ignore")
-            header = pydicom.dcmread(clamped, force=not has_preamble, stop_before_pixels=True)
-            _parse_header(header.file_meta, file, size)
-            _parse_header(header, file, size)
+            dataset = pydicom.dcmread(
+                clamped, force=not has_preamble, defer_size=_DEFER_SIZE if defer_pixels else None
+            )
+            _parse_header(dataset, file, size)
     except InvalidDicomError:
         if not has_preamble:
             raise InvalidDicomError(
                 f"{file} is not a DICOM file (no 'DICM' marker, and it does not parse as "
                 "DICOM); check that you picked the scan and not another file"
             ) from None
-        raise
-    except Exception as error:
-        raise InvalidDicomError(
-            f"{file} is not a DICOM file, or its header is damaged "
-            f"({type(error).__name__}: {error}); check that you picked the scan"
-        ) from None
-    try:
-        # pydicom's own warnings about odd elements would only be noise here:
-        # damage that matters becomes a CTLabError naming the file.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            dataset = pydicom.dcmread(
-                file, force=not has_preamble, defer_size=_DEFER_SIZE if defer_pixels else None
-            )
-            _parse_header(dataset, file, size)
-    except InvalidDicomError:
         raise
     except (PydicomInvalidDicomError, EOFError) as error:
         raise InvalidDicomError(f"{file} is not a DICOM file, or is truncated: {error}") from None
@@ -160,9 +146,12 @@ _PIXEL_DATA = 0x7FE00010
 class _ClampedFile(io.RawIOBase):
     """A read-only file whose reads stop at its end, whatever size is asked for."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: str | os.PathLike[str], mode: str = "rb") -> None:
+        # pydicom reopens deferred values as fileobj_type(name, "rb").
         super().__init__()
-        self._file = path.open("rb")
+        if mode != "rb":
+            raise ValueError(f"ctlab opens DICOM files read-only, not with mode {mode!r}")
+        self._file = open(path, "rb")  # closed by close()
         self._size = os.fstat(self._file.fileno()).st_size
         self.name = str(path)
 
@@ -247,8 +236,8 @@ def check_pixel_length(dataset: Dataset, file: Path, rows: int, cols: int, frame
     size = f"{frames} x {rows} x {cols}" if frames > 1 else f"{rows} x {cols}"
     syntax = getattr(dataset, "file_meta", Dataset()).get("TransferSyntaxUID")
     try:
-        compressed = syntax is not None and syntax.is_compressed
-    except ValueError:  # not a transfer syntax at all: decoding will say so
+        compressed = syntax is not None and bool(syntax.is_compressed)
+    except (AttributeError, ValueError):  # not a transfer syntax: decoding will say so
         return
     if compressed:
         try:

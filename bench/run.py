@@ -1,0 +1,293 @@
+"""ctlab's benchmark: speed ratios measured against the limits, in one run.
+
+    python bench/run.py [--quick] [--out bench/results.json]
+
+Each row times ctlab and what it is measured against in the same process,
+so the ratios hold on any machine. Prints a table, writes the JSON and a
+plot, and exits 1 when a ratio misses its target. Rows that need a browser
+(slider latency in JupyterLab) are reported as not measured until the
+widget benchmark exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass
+class Row:
+    what: str
+    ctlab_ms: float | None
+    reference: str
+    reference_ms: float | None
+    ratio: float | None  # ctlab time / reference time
+    target: str
+    passed: bool | None
+    note: str = ""
+
+
+def median_ms(function: Callable[[], object], repeats: int) -> float:
+    """Median wall time of ``repeats`` calls after one warm-up, in milliseconds."""
+    function()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter_ns()
+        function()
+        times.append(time.perf_counter_ns() - start)
+    return float(np.median(times)) / 1e6
+
+
+def window_rows(shape: tuple[int, ...], repeats: int) -> list[Row]:
+    from pydicom import Dataset
+    from pydicom.pixels import apply_voi_lut
+
+    import ctlab
+
+    rng = np.random.default_rng(0)
+    hu = rng.integers(-1024, 3000, size=shape).astype(np.int16)
+    window = ctlab.PRESETS["default"]
+    target = np.empty_like(hu)
+    ctlab_ms = median_ms(lambda: ctlab.apply_window(hu, window), repeats)
+    copy_ms = median_ms(lambda: np.copyto(target, hu), repeats)
+
+    def float_pipeline() -> np.ndarray:
+        scaled = (hu.astype(np.float64) - window.low) / window.width * 255
+        return np.clip(scaled, 0, 255).astype(np.uint8)
+
+    float_ms = median_ms(float_pipeline, max(1, repeats // 4))
+    header = Dataset()
+    header.PhotometricInterpretation = "MONOCHROME2"
+    header.BitsStored, header.PixelRepresentation = 16, 1
+    header.WindowCenter, header.WindowWidth = window.center, window.width
+    pydicom_ms = median_ms(lambda: apply_voi_lut(hu, header), max(1, repeats // 4))
+
+    tracemalloc.start()
+    out = ctlab.apply_window(hu, window)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    extra = peak - out.nbytes
+    size = "x".join(str(n) for n in shape)
+    return [
+        Row(
+            f"apply_window {size} int16",
+            ctlab_ms,
+            "memcpy (the limit)",
+            copy_ms,
+            ctlab_ms / copy_ms,
+            "<= 3x",
+            ctlab_ms / copy_ms <= 3,
+            f"temporaries beyond the output: {extra / 2**20:.1f} MiB",
+        ),
+        Row(
+            f"apply_window {size} int16",
+            ctlab_ms,
+            "float64 np.clip pipeline",
+            float_ms,
+            ctlab_ms / float_ms,
+            "<= 0.2x (5x faster)",
+            ctlab_ms / float_ms <= 0.2,
+        ),
+        Row(
+            f"apply_window {size} int16",
+            ctlab_ms,
+            "pydicom apply_voi_lut",
+            pydicom_ms,
+            ctlab_ms / pydicom_ms,
+            "faster",
+            ctlab_ms < pydicom_ms,
+        ),
+        Row(
+            f"apply_window {size} memory",
+            None,
+            "uint8 output",
+            None,
+            None,
+            "no temporary larger than the output",
+            extra <= out.nbytes,
+            f"peak {peak / 2**20:.1f} MiB for a {out.nbytes / 2**20:.1f} MiB output",
+        ),
+    ]
+
+
+def load_rows(n_slices: int, size: int, repeats: int) -> list[Row]:
+    import pydicom
+
+    import ctlab
+    from ctlab.io.phantom import make_phantom
+    from ctlab.io.write import write_series
+
+    with tempfile.TemporaryDirectory() as folder:
+        files = write_series(make_phantom(n_slices=n_slices, size=size), folder)
+
+        def bare() -> list[np.ndarray]:
+            return [pydicom.dcmread(f).pixel_array for f in files]
+
+        bare_ms = median_ms(bare, repeats)
+        ctlab_ms = median_ms(lambda: ctlab.load(folder), repeats)
+        tracemalloc.start()
+        image = ctlab.load(folder)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        volume_bytes = image.hu.nbytes
+        counts_ms = median_ms(lambda: ctlab.hu_histogram(image.hu, bins=256), repeats)
+        _, edges = ctlab.hu_histogram(image.hu, bins=256)
+        numpy_ms = median_ms(lambda: np.histogram(image.hu, bins=edges), repeats)
+    shape = f"{n_slices}x{size}x{size}"
+    return [
+        Row(
+            f"load {shape} series",
+            ctlab_ms,
+            "loop of dcmread().pixel_array",
+            bare_ms,
+            ctlab_ms / bare_ms,
+            "<= 1.3x",
+            ctlab_ms / bare_ms <= 1.3,
+        ),
+        Row(
+            f"load {shape} memory",
+            None,
+            "int16 volume",
+            None,
+            peak / volume_bytes,
+            "peak <= 1.2x volume",
+            peak <= 1.2 * volume_bytes,
+            f"peak {peak / 2**20:.0f} MiB for {volume_bytes / 2**20:.0f} MiB",
+        ),
+        Row(
+            f"histogram {shape}",
+            counts_ms,
+            "np.histogram, same bins",
+            numpy_ms,
+            counts_ms / numpy_ms,
+            "<= 0.5x (2x faster)",
+            counts_ms / numpy_ms <= 0.5,
+        ),
+    ]
+
+
+def browser_rows() -> list[Row]:
+    reason = "needs the WindowExplorer browser benchmark (not written yet)"
+    return [
+        Row(
+            "slider -> repainted slice, 512x512",
+            None,
+            "ipywidgets.interact + imshow",
+            None,
+            None,
+            "p50 <= 16 ms, p95 <= 33 ms, >= 20x faster",
+            None,
+            reason,
+        ),
+        Row(
+            "same, 150 ms kernel latency",
+            None,
+            "same pattern, same latency",
+            None,
+            None,
+            "p50 <= 16 ms",
+            None,
+            reason,
+        ),
+        Row("slice scroll, 300 slices", None, "-", None, None, "p50 <= 33 ms", None, reason),
+    ]
+
+
+def machine() -> dict[str, object]:
+    model = ""
+    try:
+        model = next(
+            line.split(":", 1)[1].strip()
+            for line in open("/proc/cpuinfo")
+            if line.startswith("model name")
+        )
+    except (OSError, StopIteration):
+        model = platform.processor()
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "platform": platform.platform(),
+    }
+
+
+def table(rows: list[Row]) -> str:
+    lines = [
+        "| what | ctlab ms | against | their ms | ratio | target | met |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+
+        def fmt(value: float | None, digits: int = 2) -> str:
+            return "-" if value is None else f"{value:.{digits}f}"
+
+        met = {True: "yes", False: "NO", None: "not measured"}[row.passed]
+        note = f" ({row.note})" if row.note else ""
+        lines.append(
+            f"| {row.what} | {fmt(row.ctlab_ms, 3)} | {row.reference} | "
+            f"{fmt(row.reference_ms, 3)} | {fmt(row.ratio)} | {row.target} | {met}{note} |"
+        )
+    return "\n".join(lines)
+
+
+def plot(rows: list[Row], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    measured = [r for r in rows if r.ratio is not None]
+    figure = Figure(figsize=(9, 0.5 + 0.45 * len(measured)), layout="constrained")
+    ax = figure.add_subplot()
+    colours = ["#009E73" if r.passed else "#D55E00" for r in measured]
+    ax.barh(
+        [f"{r.what} vs {r.reference}" for r in measured], [r.ratio for r in measured], color=colours
+    )
+    ax.set_xscale("log")
+    ax.axvline(1, color="grey", linewidth=1)
+    ax.set_xlabel("ctlab time / reference time (green: target met)")
+    ax.invert_yaxis()
+    figure.savefig(path, dpi=100)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, for a smoke test")
+    parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    args = parser.parse_args(argv)
+    if args.quick:
+        rows = window_rows((64, 64), 5) + load_rows(4, 64, 1)
+    else:
+        rows = (
+            window_rows((512, 512), 200) + window_rows((300, 512, 512), 5) + load_rows(300, 512, 3)
+        )
+    rows += browser_rows()
+    print(table(rows))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(
+        json.dumps(
+            {"machine": machine(), "quick": args.quick, "rows": [asdict(r) for r in rows]}, indent=2
+        )
+        + "\n"
+    )
+    plot(rows, args.out.with_suffix(".png"))
+    print(f"\nwrote {args.out} and {args.out.with_suffix('.png')}")
+    return 0 if all(r.passed is not False for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

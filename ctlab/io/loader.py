@@ -321,7 +321,14 @@ def _read_frames(
                 header, frame, "PixelValueTransformationSequence", keyword
             )
             if value is not None:
-                setattr(frame_conversion, attribute, float(value))
+                try:
+                    setattr(frame_conversion, attribute, float(value))
+                except (TypeError, ValueError):
+                    raise InvalidDicomError(
+                        f"frame {frame + 1} of {path} has {keyword} {value!r} in its Pixel "
+                        "Value Transformation Sequence (0028,9145), not a number; the header "
+                        "is damaged"
+                    ) from None
         if (
             frame_conversion.slope == 0
             or not np.isfinite([frame_conversion.slope, frame_conversion.intercept]).all()
@@ -338,10 +345,8 @@ def _read_frames(
         position = functional_group_value(
             header, frame, "PlanePositionSequence", "ImagePositionPatient"
         )
-        frame_header = Dataset()
-        if orientation is not None and position is not None:
-            frame_header.ImageOrientationPatient = orientation
-            frame_header.ImagePositionPatient = position
+        # A plain mapping: damaged values must reach slice_position unvalidated.
+        frame_header = {"ImageOrientationPatient": orientation, "ImagePositionPatient": position}
         positions.append(slice_position(frame_header, slice_normal(frame_header)))
 
     hu = _allocate((frames, rows, cols), budget, path)

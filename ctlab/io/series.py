@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from pydicom.dataset import Dataset
@@ -146,9 +147,11 @@ def find_series(
     return chosen, notes
 
 
-def slice_normal(header: Dataset) -> np.ndarray | None:
+def slice_normal(header: Dataset | Mapping[str, Any]) -> np.ndarray | None:
     """Unit normal of a slice from Image Orientation (Patient), None if unusable."""
     orientation = header.get("ImageOrientationPatient")
+    if orientation is None:
+        return None
     try:
         cosines = np.asarray([float(v) for v in orientation], dtype=np.float64)
     except (TypeError, ValueError):
@@ -160,7 +163,7 @@ def slice_normal(header: Dataset) -> np.ndarray | None:
     return normal / length if length > 1e-6 else None
 
 
-def slice_position(header: Dataset, normal: np.ndarray | None) -> float | None:
+def slice_position(header: Dataset | Mapping[str, Any], normal: np.ndarray | None) -> float | None:
     """Position of a slice along the normal in mm, None if the header lacks it."""
     position = header.get("ImagePositionPatient")
     if normal is None or position is None:

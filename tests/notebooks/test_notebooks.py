@@ -1,0 +1,86 @@
+"""The teaching notebooks run top to bottom headless, and are stored clean."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+SOLUTIONS = sorted((ROOT / "notebooks" / "solutions").glob("*.ipynb"))
+ALL = NOTEBOOKS + SOLUTIONS
+
+
+def ids(paths):
+    return [str(p.relative_to(ROOT / "notebooks")) for p in paths]
+
+
+def execute(path: Path, tmp_path: Path) -> nbformat.NotebookNode:
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        notebook,
+        timeout=120,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path)}},
+    )
+    client.execute()
+    return notebook
+
+
+def outputs_text(notebook: nbformat.NotebookNode) -> str:
+    parts = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            parts.append(output.get("text", ""))
+            parts.append(json.dumps(output.get("data", {}).get("text/markdown", "")))
+            parts.append(json.dumps(output.get("data", {}).get("text/plain", "")))
+    return "\n".join(parts)
+
+
+def test_there_are_notebooks():
+    """The sequence starts with notebook 01, and every notebook has a solution."""
+    assert NOTEBOOKS and NOTEBOOKS[0].name.startswith("01-")
+    assert [p.name for p in SOLUTIONS] == [p.name for p in NOTEBOOKS]
+
+
+@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
+def test_runs_headless_within_a_minute(path, tmp_path):
+    """Every cell runs without error, in under a minute, with figures as PNG."""
+    start = time.perf_counter()
+    notebook = execute(path, tmp_path)
+    assert time.perf_counter() - start < 60
+    pngs = sum(
+        "image/png" in output.get("data", {})
+        for cell in notebook.cells
+        for output in cell.get("outputs", [])
+    )
+    assert pngs >= 1
+
+
+@pytest.mark.parametrize(
+    ("exercise", "solution"), list(zip(NOTEBOOKS, SOLUTIONS, strict=True)), ids=ids(NOTEBOOKS)
+)
+def test_check_cells(exercise, solution, tmp_path):
+    """Unedited, the check says 'Not yet'; the solution's check says 'Correct'."""
+    assert "Not yet" in outputs_text(execute(exercise, tmp_path))
+    assert "Correct" in outputs_text(execute(solution, tmp_path))
+
+
+@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
+def test_stored_clean(path):
+    """No outputs or execution counts; kernel python3; public API only; no absolute paths."""
+    notebook = nbformat.read(path, as_version=4)
+    assert notebook.metadata["kernelspec"]["name"] == "python3"
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        assert not cell.outputs and cell.execution_count is None
+        assert not re.search(r"ctlab\.(core|io|widgets)\b", cell.source), cell.source
+        assert not re.search(r"['\"]/(home|tmp|Users|work)/", cell.source), cell.source
+        assert "http" not in cell.source

@@ -147,16 +147,23 @@ def find_series(
     return chosen, notes
 
 
-def slice_normal(header: Dataset | Mapping[str, Any]) -> np.ndarray | None:
-    """Unit normal of a slice from Image Orientation (Patient), None if unusable."""
-    orientation = header.get("ImageOrientationPatient")
-    if orientation is None:
+def _finite_vector(value: Any, length: int) -> np.ndarray | None:
+    """A header's multi-valued number as a float array of ``length``, None if unusable."""
+    if value is None:
         return None
     try:
-        cosines = np.asarray([float(v) for v in orientation], dtype=np.float64)
+        vector = np.asarray([float(v) for v in value], dtype=np.float64)
     except (TypeError, ValueError):
         return None
-    if cosines.shape != (6,) or not np.isfinite(cosines).all():
+    if vector.shape != (length,) or not np.isfinite(vector).all():
+        return None
+    return vector
+
+
+def slice_normal(header: Dataset | Mapping[str, Any]) -> np.ndarray | None:
+    """Unit normal of a slice from Image Orientation (Patient), None if unusable."""
+    cosines = _finite_vector(header.get("ImageOrientationPatient"), 6)
+    if cosines is None:
         return None
     normal = np.cross(cosines[:3], cosines[3:])
     length = np.linalg.norm(normal)
@@ -165,14 +172,8 @@ def slice_normal(header: Dataset | Mapping[str, Any]) -> np.ndarray | None:
 
 def slice_position(header: Dataset | Mapping[str, Any], normal: np.ndarray | None) -> float | None:
     """Position of a slice along the normal in mm, None if the header lacks it."""
-    position = header.get("ImagePositionPatient")
-    if normal is None or position is None:
-        return None
-    try:
-        point = np.asarray([float(v) for v in position], dtype=np.float64)
-    except (TypeError, ValueError):
-        return None
-    if point.shape != (3,) or not np.isfinite(point).all():
+    point = _finite_vector(header.get("ImagePositionPatient"), 3)
+    if normal is None or point is None:
         return None
     return float(point @ normal)
 

@@ -27,7 +27,7 @@ from ctlab.core.metrics import (
     tissue_grey_levels,
 )
 from ctlab.core.voi import apply_window, multiwindow
-from ctlab.core.window import PRESETS, Window
+from ctlab.core.window import PRESETS, Window, resolve_window
 
 __version__ = "0.1.0"
 
@@ -69,6 +69,7 @@ __all__ = [
     "multiwindow",
     "patient_identifiers",
     "plot",
+    "resolve_window",
     "save_png",
     "tissue_amounts",
     "tissue_at",

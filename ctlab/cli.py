@@ -91,16 +91,8 @@ def _chosen_window(args: argparse.Namespace) -> ctlab.Window:
             raise ctlab.CTLabError("--center and --width go together; give both (in HU)")
         return ctlab.Window(args.center, args.width, name="custom")
     if args.preset:
-        return _preset(args.preset)
+        return ctlab.resolve_window(args.preset)
     raise ctlab.CTLabError("choose a window: --preset NAME, or --center C --width W")
-
-
-def _preset(name: str) -> ctlab.Window:
-    if name not in ctlab.PRESETS:
-        raise ctlab.CTLabError(
-            f"no preset named {name!r}; choose one of {', '.join(ctlab.PRESETS)}"
-        )
-    return ctlab.PRESETS[name]
 
 
 def _format_window(window: ctlab.Window) -> str:
@@ -157,12 +149,8 @@ def _window(args: argparse.Namespace) -> None:
         image.slice_hu(index), window, function=args.function, invert=args.invert
     )
     path = ctlab.save_png(grey, args.output)
-    valid = ~image.padding_mask()
     black, white = ctlab.clipped_fractions(
-        image.slice_hu(index),
-        window,
-        function=args.function,
-        mask=valid[index] if image.is_volume else valid,
+        image.slice_hu(index), window, function=args.function, mask=~image.padding_mask(index)
     )
     print(
         f"wrote {path}: slice {index}, {window}, {100 * black:.1f}% black, {100 * white:.1f}% white"
@@ -171,7 +159,7 @@ def _window(args: argparse.Namespace) -> None:
 
 def _export(args: argparse.Namespace) -> None:
     image = ctlab.load(args.path, series_uid=args.series)
-    windows = [_preset(name) for name in (args.preset or ["default"])]
+    windows = [ctlab.resolve_window(name) for name in (args.preset or ["default"])]
     if args.function:
         windows = [
             ctlab.Window(w.center, w.width, function=args.function, name=w.name) for w in windows

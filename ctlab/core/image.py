@@ -124,12 +124,17 @@ class CTImage:
             raise IndexError(f"slice index {index} out of range for {self.n_slices} slices")
         return self.hu[index] if self.is_volume else self.hu
 
-    def padding_mask(self) -> npt.NDArray[np.bool_]:
-        """True where a pixel is padding (outside the scanned field)."""
+    def padding_mask(self, slice_index: int | None = None) -> npt.NDArray[np.bool_]:
+        """True where a pixel is padding (outside the scanned field).
+
+        For the whole image, or only slice ``slice_index`` (so a figure of one
+        slice does not scan the whole volume).
+        """
+        hu = self.hu if slice_index is None else self.slice_hu(slice_index)
         if self.padding_range is None:
-            return np.zeros(self.hu.shape, dtype=bool)
+            return np.zeros(hu.shape, dtype=bool)
         low, high = self.padding_range
-        return (self.hu >= low) & (self.hu <= high)
+        return (hu >= low) & (hu <= high)
 
     def valid_hu(self) -> npt.NDArray[Any]:
         """The HU of every pixel that is not padding, flattened (for statistics)."""

@@ -10,7 +10,6 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ctlab.core.image import CTImage
-from ctlab.core.window import Window, resolve_window
 
 # Figures read on a projector: large enough text, nothing thinner than 1 pt.
 FONT_SIZE = 10
@@ -30,17 +29,6 @@ def slice_of(image: CTImage, slice_index: int | None) -> tuple[npt.NDArray[Any],
     return image.slice_hu(index), index
 
 
-def valid_mask(image: CTImage, index: int) -> npt.NDArray[np.bool_]:
-    """True where a pixel of slice ``index`` is not padding."""
-    mask = ~image.padding_mask()
-    return mask[index] if image.is_volume else mask
-
-
-def window_of(window: Window | str) -> Window:
-    """Resolve a preset name; the window's label is its name or its numbers."""
-    return resolve_window(window)
-
-
 def new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
     """Use ``ax``, or make a one-axes Figure without pyplot (no GUI needed)."""
     if ax is not None:
@@ -52,9 +40,3 @@ def new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
 def pixel_aspect(image: CTImage) -> float:
     """Row spacing over column spacing: how tall a pixel is drawn."""
     return image.spacing[-2] / image.spacing[-1]
-
-
-def figure_of(ax: Axes) -> Figure:
-    figure = ax.get_figure()
-    assert isinstance(figure, Figure)
-    return figure

@@ -12,8 +12,8 @@ from matplotlib.figure import Figure
 from ctlab.core.hounsfield import resolve_tissue
 from ctlab.core.image import CTImage
 from ctlab.core.metrics import clipped_fractions, tissue_grey_levels
-from ctlab.core.window import VOIFunction, Window
-from ctlab.plot._common import FONT_SIZE, as_image, slice_of, valid_mask, window_of
+from ctlab.core.window import VOIFunction, Window, resolve_window
+from ctlab.plot._common import FONT_SIZE, as_image, slice_of
 from ctlab.plot.histogram import draw_histogram, histogram_axes
 from ctlab.plot.slice import show_slice
 
@@ -27,7 +27,7 @@ def readout_text(
 ) -> str:
     """Clipping, HU per grey level and grey levels per tissue, as lines of text."""
     hu, index = slice_of(image, slice_index)
-    black, white = clipped_fractions(hu, window, function=function, mask=valid_mask(image, index))
+    black, white = clipped_fractions(hu, window, function=function, mask=~image.padding_mask(index))
     levels = tissue_grey_levels(window, function=function, tissues=_READOUT_TISSUES)
     lines = [
         f"clipped: {100 * black:.1f}% black, {100 * white:.1f}% white",
@@ -58,7 +58,7 @@ def explorer_figure(
     True
     """
     ct = as_image(image)
-    resolved = window_of(window)
+    resolved = resolve_window(window)
     _, index = slice_of(ct, slice_index)
     figure = Figure(figsize=(12, 6), layout="constrained")
     grid = figure.add_gridspec(2, 2, width_ratios=(1, 1.25), height_ratios=(10, 1))

@@ -12,8 +12,8 @@ from ctlab.core.hounsfield import TISSUES
 from ctlab.core.image import CTImage
 from ctlab.core.metrics import hu_histogram as count_hu
 from ctlab.core.voi import apply_window
-from ctlab.core.window import VOIFunction, Window
-from ctlab.plot._common import FONT_SIZE, as_image, new_axes, window_of
+from ctlab.core.window import VOIFunction, Window, resolve_window
+from ctlab.plot._common import FONT_SIZE, as_image, new_axes
 
 __all__ = ["draw_histogram", "histogram_axes", "hounsfield_scale", "hu_histogram"]
 
@@ -82,7 +82,7 @@ def draw_histogram(
         bands.tick_params(labelbottom=True)
         bands.set_xlabel("Hounsfield units", fontsize=FONT_SIZE)
         return
-    resolved = window_of(window)
+    resolved = resolve_window(window)
     histogram.axvspan(resolved.low, resolved.high, color="#FFD700", alpha=0.3)
     hu_axis = np.linspace(low, high, 1024)
     grey = apply_window(hu_axis, resolved, function=function)

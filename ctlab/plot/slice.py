@@ -16,15 +16,13 @@ from ctlab.core.hounsfield import resolve_tissue, tissue_mask
 from ctlab.core.image import CTImage
 from ctlab.core.metrics import tissue_amounts, tissue_grey_levels
 from ctlab.core.voi import apply_window, multiwindow
-from ctlab.core.window import PRESETS, VOIFunction, Window
+from ctlab.core.window import PRESETS, VOIFunction, Window, resolve_window
 from ctlab.plot._common import (
     FONT_SIZE,
     as_image,
     new_axes,
     pixel_aspect,
     slice_of,
-    valid_mask,
-    window_of,
 )
 
 __all__ = ["compare_windows", "multiwindow_figure", "overlay_tissues", "show_slice"]
@@ -104,7 +102,7 @@ def show_slice(
     """
     ct = as_image(image)
     hu, _ = slice_of(ct, slice_index)
-    resolved = window_of(window)
+    resolved = resolve_window(window)
     axes = new_axes(ax, (5, 5))
     _draw_grey(axes, apply_window(hu, resolved, function=function, invert=invert), ct)
     if scale_bar:
@@ -158,7 +156,7 @@ def compare_windows(
     """
     ct = as_image(image)
     hu, _ = slice_of(ct, slice_index)
-    resolved = [window_of(w) for w in windows]
+    resolved = [resolve_window(w) for w in windows]
     panels = len(resolved) + int(naive_jpeg)
     figure = Figure(figsize=(3.2 * panels, 3.9), layout="constrained")
     axes = figure.subplots(1, panels, squeeze=False)[0]
@@ -205,10 +203,10 @@ def overlay_tissues(
         raise InvalidImageError(f"opacity must be between 0 and 1, got {opacity}")
     ct = as_image(image)
     hu, index = slice_of(ct, slice_index)
-    resolved = window_of(window)
+    resolved = resolve_window(window)
     grey = apply_window(hu, resolved).astype(np.float64) / 255
     rgb = np.repeat(grey[..., np.newaxis], 3, axis=2)
-    valid = valid_mask(ct, index)
+    valid = ~ct.padding_mask(index)
     areas = tissue_amounts(hu, spacing=ct.spacing[-2:], tissues=tissues, mask=valid)
     handles = []
     for name in tissues:
@@ -243,7 +241,7 @@ def multiwindow_figure(
         raise InvalidWindowError(f"an RGB image needs exactly 3 windows, got {len(windows)}")
     ct = as_image(image)
     hu, _ = slice_of(ct, slice_index)
-    resolved = [window_of(w) for w in windows]
+    resolved = [resolve_window(w) for w in windows]
     rgb = multiwindow(hu, resolved)
     figure = Figure(figsize=(13, 3.8), layout="constrained")
     axes = figure.subplots(1, 4)

@@ -39,6 +39,13 @@ class TestCTImage:
         assert image.padding_mask().sum() == 2
         assert sorted(image.valid_hu().tolist()) == [-1000, 0, 40, 60, 1000, 2000]
 
+    def test_padding_mask_of_one_slice(self):
+        """padding_mask(i) is slice i of the whole mask, computed from that slice alone."""
+        image = make_volume()
+        for index in range(2):
+            np.testing.assert_array_equal(image.padding_mask(index), image.padding_mask()[index])
+        assert image.padding_mask(1).shape == (2, 2)
+
     def test_no_padding(self):
         """Without a padding range every pixel is valid."""
         image = CTImage(np.zeros((2, 3), np.int16), spacing=(1, 1))

@@ -8,7 +8,9 @@ table look-up per pixel and no temporary larger than the output.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
 
@@ -24,6 +26,13 @@ _GREY_MAX = 255.0
 # Elements per block on the floating-point path: float64 temporaries stay
 # at 512 KiB whatever the volume size.
 _BLOCK = 1 << 16
+# Elements per np.take call on the table path. np.take copies its indices
+# to intp (8 bytes each), so a block's temporary is 256 KiB, never a copy
+# of the whole volume; smaller blocks measured slower, larger ones no faster.
+_TAKE_BLOCK = 1 << 15
+# Elements per thread before a second thread pays off (about 1 ms of
+# look-ups): a single slice stays on one thread.
+_THREAD_ELEMENTS = 1 << 21
 
 
 def _grey(
@@ -187,9 +196,9 @@ def apply_window(
         centre as steep as the linear ramp's.
 
     The result is rounded half up. NaN values become 0. Integer images of
-    8 or 16 bits are windowed through :func:`grey_lut`; other types are
-    computed in float64 blocks of 65536 pixels, never as a float64 copy of
-    the whole array.
+    8 or 16 bits are windowed through :func:`grey_lut`, in blocks of 32768
+    pixels (on every core for volumes); other types are computed in float64
+    blocks of 65536 pixels, never as a float64 copy of the whole array.
 
     References
     ----------
@@ -211,13 +220,47 @@ def apply_window(
     function = _resolve_function(window, function)
     if array.dtype in _LUT_INDEX:
         lut = _cached_lut(window, function, bool(invert), array.dtype)
-        return lut[array.view(_LUT_INDEX[array.dtype])]
+        return _look_up(lut, array.view(_LUT_INDEX[array.dtype]))
     out = np.empty(array.shape, dtype=np.uint8)
     source = array.reshape(-1)
     target = out.reshape(-1)
     for start in range(0, source.size, _BLOCK):
         block = source[start : start + _BLOCK].astype(np.float64)
         target[start : start + _BLOCK] = _to_uint8(_grey(block, window, function), invert)
+    return out
+
+
+def _look_up(lut: npt.NDArray[np.uint8], index: npt.NDArray[Any]) -> npt.NDArray[np.uint8]:
+    """``lut[index]``, computed in blocks (and threads for volumes) into one output.
+
+    ``np.take`` with ``out`` is 2-3x faster than fancy indexing and releases
+    the GIL, so blocks of a volume run in parallel. Measured alternative: a
+    float32 ramp (clip, multiply-add, truncate) matches the table bit for bit
+    for linear windows but was no faster, so every function keeps the table.
+    """
+    if not index.flags.c_contiguous:
+        return lut[index]  # a strided view: fancy indexing buffers it in small pieces
+    out = np.empty(index.shape, dtype=np.uint8)
+    source, target = index.reshape(-1), out.reshape(-1)
+
+    def run(start: int, stop: int) -> None:
+        for block in range(start, stop, _TAKE_BLOCK):
+            end = min(block + _TAKE_BLOCK, stop)
+            # mode="wrap" skips the bounds check (every index is in the table)
+            # and lets take write straight into out instead of a buffer.
+            np.take(lut, source[block:end], out=target[block:end], mode="wrap")
+
+    # Fewer threads than blocks, since _THREAD_ELEMENTS spans many blocks.
+    threads = min(os.cpu_count() or 1, source.size // _THREAD_ELEMENTS)
+    if threads <= 1:
+        run(0, source.size)
+        return out
+    blocks = -(-source.size // _TAKE_BLOCK)
+    per_thread = -(-blocks // threads) * _TAKE_BLOCK
+    starts = range(0, source.size, per_thread)
+    with ThreadPoolExecutor(threads) as pool:
+        # list() re-raises an exception from a worker here.
+        list(pool.map(lambda start: run(start, min(start + per_thread, source.size)), starts))
     return out
 
 

@@ -1,0 +1,108 @@
+"""pytest fixtures for the browser tests: thin wrappers around ``harness``.
+
+One JupyterLab server and one Chromium serve the whole session; every test gets a
+fresh page (its console and page errors are printed when the test fails) and shuts
+its notebook's kernel down afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser import harness
+
+REPO = Path(__file__).resolve().parents[2]
+README_IMAGES = REPO / "docs" / "images"
+
+
+@pytest.fixture(scope="session")
+def chromium_executable() -> str:
+    """The system Chromium; in CI its absence is an error, elsewhere a skip."""
+    executable = harness.chromium_path()
+    if executable is None:
+        if os.environ.get("CI"):
+            pytest.fail(
+                f"CI must run the browser tests, and Chromium is missing: {harness.INSTALL_HINT}"
+            )
+        pytest.skip(harness.INSTALL_HINT)
+    return executable
+
+
+@pytest.fixture(scope="session")
+def lab_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder JupyterLab serves (notebooks are written here)."""
+    return tmp_path_factory.mktemp("lab-root")
+
+
+@pytest.fixture(scope="session")
+def lab(chromium_executable: str, lab_root: Path) -> Iterator[harness.LabServer]:
+    """One JupyterLab server for the session."""
+    with harness.jupyterlab(lab_root) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_executable: str) -> Iterator[Any]:
+    """One headless Chromium for the session."""
+    with harness.chromium() as launched:
+        yield launched
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the tests save their screenshots (under pytest's temporary folder)."""
+    return tmp_path_factory.mktemp("screenshots")
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def console(request: pytest.FixtureRequest) -> Iterator[harness.ConsoleLog]:
+    """The console messages and page errors of this test's page."""
+    log = harness.ConsoleLog()
+    yield log
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        print(log.report())
+
+
+@pytest.fixture
+def page(
+    browser: Any, console: harness.ConsoleLog, screenshots: Path, request: pytest.FixtureRequest
+) -> Iterator[Any]:
+    """A fresh 1400 x 1000 page; on failure a full-page screenshot is saved."""
+    new = harness.new_page(browser, log=console)
+    yield new
+    report = getattr(request.node, "report_call", None)
+    try:
+        if report is not None and report.failed:
+            harness.screenshot(new, screenshots / f"FAILED-{request.node.name}.png")
+        harness.shutdown_kernel(new)
+    finally:
+        new.context.close()
+
+
+@pytest.fixture
+def open_cells(
+    lab: harness.LabServer, page: Any, request: pytest.FixtureRequest
+) -> Callable[[Sequence[str]], Any]:
+    """Write a notebook of these code cells, open it and run all cells; returns the page."""
+
+    def open_and_run(cells: Sequence[str], *, timeout: float = 120.0) -> Any:
+        name = f"{request.node.name.replace('[', '-').replace(']', '')}.ipynb"
+        harness.write_notebook(lab.root / name, cells)
+        harness.open_notebook(page, lab, name)
+        harness.run_all_cells(page, timeout=timeout)
+        return page
+
+    return open_and_run

@@ -9,6 +9,7 @@ a :class:`~ctlab.core.errors.DataPitfallWarning`.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 import os
@@ -16,7 +17,7 @@ import struct
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -34,6 +35,8 @@ from ctlab.core.errors import (
 
 __all__ = [
     "HUConversion",
+    "MemoryFile",
+    "Source",
     "check_ct",
     "check_pixel_length",
     "functional_group_value",
@@ -69,13 +72,48 @@ _DECODER_HINTS = (
 )
 
 
-def read_header(path: str | os.PathLike[str], *, defer_pixels: bool = True) -> Dataset:
+@dataclass(frozen=True, eq=False)
+class MemoryFile:
+    """The bytes of one DICOM file held in memory (an upload), with a name for messages.
+
+    Nothing is ever written to disk: the header and pixels are read straight
+    from ``data``. ``str()`` gives ``name``, so every error names the upload.
+
+    Parameters
+    ----------
+    name : str
+        How messages name the file, e.g. the uploaded file's name.
+    data : memoryview
+        The file's bytes (read-only; not copied).
+
+    Examples
+    --------
+    >>> from pydicom.data import get_testdata_file
+    >>> with open(get_testdata_file("CT_small.dcm"), "rb") as handle:
+    ...     upload = MemoryFile("CT_small.dcm", memoryview(handle.read()))
+    >>> str(upload), read_header(upload).Modality
+    ('CT_small.dcm', 'CT')
+    """
+
+    name: str
+    data: memoryview
+
+    def __str__(self) -> str:
+        return self.name
+
+
+#: Where a DICOM file's bytes come from: a file on disk or bytes in memory.
+Source: TypeAlias = Path | MemoryFile
+
+
+def read_header(path: str | os.PathLike[str] | MemoryFile, *, defer_pixels: bool = True) -> Dataset:
     """Read a DICOM file's header, refusing anything that is not DICOM.
 
     Parameters
     ----------
-    path : path-like
-        The file. It is opened read-only and never modified.
+    path : path-like or MemoryFile
+        The file, opened read-only and never modified; or its bytes in
+        memory (read in place, nothing is written to disk).
     defer_pixels : bool
         Leave large values (the pixel data) in the file until first used.
 
@@ -96,23 +134,34 @@ def read_header(path: str | os.PathLike[str], *, defer_pixels: bool = True) -> D
     >>> read_header(get_testdata_file("CT_small.dcm")).Modality
     'CT'
     """
-    file = Path(path)
-    if not file.exists():
-        raise FileNotFoundError(f"{file} does not exist")
-    if file.is_dir():
-        raise InvalidDicomError(f"{file} is a folder; pass it to ctlab.load to read a series")
-    size = file.stat().st_size
-    if size == 0:
-        raise InvalidDicomError(f"{file} is empty (0 bytes); the export or copy failed")
-    with file.open("rb") as handle:
-        handle.seek(128)
-        has_preamble = handle.read(4) == b"DICM"
+    file: Source
+    reader: contextlib.AbstractContextManager[io.RawIOBase]
+    if isinstance(path, MemoryFile):
+        file, size = path, path.data.nbytes
+        if size == 0:
+            raise InvalidDicomError(f"{file} is empty (0 bytes); the upload or copy failed")
+        has_preamble = bytes(path.data[128:132]) == b"DICM"
+        # Not closed: pydicom reads the deferred pixels from this reader later.
+        reader = contextlib.nullcontext(_MemoryReader(path.data))
+    else:
+        file = Path(path)
+        if not file.exists():
+            raise FileNotFoundError(f"{file} does not exist")
+        if file.is_dir():
+            raise InvalidDicomError(f"{file} is a folder; pass it to ctlab.load to read a series")
+        size = file.stat().st_size
+        if size == 0:
+            raise InvalidDicomError(f"{file} is empty (0 bytes); the export or copy failed")
+        with file.open("rb") as handle:
+            handle.seek(128)
+            has_preamble = handle.read(4) == b"DICM"
+        reader = _ClampedFile(file)
     try:
         # pydicom's own warnings about odd elements would only be noise here:
         # damage that matters becomes a CTLabError naming the file. The file
         # is read through a reader clamped to its size, because a damaged
         # length would otherwise make pydicom reserve gigabytes first.
-        with warnings.catch_warnings(), _ClampedFile(file) as clamped:
+        with warnings.catch_warnings(), reader as clamped:
             warnings.simplefilter("ignore")
             dataset = pydicom.dcmread(
                 clamped, force=not has_preamble, defer_size=_DEFER_SIZE if defer_pixels else None
@@ -176,7 +225,43 @@ class _ClampedFile(io.RawIOBase):
         super().close()
 
 
-def _parse_header(dataset: Dataset, file: Path, file_size: int) -> None:
+class _MemoryReader(io.RawIOBase):
+    """A read-only view of bytes in memory whose reads stop at their end.
+
+    It has no ``name``, so pydicom keeps reading deferred values from this
+    object and never looks for a file on disk.
+    """
+
+    def __init__(self, data: memoryview) -> None:
+        super().__init__()
+        self._data = data.cast("B") if data.format != "B" or data.ndim != 1 else data
+        self._position = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        end = self._data.nbytes if size is None or size < 0 else self._position + size
+        chunk = bytes(self._data[self._position : min(end, self._data.nbytes)])
+        self._position += len(chunk)
+        return chunk
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self._data.nbytes}
+        position = base[whence] + offset
+        if position < 0:
+            raise ValueError(f"negative seek position {position}")
+        self._position = position
+        return position
+
+    def tell(self) -> int:
+        return self._position
+
+
+def _parse_header(dataset: Dataset, file: Source, file_size: int) -> None:
     """Parse every element but the pixels now, so damage surfaces here, not later.
 
     A value claiming more bytes than the whole file is refused before it is
@@ -224,7 +309,7 @@ def _codestream_size(frame: bytes) -> tuple[int, int] | None:
     return None
 
 
-def check_pixel_length(dataset: Dataset, file: Path, rows: int, cols: int, frames: int) -> None:
+def check_pixel_length(dataset: Dataset, file: Source, rows: int, cols: int, frames: int) -> None:
     """Refuse pixel data that cannot hold the image its header declares.
 
     Checked before anything is allocated, so a header that lies about its
@@ -309,7 +394,7 @@ def functional_group_value(header: Dataset, frame: int, sequence: str, keyword: 
     return None
 
 
-def _number(dataset: Dataset, keyword: str, tag: str, file: Path) -> float | None:
+def _number(dataset: Dataset, keyword: str, tag: str, file: Source) -> float | None:
     value = dataset.get(keyword)
     if value is None or value == "":
         return None
@@ -324,7 +409,7 @@ def _number(dataset: Dataset, keyword: str, tag: str, file: Path) -> float | Non
     return number
 
 
-def _check_modality(dataset: Dataset, file: Path, conversion: HUConversion) -> None:
+def _check_modality(dataset: Dataset, file: Source, conversion: HUConversion) -> None:
     modality = str(dataset.get("Modality", "") or "").upper()
     if not modality:
         conversion.corrections["missing_modality"] = (
@@ -361,7 +446,7 @@ def _check_modality(dataset: Dataset, file: Path, conversion: HUConversion) -> N
         )
 
 
-def _rescale(dataset: Dataset, file: Path, conversion: HUConversion) -> None:
+def _rescale(dataset: Dataset, file: Source, conversion: HUConversion) -> None:
     slope = _number(dataset, "RescaleSlope", "(0028,1053)", file)
     intercept = _number(dataset, "RescaleIntercept", "(0028,1052)", file)
     in_groups = functional_group_value(
@@ -382,7 +467,7 @@ def _rescale(dataset: Dataset, file: Path, conversion: HUConversion) -> None:
     conversion.intercept = 0.0 if intercept is None else intercept
 
 
-def _decode(dataset: Dataset, file: Path, frame: int | None = None) -> npt.NDArray[Any]:
+def _decode(dataset: Dataset, file: Source, frame: int | None = None) -> npt.NDArray[Any]:
     if "PixelData" not in dataset:
         raise NoPixelDataError(
             f"{file} has no image: Pixel Data (7FE0,0010) is missing "
@@ -418,7 +503,7 @@ def _decode(dataset: Dataset, file: Path, frame: int | None = None) -> npt.NDArr
 
 
 def _stored_values(
-    raw: npt.NDArray[Any], dataset: Dataset, file: Path, conversion: HUConversion
+    raw: npt.NDArray[Any], dataset: Dataset, file: Source, conversion: HUConversion
 ) -> npt.NDArray[Any]:
     """Apply BitsStored (0028,0101): mask or sign-extend, or undo a wraparound."""
     allocated = raw.dtype.itemsize * 8
@@ -458,7 +543,7 @@ def _stored_values(
     return corrected
 
 
-def _padding(dataset: Dataset, file: Path, conversion: HUConversion) -> None:
+def _padding(dataset: Dataset, file: Source, conversion: HUConversion) -> None:
     value = _number(dataset, "PixelPaddingValue", "(0028,0120)", file)
     if value is None:
         return
@@ -470,7 +555,7 @@ def _padding(dataset: Dataset, file: Path, conversion: HUConversion) -> None:
     conversion.padding_hu = (ends[0], ends[1])
 
 
-def check_ct(dataset: Dataset, file: Path) -> HUConversion:
+def check_ct(dataset: Dataset, file: Source) -> HUConversion:
     """Check a header is a CT slice with HU and read its rescale and padding.
 
     Raises
@@ -495,7 +580,7 @@ def check_ct(dataset: Dataset, file: Path) -> HUConversion:
 
 def to_hu(
     dataset: Dataset,
-    file: Path,
+    file: Source,
     conversion: HUConversion,
     out: npt.NDArray[Any],
     *,

@@ -1,19 +1,20 @@
-"""ctlab.load: a DICOM file, a folder or a list of files in, a CTImage out."""
+"""ctlab.load: a DICOM file, a folder, a list of files or uploaded bytes in, a CTImage out."""
 
 from __future__ import annotations
 
 import copy
 import os
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
 from pydicom.dataset import Dataset
 
 from ctlab.core.errors import (
+    CTLabError,
     DataPitfallWarning,
     InvalidDicomError,
     InvalidWindowError,
@@ -25,6 +26,7 @@ from ctlab.core.image import CTImage
 from ctlab.core.window import Window
 from ctlab.io.dicom import (
     HUConversion,
+    MemoryFile,
     check_ct,
     check_pixel_length,
     functional_group_value,
@@ -33,7 +35,11 @@ from ctlab.io.dicom import (
 )
 from ctlab.io.series import SliceFile, find_series, order_slices, slice_normal, slice_position
 
-__all__ = ["load"]
+__all__ = ["InMemory", "load"]
+
+#: DICOM data already in memory: the bytes of one file, a binary file object,
+#: or one item of ``ipywidgets.FileUpload().value`` (``.name`` and ``.content``).
+InMemory: TypeAlias = "bytes | bytearray | memoryview | IO[bytes] | Mapping[str, Any]"
 
 # HU below this are outside the scanned field (scanners store -2000, -3024...):
 # air itself is -1000 and scanners clip at -1024.
@@ -41,8 +47,9 @@ _LOWEST_REAL_HU = -1024
 
 
 def load(
-    path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | InMemory | Sequence[Any],
     *,
+    name: str | None = None,
     series_uid: str | int | None = None,
     memory_limit: float | None = None,
 ) -> CTImage:
@@ -50,9 +57,21 @@ def load(
 
     Parameters
     ----------
-    path : path-like or sequence of path-like
+    path : path-like, in-memory data, or a sequence of either
         A DICOM file; a folder (searched recursively; non-DICOM files, other
         modalities and non-image objects are skipped); or a list of files.
+        Or DICOM data already in memory, read in place and never written to
+        disk: the ``bytes`` (or ``bytearray``, ``memoryview``) of one file, a
+        binary file object such as ``io.BytesIO``, an uploaded file (an item
+        of ``ipywidgets.FileUpload().value``: anything with ``name`` and
+        ``content``, as keys or attributes), or a list of these for a series.
+        Paths and in-memory data cannot be mixed in one list.
+    name : str, optional
+        How error messages and warnings name in-memory data that carries no
+        name of its own; default "uploaded file". In a list, unnamed items
+        are called ``"<name> #1"``, ``"<name> #2"``... Uploads and file
+        objects with a ``name`` keep it. Only for in-memory data: a path
+        names itself.
     series_uid : str or int, optional
         Which CT series to load when there are several: its Series Instance
         UID or its Series Number. Default: the series with most slices.
@@ -82,7 +101,10 @@ def load(
         A compressed file whose decoder is not installed (says what to install).
     SeriesError
         No CT images found, a series that is not one volume, or an unknown
-        ``series_uid``.
+        ``series_uid``; paths mixed with in-memory data.
+    CTLabError
+        ``name`` given with a path, or an input that is neither a path nor
+        in-memory DICOM data.
     MemoryBudgetError
         The volume would exceed ``memory_limit`` (the message gives sizes).
 
@@ -101,7 +123,7 @@ def load(
     CT (Pixel Value Transformation, C.7.6.16.2.9). Pixels outside the
     scanned field (Pixel Padding Value, or below -1024 HU) keep their value
     but are marked by ``padding_range`` and left out of statistics.
-    Input files are only ever read.
+    Input files are only ever read; in-memory data is never written anywhere.
 
     Examples
     --------
@@ -109,11 +131,26 @@ def load(
     >>> head = load(get_testdata_file("693_UNCR.dcm"))
     >>> head.shape, head.hu.dtype, head.default_window
     ((512, 512), dtype('int16'), Window(center=40.0, width=100.0))
+
+    The same file as bytes in memory, e.g. from an upload:
+
+    >>> with open(get_testdata_file("693_UNCR.dcm"), "rb") as handle:
+    ...     data = handle.read()
+    >>> load(data, name="head.dcm").shape
+    (512, 512)
     """
-    paths = [path] if isinstance(path, (str, os.PathLike)) else list(path)
+    key = None if series_uid is None else str(series_uid)
+    uploads = _in_memory(path, name)
+    if uploads is not None:
+        return _load_memory(uploads, key, _budget(memory_limit))
+    if name is not None:
+        raise CTLabError(
+            f"name={name!r} is for in-memory data (bytes or uploads); a path names itself, "
+            "so leave name out"
+        )
+    paths = [path] if isinstance(path, (str, os.PathLike)) else list(path)  # type: ignore[arg-type]
     if not paths:
         raise SeriesError("no files given to ctlab.load; pass a file, a folder or a list")
-    key = None if series_uid is None else str(series_uid)
     if len(paths) == 1 and Path(paths[0]).is_file():
         file = Path(paths[0])
         return _from_files(
@@ -122,6 +159,73 @@ def load(
     series, notes = find_series(paths, series_uid=key)
     files, positions, spacing, order_notes = order_slices(series)
     return _from_files(files, positions, spacing, notes + order_notes, _budget(memory_limit))
+
+
+def _is_path(item: Any) -> bool:
+    return isinstance(item, (str, os.PathLike))
+
+
+def _memory_file(item: Any, default_name: str) -> MemoryFile | None:
+    """One in-memory DICOM file, None if ``item`` is not in-memory data."""
+    if isinstance(item, (bytes, bytearray, memoryview)):
+        return MemoryFile(default_name, memoryview(item).toreadonly())
+    if isinstance(item, Mapping) and "content" in item:
+        content, item_name = item["content"], item.get("name")
+    elif hasattr(item, "content") and not hasattr(item, "read"):
+        content, item_name = item.content, getattr(item, "name", None)
+    elif hasattr(item, "read"):
+        content, item_name = item.read(), getattr(item, "name", None)
+    else:
+        return None
+    label = item_name if isinstance(item_name, str) and item_name else default_name
+    if isinstance(content, str) or not isinstance(content, (bytes, bytearray, memoryview)):
+        raise InvalidDicomError(
+            f"{label} holds {type(content).__name__}, not bytes; read DICOM files in "
+            "binary mode ('rb')"
+        )
+    return MemoryFile(label, memoryview(content).toreadonly())
+
+
+def _in_memory(source: Any, name: str | None) -> list[MemoryFile] | None:
+    """The in-memory files of ``source``, None if it is made of paths."""
+    if _is_path(source):
+        return None
+    default = name or "uploaded file"
+    single = _memory_file(source, default)
+    if single is not None:
+        return [single]
+    try:
+        items = list(source)
+    except TypeError:
+        raise CTLabError(
+            f"ctlab.load cannot read a {type(source).__name__}; pass a path, a folder, a "
+            "list of files, or DICOM bytes (e.g. an upload's content)"
+        ) from None
+    if not items or all(_is_path(item) for item in items):
+        return None
+    files = []
+    for index, item in enumerate(items):
+        if _is_path(item):
+            raise SeriesError(
+                f"item {index + 1} of the list given to ctlab.load is a path, but others are "
+                "in-memory data; load the files and the uploads separately"
+            )
+        file = _memory_file(item, f"{default} #{index + 1}")
+        if file is None:
+            raise CTLabError(
+                f"item {index + 1} of the list given to ctlab.load is a "
+                f"{type(item).__name__}, neither a path nor DICOM bytes"
+            )
+        files.append(file)
+    return files
+
+
+def _load_memory(uploads: list[MemoryFile], key: str | None, budget: float) -> CTImage:
+    if len(uploads) == 1:
+        return _from_files([SliceFile(uploads[0], read_header(uploads[0]))], [], None, [], budget)
+    series, notes = find_series(uploads, series_uid=key)
+    files, positions, spacing, order_notes = order_slices(series)
+    return _from_files(files, positions, spacing, notes + order_notes, budget)
 
 
 def _from_files(
@@ -266,7 +370,7 @@ def _budget(memory_limit: float | None) -> float:
         return 4 * 2**30
 
 
-def _allocate(shape: tuple[int, ...], budget: float, where: Path) -> npt.NDArray[Any]:
+def _allocate(shape: tuple[int, ...], budget: float, where: object) -> npt.NDArray[Any]:
     """The int16 HU array, or a MemoryBudgetError before numpy runs out of memory."""
     needed = float(np.prod(shape, dtype=np.float64)) * 2
     size = " x ".join(str(n) for n in shape)
@@ -291,7 +395,9 @@ def _read_slices(
     for file in files:
         check_pixel_length(file.header, file.path, rows, cols, 1)
     # int16 unless a slice's HU do not fit it exactly; then float32 from there on.
-    hu = _allocate((len(files), rows, cols), budget, files[0].path.parent)
+    first = files[0].path
+    where = first.parent if isinstance(first, Path) else f"the {len(files)} uploaded files"
+    hu = _allocate((len(files), rows, cols), budget, where)
     for index, (file, conversion) in enumerate(zip(files, conversions, strict=True)):
         if not to_hu(file.header, file.path, conversion, hu[index]):
             hu = hu.astype(np.float32)

@@ -19,7 +19,7 @@ import numpy as np
 from pydicom.dataset import Dataset
 
 from ctlab.core.errors import CTLabError, SeriesError
-from ctlab.io.dicom import read_header
+from ctlab.io.dicom import MemoryFile, Source, read_header
 
 __all__ = ["Series", "SliceFile", "find_series", "order_slices", "slice_normal", "slice_position"]
 
@@ -31,9 +31,13 @@ _GAP_FACTOR = 1.5
 
 @dataclass
 class SliceFile:
-    """One CT file of a series, with its parsed (pixel-deferred) header."""
+    """One CT file of a series, with its parsed (pixel-deferred) header.
 
-    path: Path
+    ``path`` is a file on disk, or a :class:`~ctlab.io.dicom.MemoryFile` for
+    uploaded bytes; both have a ``name`` for messages.
+    """
+
+    path: Source
     header: Dataset
 
 
@@ -72,9 +76,9 @@ def _files_in(paths: Iterable[Path]) -> list[Path]:
 
 
 def find_series(
-    paths: Iterable[str | os.PathLike[str]], *, series_uid: str | None = None
+    paths: Iterable[str | os.PathLike[str] | MemoryFile], *, series_uid: str | None = None
 ) -> tuple[Series, list[str]]:
-    """Read the headers of files and folders and pick one CT series.
+    """Read the headers of files and folders (or uploads) and pick one CT series.
 
     Non-DICOM files, non-image objects and other modalities are skipped (and
     counted). Several CT series: the largest, unless ``series_uid`` names
@@ -91,9 +95,14 @@ def find_series(
     SeriesError
         If no CT series is found, or ``series_uid`` matches none.
     """
-    roots = [Path(p) for p in paths]
-    files = _files_in(roots)
-    where = roots[0] if len(roots) == 1 else f"the {len(roots)} paths given"
+    given = list(paths)
+    uploads = [p for p in given if isinstance(p, MemoryFile)]
+    roots = [Path(p) for p in given if not isinstance(p, MemoryFile)]
+    files: list[Source] = [*_files_in(roots), *uploads]
+    if uploads and not roots:
+        where: object = f"the {len(uploads)} uploaded files"
+    else:
+        where = roots[0] if len(given) == 1 else f"the {len(given)} paths given"
     skipped: Counter[str] = Counter()
     by_uid: dict[str, Series] = {}
     for file in files:
@@ -115,10 +124,12 @@ def find_series(
     found = ", ".join(f"{n} {what}" for what, n in skipped.items())
     if not by_uid:
         summary = f"{len(files)} files" + (f": {found}" if found else "")
-        raise SeriesError(
-            f"no CT images in {where} ({summary}); point ctlab.load at the folder "
-            "that holds the CT slices"
+        fix = (
+            "upload the CT slices themselves"
+            if uploads and not roots
+            else "point ctlab.load at the folder that holds the CT slices"
         )
+        raise SeriesError(f"no CT images in {where} ({summary}); {fix}")
     candidates = sorted(by_uid.values(), key=lambda s: len(s.files), reverse=True)
     if series_uid is not None:
         matches = [

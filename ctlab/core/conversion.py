@@ -1,0 +1,655 @@
+"""Naive 8-bit conversions of CT, and the numbers that measure what they lose.
+
+People turn CT slices into JPEG or PNG images in a few recurring ways: with
+the window the DICOM header suggests, by min-max scaling the raw values, by
+the forum recipe that clips negative HU to zero and divides by the maximum,
+or with one fixed window for everything. Each of them is a window in
+disguise: a range of HU stretched linearly onto the 256 grey levels, with
+everything outside it clipped to black or white. :func:`naive_window` names
+that range, :func:`naive_grey` applies it, and the metrics below measure,
+inside a tissue mask, what survives: the grey levels used, how many CT
+numbers share one grey level, how much is clipped, the contrast between two
+tissues, the texture left, and the Dice overlap of a segmentation.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from ctlab.core.errors import InvalidImageError, InvalidWindowError
+from ctlab.core.voi import apply_window
+from ctlab.core.window import PRESETS, Window, resolve_window
+
+__all__ = [
+    "NAIVE_METHODS",
+    "NaiveMethod",
+    "contrast",
+    "contrast_to_noise",
+    "dice",
+    "framework_settings",
+    "grey_to_hu",
+    "hu_per_grey_level",
+    "levels_used",
+    "naive_grey",
+    "naive_window",
+    "saturated_fractions",
+    "texture",
+]
+
+NaiveMethod = Literal["header_window", "default_window", "minmax", "clip_negative"]
+
+#: The naive conversions :func:`naive_grey` knows, in the order they are taught.
+NAIVE_METHODS: tuple[NaiveMethod, ...] = (
+    "header_window",
+    "default_window",
+    "minmax",
+    "clip_negative",
+)
+
+
+def _hu_values(hu: npt.ArrayLike) -> npt.NDArray[Any]:
+    array = np.asarray(hu)
+    if array.dtype.kind not in "iuf":
+        raise InvalidImageError(
+            f"hu must be an array of real numbers (Hounsfield units), got dtype {array.dtype}"
+        )
+    if array.size == 0:
+        raise InvalidImageError("hu is empty: there is nothing to convert")
+    return array
+
+
+def _finite_range(array: npt.NDArray[Any]) -> tuple[float, float]:
+    if array.dtype.kind == "f":
+        finite = array[np.isfinite(array)]
+        if finite.size == 0:
+            raise InvalidImageError("hu holds no finite value (all NaN or infinite)")
+        return float(finite.min()), float(finite.max())
+    return float(array.min()), float(array.max())
+
+
+def naive_window(
+    hu: npt.ArrayLike, *, method: NaiveMethod, window: Window | str | None = None
+) -> Window:
+    """The window a naive 8-bit conversion amounts to.
+
+    Every conversion here maps one HU range linearly onto the grey levels
+    0..255 and clips what lies outside it; this function returns that
+    range as a :class:`Window`, so it can be drawn, compared with the
+    presets and inverted with :func:`grey_to_hu`.
+
+    Parameters
+    ----------
+    hu : array_like
+        Hounsfield units of the image being converted (any shape).
+    method : {"header_window", "default_window", "minmax", "clip_negative"}
+        ``"header_window"``
+            The window the DICOM header suggests (Window Center/Width,
+            (0028,1050)/(0028,1051)), given as ``window``; what a viewer
+            or a converter that honours the header uses. DICOM's
+            ``linear`` function unless the header names another.
+        ``"default_window"``
+            One fixed window for every image, the -160..240 HU
+            (centre 40, width 400) of :data:`ctlab.PRESETS` ``"default"``:
+            the abdominal soft-tissue window scripts hard-code.
+        ``"minmax"``
+            ``grey = 255 * (hu - min) / (max - min)``: min-max scaling of
+            the raw values, what image libraries do to data with no
+            window and what the header-honouring converters fall back to
+            when the header has none. Air and the brightest bone decide
+            the range, so it changes from image to image.
+        ``"clip_negative"``
+            ``grey = 255 * max(hu, 0) / max``: the recipe often posted on
+            forums for "converting DICOM to JPG". Every negative HU, all
+            of fat, lung and air, becomes black (0).
+    window : Window or str, optional
+        The header's window; required by ``"header_window"`` (e.g.
+        ``image.default_window``) and ignored by the other methods.
+
+    Returns
+    -------
+    Window
+        ``"minmax"`` and ``"clip_negative"`` give a ``linear_exact``
+        window, whose edges are exactly the range's ends; the window names
+        say which method made them.
+
+    Raises
+    ------
+    InvalidWindowError
+        For an unknown method, or ``"header_window"`` without a window.
+    InvalidImageError
+        For a non-numeric or empty ``hu``, or when the range the method
+        picks is narrower than 1 HU (a constant image for ``"minmax"``;
+        no pixel above 0 HU for ``"clip_negative"``): the formula would
+        divide by zero.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> hu = np.array([-1000, -80, 40, 1000], dtype=np.int16)
+    >>> naive_window(hu, method="minmax")
+    Window(center=0.0, width=2000.0, function='linear_exact')
+    >>> naive_window(hu, method="clip_negative").low
+    0.0
+    >>> naive_window(hu, method="header_window", window="liver")
+    Window(center=30.0, width=150.0)
+    """
+    if method not in NAIVE_METHODS:
+        raise InvalidWindowError(
+            f"method must be one of {', '.join(NAIVE_METHODS)}, got {method!r}"
+        )
+    array = _hu_values(hu)
+    if method == "header_window":
+        if window is None:
+            raise InvalidWindowError(
+                "method='header_window' needs the header's window: pass "
+                "window=image.default_window. When the header has none (it is None), "
+                "converters fall back to min-max scaling: use method='minmax'"
+            )
+        return resolve_window(window)
+    if method == "default_window":
+        return PRESETS["default"]
+    low, high = _finite_range(array)
+    if method == "clip_negative":
+        low, high = 0.0, max(high, 0.0)
+    if high - low < 1:
+        reason = (
+            "every pixel is at or below 0 HU, so the recipe divides by a zero maximum"
+            if method == "clip_negative"
+            else f"the image is constant ({low:g} HU), so min-max scaling divides by zero"
+        )
+        raise InvalidImageError(
+            f"method={method!r} cannot convert this image: {reason}; "
+            "choose a window for the anatomy instead (e.g. ctlab.PRESETS['default'])"
+        )
+    names = {"minmax": "min-max", "clip_negative": "clip negative, scale by max"}
+    return Window.from_range(low, high, function="linear_exact", name=names[method])
+
+
+def naive_grey(
+    hu: npt.ArrayLike, *, method: NaiveMethod, window: Window | str | None = None
+) -> npt.NDArray[np.uint8]:
+    """Convert HU to 8-bit grey levels the way people naively do.
+
+    Parameters
+    ----------
+    hu : array_like
+        Hounsfield units, any shape. Not modified.
+    method : {"header_window", "default_window", "minmax", "clip_negative"}
+        The conversion; :func:`naive_window` gives each formula and where
+        people meet it.
+    window : Window or str, optional
+        The header's window, for ``method="header_window"``.
+
+    Returns
+    -------
+    ndarray of uint8
+        A new array of the shape of ``hu``: ``apply_window(hu,
+        naive_window(hu, method=method, window=window))``, rounded half
+        up; NaN becomes 0.
+
+    Raises
+    ------
+    InvalidWindowError, InvalidImageError
+        As :func:`naive_window`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> hu = np.array([-1000, -80, 0, 500, 1000], dtype=np.int16)
+    >>> naive_grey(hu, method="minmax")
+    array([  0, 117, 128, 191, 255], dtype=uint8)
+    >>> naive_grey(hu, method="clip_negative")
+    array([  0,   0,   0, 128, 255], dtype=uint8)
+    >>> naive_grey(hu, method="default_window")
+    array([  0,  51, 102, 255, 255], dtype=uint8)
+    """
+    array = _hu_values(hu)
+    return apply_window(array, naive_window(array, method=method, window=window))
+
+
+def grey_to_hu(grey: npt.ArrayLike, window: Window | str) -> npt.NDArray[np.float64]:
+    """The HU a grey level stands for: the inverse of a window's ramp.
+
+    This is all that can be recovered from an 8-bit image made with a known
+    window: one HU value per grey level. Pixels that were clipped come back
+    at the window's edge, not at the HU they had.
+
+    Parameters
+    ----------
+    grey : array_like of uint8
+        Grey levels 0..255.
+    window : Window or str
+        The window that made them (``linear`` or ``linear_exact``).
+
+    Returns
+    -------
+    ndarray of float64
+        Same shape as ``grey``. For ``linear_exact``:
+        ``low + width * grey / 255``; for DICOM ``linear``:
+        ``center - 0.5 + (width - 1) * (grey / 255 - 0.5)``.
+
+    Raises
+    ------
+    InvalidImageError
+        If ``grey`` is not uint8.
+    InvalidWindowError
+        For a ``sigmoid`` window (its ends never reach 0 and 255, so
+        black and white have no HU).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ctlab import Window
+    >>> grey_to_hu(np.array([0, 128, 255], np.uint8), Window(40, 400, function="linear_exact"))
+    array([-160.        ,   40.78431373,  240.        ])
+    """
+    levels = _grey_values(grey)
+    resolved = resolve_window(window)
+    if resolved.function == "sigmoid":
+        raise InvalidWindowError(
+            "grey_to_hu inverts linear and linear_exact windows only, got a sigmoid window; "
+            "its grey levels 0 and 255 stand for no finite HU"
+        )
+    fraction = levels.astype(np.float64) / 255.0
+    if resolved.function == "linear_exact":
+        return resolved.low + resolved.width * fraction
+    return resolved.center - 0.5 + (resolved.width - 1) * (fraction - 0.5)
+
+
+def _grey_values(grey: npt.ArrayLike) -> npt.NDArray[np.uint8]:
+    array = np.asarray(grey)
+    if array.dtype != np.uint8:
+        raise InvalidImageError(
+            f"grey must be 8-bit grey levels (uint8, 0..255), got dtype {array.dtype}; "
+            "convert HU first with ctlab.apply_window or naive_grey"
+        )
+    return array
+
+
+def _mask_of(mask: npt.ArrayLike | None, shape: tuple[int, ...], name: str = "mask") -> Any:
+    if mask is None:
+        return np.ones(shape, dtype=bool)
+    array = np.asarray(mask)
+    if array.dtype != np.bool_:
+        raise InvalidImageError(
+            f"{name} must be an array of bool (e.g. labels == 1 or ctlab.tissue_mask(...)), "
+            f"got dtype {array.dtype}"
+        )
+    if array.shape != shape:
+        raise InvalidImageError(f"{name} shape {array.shape} differs from the image shape {shape}")
+    return array
+
+
+def _selected(
+    values: npt.ArrayLike, mask: npt.ArrayLike | None, name: str = "mask"
+) -> npt.NDArray[Any]:
+    array = np.asarray(values)
+    if array.dtype.kind not in "iuf":
+        raise InvalidImageError(f"values must be numbers, got dtype {array.dtype}")
+    return array[_mask_of(mask, array.shape, name)]
+
+
+def _require_pixels(values: npt.NDArray[Any], what: str) -> None:
+    if values.size == 0:
+        raise InvalidImageError(f"{what} selects no pixel; there is nothing to measure")
+
+
+def levels_used(grey: npt.ArrayLike, *, mask: npt.ArrayLike | None = None) -> int:
+    """How many distinct grey levels an 8-bit image uses (inside a mask).
+
+    The grey levels a tissue actually keeps: its HU spread over this many
+    shades, whatever the window promised.
+
+    Parameters
+    ----------
+    grey : array_like of uint8
+    mask : array_like of bool, optional
+        Pixels to count, same shape as ``grey``; default all.
+
+    Returns
+    -------
+    int
+        ``len(np.unique(grey[mask]))``: 0..256, 0 for an empty mask.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> grey = np.array([0, 0, 7, 255], np.uint8)
+    >>> levels_used(grey), levels_used(grey, mask=grey > 0)
+    (3, 2)
+    """
+    values = _grey_values(grey)
+    inside = values[_mask_of(mask, values.shape)]
+    return int(np.count_nonzero(np.bincount(inside.reshape(-1), minlength=256)))
+
+
+def hu_per_grey_level(
+    hu: npt.ArrayLike, grey: npt.ArrayLike, *, mask: npt.ArrayLike | None = None
+) -> float:
+    """How many different CT numbers share one grey level, on average.
+
+    ``distinct HU values / distinct grey levels`` inside the mask. 1.0
+    means no two CT numbers were merged (the window is at least as fine as
+    the scanner's 1 HU steps); 40.0 for 40 fat values drawn all black
+    means all of them were merged into one shade.
+
+    Parameters
+    ----------
+    hu : array_like
+        The HU the grey image was made from. Floating-point HU are rounded
+        to whole HU first (the scanner's precision); NaN is left out.
+    grey : array_like of uint8
+        The 8-bit image, same shape.
+    mask : array_like of bool, optional
+        Pixels to measure (e.g. a tissue mask); default all.
+
+    Returns
+    -------
+    float
+        At least 1.0 when ``grey`` was made from ``hu`` by a monotone
+        conversion of integer HU.
+
+    Raises
+    ------
+    InvalidImageError
+        For mismatched shapes, non-uint8 ``grey`` or an empty selection.
+
+    Notes
+    -----
+    For a band wider than the window's step this tends to
+    ``width / 255``, the HU per grey level of the window itself.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> hu = np.arange(-100, -60, dtype=np.int16)  # 40 values of the fat band
+    >>> hu_per_grey_level(hu, np.zeros(40, np.uint8))
+    40.0
+    >>> from ctlab import apply_window
+    >>> hu_per_grey_level(hu, apply_window(hu, "fat"))
+    1.0
+    """
+    values = np.asarray(hu)
+    levels = _grey_values(grey)
+    if values.shape != levels.shape:
+        raise InvalidImageError(f"hu shape {values.shape} differs from grey shape {levels.shape}")
+    inside = _mask_of(mask, values.shape)
+    selected = _selected(values, inside)
+    if selected.dtype.kind == "f":
+        keep = np.isfinite(selected)
+        selected = np.rint(selected[keep])
+        grey_inside = levels[inside][keep]
+    else:
+        grey_inside = levels[inside]
+    _require_pixels(selected, "the mask")
+    return len(np.unique(selected)) / levels_used(grey_inside)
+
+
+def saturated_fractions(
+    grey: npt.ArrayLike, *, mask: npt.ArrayLike | None = None
+) -> tuple[float, float]:
+    """Fractions of pixels at pure black (0) and pure white (255).
+
+    The grey-image counterpart of :func:`ctlab.clipped_fractions`, for an
+    image whose window is unknown or came from a naive conversion: inside
+    a tissue mask, black and white are the pixels whose differences were
+    thrown away.
+
+    Parameters
+    ----------
+    grey : array_like of uint8
+    mask : array_like of bool, optional
+        Pixels to count; default all.
+
+    Returns
+    -------
+    (black, white) : tuple of float
+        Fractions in 0..1; (0.0, 0.0) for an empty mask.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> saturated_fractions(np.array([0, 0, 100, 255], np.uint8))
+    (0.5, 0.25)
+    """
+    values = _grey_values(grey)
+    inside = values[_mask_of(mask, values.shape)]
+    if inside.size == 0:
+        return (0.0, 0.0)
+    return (
+        int(np.count_nonzero(inside == 0)) / inside.size,
+        int(np.count_nonzero(inside == 255)) / inside.size,
+    )
+
+
+def _two_regions(
+    values: npt.ArrayLike, mask_a: npt.ArrayLike, mask_b: npt.ArrayLike
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    a = _selected(values, mask_a, "mask_a").astype(np.float64)
+    b = _selected(values, mask_b, "mask_b").astype(np.float64)
+    _require_pixels(a, "mask_a")
+    _require_pixels(b, "mask_b")
+    return a, b
+
+
+def contrast(values: npt.ArrayLike, mask_a: npt.ArrayLike, mask_b: npt.ArrayLike) -> float:
+    """Difference of the mean values of two regions: ``mean(a) - mean(b)``.
+
+    In grey levels for an 8-bit image, in HU for HU: how far apart two
+    tissues (fat and muscle, say) are drawn.
+
+    Parameters
+    ----------
+    values : array_like
+        Grey levels or HU.
+    mask_a, mask_b : array_like of bool
+        The two regions, same shape as ``values``.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    InvalidImageError
+        For a mask of the wrong shape or type, or one that selects nothing.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> grey = np.array([10, 20, 200, 220], np.uint8)
+    >>> contrast(grey, grey > 100, grey < 100)
+    195.0
+    """
+    a, b = _two_regions(values, mask_a, mask_b)
+    return float(a.mean() - b.mean())
+
+
+def contrast_to_noise(values: npt.ArrayLike, mask_a: npt.ArrayLike, mask_b: npt.ArrayLike) -> float:
+    """Contrast-to-noise ratio of two regions.
+
+    ``(mean(a) - mean(b)) / sqrt((var(a) + var(b)) / 2)``: the difference
+    of means in units of the pooled standard deviation (population
+    variances). Unlike :func:`contrast` it does not depend on the units,
+    so an 8-bit image and its HU can be compared directly; clipping and
+    coarse grey levels change it.
+
+    Parameters
+    ----------
+    values : array_like
+        Grey levels or HU.
+    mask_a, mask_b : array_like of bool
+        The two regions.
+
+    Returns
+    -------
+    float
+        0.0 when the means are equal; ``inf`` (with the sign of the
+        difference) when both regions are constant but differ.
+
+    Raises
+    ------
+    InvalidImageError
+        For a mask of the wrong shape or type, or one that selects nothing.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> values = np.array([0, 2, 10, 12])
+    >>> contrast_to_noise(values, values > 5, values < 5)
+    10.0
+    """
+    a, b = _two_regions(values, mask_a, mask_b)
+    difference = float(a.mean() - b.mean())
+    pooled = float(np.sqrt((a.var() + b.var()) / 2))
+    if difference == 0:
+        return 0.0
+    if pooled == 0:
+        return float(np.copysign(np.inf, difference))
+    return difference / pooled
+
+
+def texture(values: npt.ArrayLike, *, mask: npt.ArrayLike | None = None) -> float:
+    """Standard deviation inside a mask: how much texture is left.
+
+    Inside a vertebra the trabecular bone makes the HU vary by a hundred
+    or more; a window that draws all of it white leaves a standard
+    deviation near 0. Compare in HU (after :func:`grey_to_hu`) or in grey
+    levels of the same conversion.
+
+    Parameters
+    ----------
+    values : array_like
+        Grey levels or HU; NaN is left out.
+    mask : array_like of bool, optional
+        Region to measure; default all.
+
+    Returns
+    -------
+    float
+        Population standard deviation (``numpy.std``, ``ddof=0``).
+
+    Raises
+    ------
+    InvalidImageError
+        For a mask of the wrong shape or type, or an empty selection.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> texture(np.array([100, 300, 255, 255], np.int16), mask=np.array([1, 1, 0, 0], bool))
+    100.0
+    """
+    selected = _selected(values, mask).astype(np.float64)
+    selected = selected[np.isfinite(selected)]
+    _require_pixels(selected, "the mask")
+    return float(selected.std())
+
+
+def dice(a: npt.ArrayLike, b: npt.ArrayLike) -> float:
+    """Dice overlap of two segmentations: ``2 |A and B| / (|A| + |B|)``.
+
+    Parameters
+    ----------
+    a, b : array_like of bool
+        Two masks of the same shape, e.g. a threshold result and the
+        ground truth (``labels == value``).
+
+    Returns
+    -------
+    float
+        0.0 (no overlap) .. 1.0 (identical). Two empty masks agree
+        perfectly: 1.0.
+
+    Raises
+    ------
+    InvalidImageError
+        If a mask is not bool or the shapes differ.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> dice(np.array([1, 1, 0, 0], bool), np.array([0, 1, 1, 0], bool))
+    0.5
+    """
+    first = np.asarray(a)
+    second = _mask_of(b, first.shape, "b")
+    first = _mask_of(first, first.shape, "a")
+    total = int(np.count_nonzero(first)) + int(np.count_nonzero(second))
+    if total == 0:
+        return 1.0
+    return 2 * int(np.count_nonzero(first & second)) / total
+
+
+def framework_settings(window: Window | str) -> dict[str, dict[str, dict[str, Any]]]:
+    """A window as the settings of the deep-learning libraries people train with.
+
+    Framework-neutral data (nothing is imported): per library, the
+    transforms and their keyword arguments that map the window's ``low``
+    .. ``high`` HU linearly onto 0..1 and clip what lies outside.
+
+    Parameters
+    ----------
+    window : Window or str
+        The window or a preset name.
+
+    Returns
+    -------
+    dict
+        ``{library: {transform: {argument: value}}}``, transforms in the
+        order to apply them:
+
+        ``"monai"``
+            ``ScaleIntensityRange(a_min=low, a_max=high, b_min=0.0,
+            b_max=1.0, clip=True)``. MONAI's default is ``clip=False``,
+            which leaves HU outside the window as values below 0 and above
+            1: pass ``clip=True``.
+        ``"torchio"``
+            ``Clamp(out_min=low, out_max=high)`` then
+            ``RescaleIntensity(in_min_max=(low, high), out_min_max=(0.0,
+            1.0))``. ``RescaleIntensity`` alone does not clamp to
+            ``in_min_max``: without the ``Clamp`` the output runs outside
+            0..1.
+        ``"fastai"``
+            ``windowed(w=width, l=center)`` of ``fastai.medical.imaging``:
+            width first, then level, the opposite order of most texts;
+            it clamps, and takes ``l - w//2`` .. ``l + w//2`` (integer
+            division), so an odd width loses 1 HU.
+
+    Notes
+    -----
+    All three are the ``linear_exact`` ramp of DICOM PS3.3 C.11.2.1.2:
+    ``apply_window(hu, window, function="linear_exact") / 255`` equals
+    their output to within the rounding to 256 levels.
+
+    Examples
+    --------
+    >>> settings = framework_settings("liver")
+    >>> settings["monai"]["ScaleIntensityRange"]
+    {'a_min': -45.0, 'a_max': 105.0, 'b_min': 0.0, 'b_max': 1.0, 'clip': True}
+    >>> settings["torchio"]["RescaleIntensity"]
+    {'in_min_max': (-45.0, 105.0), 'out_min_max': (0.0, 1.0)}
+    >>> settings["fastai"]["windowed"]
+    {'w': 150.0, 'l': 30.0}
+    """
+    resolved = resolve_window(window)
+    low, high = resolved.low, resolved.high
+    return {
+        "monai": {
+            "ScaleIntensityRange": {
+                "a_min": low,
+                "a_max": high,
+                "b_min": 0.0,
+                "b_max": 1.0,
+                "clip": True,
+            }
+        },
+        "torchio": {
+            "Clamp": {"out_min": low, "out_max": high},
+            "RescaleIntensity": {"in_min_max": (low, high), "out_min_max": (0.0, 1.0)},
+        },
+        "fastai": {"windowed": {"w": resolved.width, "l": resolved.center}},
+    }

@@ -20,7 +20,7 @@ from ctlab.core.image import CTImage
 from ctlab.core.voi import multiwindow
 from ctlab.core.window import Window, resolve_window
 
-__all__ = ["MANIFEST_NAME", "export", "save_png"]
+__all__ = ["MANIFEST_NAME", "export", "jpeg_roundtrip", "save_png"]
 
 #: Name of the JSON manifest written beside the exported slices.
 MANIFEST_NAME = "ctlab-manifest.json"
@@ -73,6 +73,67 @@ def save_png(grey: npt.ArrayLike, path: str | os.PathLike[str]) -> Path:
     except OSError as error:
         raise ExportError(f"cannot write {target}: {error.strerror or error}") from None
     return target
+
+
+def jpeg_roundtrip(grey: npt.ArrayLike, *, quality: int = 75) -> npt.NDArray[np.uint8]:
+    """Save an 8-bit image as JPEG in memory and read it back.
+
+    What a data set of JPEG files holds: the grey levels after JPEG's lossy
+    compression (8 x 8 block DCT, quantisation), which blurs fine texture
+    and adds ringing near edges. Nothing is written to disk.
+
+    Parameters
+    ----------
+    grey : array_like of uint8
+        ``(rows, cols)`` grey levels or ``(rows, cols, 3)`` RGB.
+    quality : int
+        Pillow's JPEG quality, 1 (worst) .. 100; 75 is Pillow's default,
+        and 90-95 what careful exporters choose.
+
+    Returns
+    -------
+    ndarray of uint8
+        A new array of the shape of ``grey``.
+
+    Raises
+    ------
+    ExportError
+        If ``grey`` is not uint8 of a JPEG-able shape, or ``quality`` is
+        not an integer in 1..100.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> flat = np.full((16, 16), 100, np.uint8)
+    >>> bool((jpeg_roundtrip(flat) == flat).all())
+    True
+    >>> ramp = np.tile(np.arange(0, 256, 16, dtype=np.uint8), (16, 1))
+    >>> bool((jpeg_roundtrip(ramp, quality=10) == ramp).all())
+    False
+    """
+    import io
+
+    from PIL import Image
+
+    array = np.asarray(grey)
+    if array.dtype != np.uint8 or not (
+        array.ndim == 2 or (array.ndim == 3 and array.shape[2] == 3)
+    ):
+        raise ExportError(
+            f"a JPEG needs uint8 grey levels of shape (rows, cols) or (rows, cols, 3), "
+            f"got {array.dtype} {array.shape}; window the HU first with ctlab.apply_window"
+        )
+    if isinstance(quality, bool) or not isinstance(quality, (int, np.integer)):
+        raise ExportError(f"quality must be an integer from 1 to 100, got {quality!r}")
+    if not 1 <= quality <= 100:
+        raise ExportError(f"quality must be from 1 to 100, got {quality}")
+    buffer = io.BytesIO()
+    Image.fromarray(array, mode="L" if array.ndim == 2 else "RGB").save(
+        buffer, format="JPEG", quality=int(quality)
+    )
+    buffer.seek(0)
+    with Image.open(buffer) as decoded:
+        return np.array(decoded.convert("L" if array.ndim == 2 else "RGB"), dtype=np.uint8)
 
 
 def _window_record(window: Window) -> dict[str, Any]:

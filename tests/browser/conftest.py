@@ -8,6 +8,7 @@ its notebook's kernel down afterwards.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,21 @@ def browser(chromium_executable: str) -> Iterator[Any]:
 def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Where the tests save their screenshots (under pytest's temporary folder)."""
     return tmp_path_factory.mktemp("screenshots")
+
+
+@pytest.fixture
+def readme_image() -> Callable[[Path], Path | None]:
+    """Copy a screenshot to docs/images/ (for the README) when CTLAB_README_IMAGES=1."""
+
+    def publish(shot: Path) -> Path | None:
+        if os.environ.get("CTLAB_README_IMAGES") != "1":
+            return None
+        README_IMAGES.mkdir(parents=True, exist_ok=True)
+        target = README_IMAGES / shot.name
+        shutil.copyfile(shot, target)
+        return target
+
+    return publish
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -257,6 +257,15 @@ def write_notebook(path: Path | str, cells: Sequence[str]) -> Path:
     return path
 
 
+def copy_notebooks(source: Path | str, root: Path | str, *, name: str = "notebooks") -> Path:
+    """Copy a notebooks folder into the served folder (JupyterLab writes into what it serves)."""
+    target = Path(root) / name
+    shutil.copytree(
+        source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".ipynb_checkpoints")
+    )
+    return target
+
+
 _CURRENT = "window.jupyterapp.shell.currentWidget"
 
 
@@ -284,18 +293,33 @@ def wait_for_idle(page: Any, *, timeout: float = 60.0) -> None:
 
 
 def run_all_cells(page: Any, *, timeout: float = 120.0) -> None:
-    """Run every cell of the current notebook; return when all ran and the kernel is idle."""
+    """Run every cell of the current notebook; return when all ran and the kernel is idle.
+
+    Raises HarnessError naming the cell when a cell raised (JupyterLab then stops
+    running the cells below it).
+    """
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     page.wait_for_function(
         f"""() => {{
             const nb = {_CURRENT}.content;
             const code = nb.widgets.filter(c => c.model.type === 'code');
-            return code.every(c => c.model.executionCount !== null)
+            const failed = code.some(c => c.model.outputs.toJSON().some(
+                o => o.output_type === 'error'));
+            const done = code.every(c => c.model.executionCount !== null);
+            return (failed || done)
                 && {_CURRENT}.sessionContext.session.kernel.status === 'idle';
         }}""",
         timeout=timeout * 1000,
     )
     wait_for_idle(page, timeout=timeout)
+    errors = page.evaluate(
+        f"""() => {_CURRENT}.content.widgets.map((c, i) => [i, c.model.type === 'code'
+            ? c.model.outputs.toJSON().filter(o => o.output_type === 'error') : []])
+            .filter(([i, e]) => e.length)
+            .map(([i, e]) => `cell ${{i}}: ${{e[0].ename}}: ${{e[0].evalue}}`)"""
+    )
+    if errors:
+        raise HarnessError("a cell raised:\n" + "\n".join(errors))
 
 
 def run_cell(page: Any, index: int, *, timeout: float = 60.0) -> str:
@@ -385,8 +409,8 @@ def shutdown_kernel(page: Any) -> None:
 # --------------------------------------------------------------------------- pixels
 
 
-_PIXELS_JS = """(selector) => {
-    const canvas = document.querySelector(selector);
+_PIXELS_JS = """([selector, index]) => {
+    const canvas = document.querySelectorAll(selector)[index];
     if (!canvas) return null;
     const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
     let binary = '';
@@ -397,11 +421,11 @@ _PIXELS_JS = """(selector) => {
 }"""
 
 
-def canvas_pixels(page: Any, selector: str) -> np.ndarray:
-    """The RGBA pixels of the first canvas matching ``selector``, shape (rows, columns, 4)."""
-    result = page.evaluate(_PIXELS_JS, selector)
+def canvas_pixels(page: Any, selector: str, index: int = 0) -> np.ndarray:
+    """RGBA pixels of the ``index``-th canvas matching ``selector``, shape (rows, columns, 4)."""
+    result = page.evaluate(_PIXELS_JS, [selector, index])
     if result is None:
-        raise HarnessError(f"no canvas matches {selector!r}")
+        raise HarnessError(f"no canvas number {index} matches {selector!r}")
     flat = np.frombuffer(base64.b64decode(result["data"]), dtype=np.uint8)
     return flat.reshape(result["height"], result["width"], 4)
 
@@ -414,12 +438,12 @@ def region_mean(
 
 
 def wait_for_pixels_change(
-    page: Any, selector: str, before: np.ndarray, *, timeout: float = 10.0
+    page: Any, selector: str, before: np.ndarray, *, index: int = 0, timeout: float = 10.0
 ) -> np.ndarray:
     """Poll the canvas until its pixels differ from ``before``; return the new pixels."""
     deadline = time.monotonic() + timeout
     while True:
-        now = canvas_pixels(page, selector)
+        now = canvas_pixels(page, selector, index)
         if now.shape != before.shape or not np.array_equal(now, before):
             return now
         if time.monotonic() > deadline:
@@ -427,9 +451,9 @@ def wait_for_pixels_change(
         time.sleep(0.05)
 
 
-def painted(page: Any, selector: str) -> dict[str, Any] | None:
+def painted(page: Any, selector: str, index: int = 0) -> dict[str, Any] | None:
     """The JSON of the canvas's ``data-painted`` attribute (what it shows), or None."""
-    value = page.get_attribute(selector, "data-painted")
+    value = page.locator(selector).nth(index).get_attribute("data-painted")
     return None if value is None else json.loads(value)
 
 

@@ -1,0 +1,60 @@
+"""Notebook 2 (window and level) in JupyterLab: run it, drag the explorer's centre slider.
+
+Also makes the README's picture, ``docs/images/notebook-02-window-explorer.png`` (written
+there only when ``CTLAB_README_IMAGES=1``, so that a test run leaves the repository alone).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.browser import harness
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+NOTEBOOK = "02-window-and-level.ipynb"
+README_IMAGE = "notebook-02-window-explorer.png"
+ROOT = ".ctlab-window-explorer"
+CANVAS = f"{ROOT} canvas.ctlab-slice-canvas"
+HANDLE = f"{ROOT} .ctlab-center .noUi-handle"
+
+
+@pytest.mark.skipif(
+    not (REPO / "notebooks" / NOTEBOOK).exists(), reason=f"notebooks/{NOTEBOOK} is not written yet"
+)
+def test_notebook_02_explorer_follows_a_mouse_drag(lab, page, console, screenshots, readme_image):
+    """Dragging the centre slider of notebook 2's first explorer to the right darkens its canvas."""
+    harness.copy_notebooks(REPO / "notebooks", lab.root)
+    harness.open_notebook(page, lab, f"notebooks/{NOTEBOOK}")
+    harness.run_all_cells(page, timeout=150)
+    explorer = page.locator(ROOT).first
+    explorer.scroll_into_view_if_needed()
+    page.wait_for_selector(f"{CANVAS}[data-painted]", timeout=30_000)
+    before = harness.canvas_pixels(page, CANVAS)
+    start = harness.painted(page, CANVAS)["center"]
+
+    handle = page.locator(HANDLE).first
+    handle.scroll_into_view_if_needed()
+    box = handle.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 40, y, steps=8)
+    page.mouse.up()
+
+    harness.wait_for_pixels_change(page, CANVAS, before)
+    page.wait_for_timeout(300)  # let the last drag step paint
+    after = harness.canvas_pixels(page, CANVAS)
+    assert harness.painted(page, CANVAS)["center"] > start
+    assert harness.region_mean(after) < harness.region_mean(before)
+    assert after[..., 0].std() > 10, "the canvas is blank after the drag"
+
+    shot = harness.screenshot(explorer, screenshots / README_IMAGE)
+    assert shot.stat().st_size < 300_000
+    readme_image(shot)
+    assert console.errors == []
+    assert not np.array_equal(after, before)

@@ -25,7 +25,9 @@ from pydicom.uid import MPEG2MPML
 
 import ctlab
 from ctlab import cli
+from ctlab.core import conversion
 from ctlab.core.errors import CTLabError, CTLabWarning
+from ctlab.io.export import jpeg_roundtrip
 from tests.error_cases import (
     ABDOMEN_J2K,
     CHEST,
@@ -271,6 +273,77 @@ def _(ctx):
     ctlab.apply_window(HU, (40, 400))
 
 
+# ctlab.core.conversion ---------------------------------------------------------------------------
+
+
+@case(
+    "ctlab.core.conversion._hu_values", "InvalidImageError", "hu must be an array of real numbers"
+)
+def _(ctx):
+    conversion.naive_grey(np.array(["-1000", "40"]), method="minmax")
+
+
+@case("ctlab.core.conversion._hu_values", "InvalidImageError", "hu is empty")
+def _(ctx):
+    conversion.naive_grey(np.array([], np.int16), method="minmax")
+
+
+@case("ctlab.core.conversion._finite_range", "InvalidImageError", "hu holds no finite value")
+def _(ctx):
+    conversion.naive_window(np.array([np.nan, np.inf]), method="minmax")
+
+
+@case("ctlab.core.conversion.naive_window", "InvalidWindowError", "method must be one of")
+def _(ctx):
+    conversion.naive_window(HU, method="gamma")
+
+
+@case("ctlab.core.conversion.naive_window", "InvalidWindowError", "method='header_window' needs")
+def _(ctx):
+    conversion.naive_window(HU, method="header_window", window=None)
+
+
+@case("ctlab.core.conversion.naive_window", "InvalidImageError", "method={method!r} cannot convert")
+def _(ctx):
+    conversion.naive_grey(np.full((2, 2), -80, np.int16), method="clip_negative")
+
+
+@case("ctlab.core.conversion.grey_to_hu", "InvalidWindowError", "grey_to_hu inverts linear")
+def _(ctx):
+    grey = np.array([0, 128, 255], np.uint8)
+    conversion.grey_to_hu(grey, ctlab.Window(40, 400, function="sigmoid"))
+
+
+@case("ctlab.core.conversion._grey_values", "InvalidImageError", "grey must be 8-bit grey levels")
+def _(ctx):
+    conversion.levels_used(HU)
+
+
+@case("ctlab.core.conversion._mask_of", "InvalidImageError", "{name} must be an array of bool")
+def _(ctx):
+    conversion.levels_used(ctlab.apply_window(HU, "default"), mask=np.ones(HU.shape, np.uint8))
+
+
+@case("ctlab.core.conversion._mask_of", "InvalidImageError", "{name} shape {array.shape} differs")
+def _(ctx):
+    conversion.dice(HU > 0, np.ones((3, 3), bool))
+
+
+@case("ctlab.core.conversion._selected", "InvalidImageError", "values must be numbers")
+def _(ctx):
+    conversion.texture(np.array(["fat", "liver"]))
+
+
+@case("ctlab.core.conversion._require_pixels", "InvalidImageError", "{what} selects no pixel")
+def _(ctx):
+    conversion.contrast(HU, HU < 0, np.zeros(HU.shape, bool))
+
+
+@case("ctlab.core.conversion.hu_per_grey_level", "InvalidImageError", "hu shape {values.shape}")
+def _(ctx):
+    conversion.hu_per_grey_level(HU, ctlab.apply_window(HU[:1], "default"))
+
+
 # ctlab.io.dicom: reading a header ----------------------------------------------------------------
 
 
@@ -288,6 +361,11 @@ def _(ctx):
     path = ctx.name(ctx.tmp / "empty.dcm")
     path.write_bytes(b"")
     ctlab.load(path)
+
+
+@case("ctlab.io.dicom.read_header", "InvalidDicomError", "{file} is empty (0 bytes); the upload")
+def _(ctx):
+    ctlab.load(b"", name=str(ctx.name("empty.dcm")))
 
 
 @case(
@@ -560,12 +638,53 @@ def _(ctx):
     ctlab.export(_volume(), ctx.tmp / "out", format="npy", overwrite=True)
 
 
+@case("ctlab.io.export.jpeg_roundtrip", "ExportError", "a JPEG needs uint8 grey levels")
+def _(ctx):
+    jpeg_roundtrip(HU)
+
+
+@case("ctlab.io.export.jpeg_roundtrip", "ExportError", "quality must be an integer")
+def _(ctx):
+    jpeg_roundtrip(ctlab.apply_window(HU, "default"), quality=75.0)
+
+
+@case("ctlab.io.export.jpeg_roundtrip", "ExportError", "quality must be from 1 to 100")
+def _(ctx):
+    jpeg_roundtrip(ctlab.apply_window(HU, "default"), quality=0)
+
+
 # ctlab.io.loader ---------------------------------------------------------------------------------
 
 
 @case("ctlab.io.loader.load", "SeriesError", "no files given to ctlab.load")
 def _(ctx):
     ctlab.load([])
+
+
+@case("ctlab.io.loader.load", "CTLabError", "name={name!r} is for in-memory data")
+def _(ctx):
+    ctlab.load(CHEST, name="chest.dcm")
+
+
+@case("ctlab.io.loader._memory_file", "InvalidDicomError", "{label} holds")
+def _(ctx):
+    upload = {"name": str(ctx.name("scan.dcm")), "content": Path(CHEST).read_text("latin-1")}
+    ctlab.load(upload)
+
+
+@case("ctlab.io.loader._in_memory", "CTLabError", "ctlab.load cannot read a")
+def _(ctx):
+    ctlab.load(42)
+
+
+@case("ctlab.io.loader._in_memory", "SeriesError", "item {index + 1} of the list given")
+def _(ctx):
+    ctlab.load([Path(CHEST).read_bytes(), CHEST])
+
+
+@case("ctlab.io.loader._in_memory", "CTLabError", "item {index + 1} of the list given")
+def _(ctx):
+    ctlab.load([Path(CHEST).read_bytes(), 42])
 
 
 @case("ctlab.io.loader._frame_count", "InvalidDicomError", "NumberOfFrames (0028,0008) is")

@@ -9,12 +9,15 @@
     Real head slice with a 40/100 brain window in its header.
 ``phantom()``
     ctlab's procedural abdominal volume with ground-truth labels.
+``hidden_figures()``
+    Synthetic: four singers on a stage, each drawn in its own HU range, so
+    each window shows a different one (the seed's "Rat Pack" analogy).
 ``phantom_series(folder)``
     The phantom written as a DICOM series, for the loader and the CLI.
 
 Provenance and licences: ``sample_data/README.md`` in the repository.
 """
 
-from ctlab.io.sample import abdomen, chest, head, phantom, phantom_series
+from ctlab.io.sample import abdomen, chest, head, hidden_figures, phantom, phantom_series
 
-__all__ = ["abdomen", "chest", "head", "phantom", "phantom_series"]
+__all__ = ["abdomen", "chest", "head", "hidden_figures", "phantom", "phantom_series"]

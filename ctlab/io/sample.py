@@ -1,4 +1,4 @@
-"""Sample scans: real CT slices shipped by pydicom and pydicom-data, and the phantom.
+"""Sample scans: real CT slices shipped by pydicom and pydicom-data, the phantom, hidden figures.
 
 Nothing is downloaded: the files come with the installed packages.
 """
@@ -11,11 +11,12 @@ from pathlib import Path
 
 from ctlab.core.errors import CTLabError
 from ctlab.core.image import CTImage
+from ctlab.io.hidden_figures import hidden_figures as _draw_hidden_figures
 from ctlab.io.loader import load
 from ctlab.io.phantom import make_phantom
 from ctlab.io.write import write_series
 
-__all__ = ["abdomen", "chest", "head", "phantom", "phantom_series"]
+__all__ = ["abdomen", "chest", "head", "hidden_figures", "phantom", "phantom_series"]
 
 
 def _packaged_file(name: str) -> str:
@@ -85,6 +86,24 @@ def phantom() -> CTImage:
     ((48, 256, 256), True)
     """
     return make_phantom()
+
+
+@cache
+def hidden_figures() -> CTImage:
+    """Four singers on a stage, each visible only in its own window (256 x 512).
+
+    The seed's "Rat Pack" analogy as a synthetic image: a soft-tissue singer
+    the default 40/400 window shows, and a fat, a bone and a lung singer it
+    hides. ``labels`` marks each singer and its spotlight. See
+    :func:`ctlab.io.hidden_figures.hidden_figures`.
+
+    Examples
+    --------
+    >>> image = hidden_figures()
+    >>> image.shape, sorted(image.label_names.values())[:3]
+    ((256, 512), ['bone', 'bone_spotlight', 'fat'])
+    """
+    return _draw_hidden_figures()
 
 
 def phantom_series(folder: str | os.PathLike[str]) -> Path:

@@ -119,9 +119,7 @@ def _capsule(
     return (x - x0 - t * dx) ** 2 + (y - y0 - t * dy) ** 2 <= radius**2
 
 
-def _silhouette(
-    x: npt.NDArray[Any], y: npt.NDArray[np.float64], singer: _Singer
-) -> npt.NDArray[np.bool_]:
+def _silhouette(x: npt.NDArray[Any], y: npt.NDArray[Any], singer: _Singer) -> npt.NDArray[np.bool_]:
     """Head, torso, arms and legs of one singer, in mm with y up from the floor."""
     h, cx = singer.height_mm, singer.x_mm
     hips, shoulders = 0.47 * h, 0.79 * h

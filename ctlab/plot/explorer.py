@@ -17,9 +17,9 @@ from ctlab.plot._common import FONT_SIZE, as_image, slice_of
 from ctlab.plot.histogram import draw_histogram, histogram_axes
 from ctlab.plot.slice import show_slice
 
-__all__ = ["explorer_figure", "readout_text"]
+__all__ = ["READOUT_TISSUES", "explorer_figure", "readout_text"]
 
-_READOUT_TISSUES = ("fat", "soft_tissue", "liver_kidney", "cancellous_bone", "cortical_bone")
+READOUT_TISSUES = ("fat", "soft_tissue", "liver_kidney", "cancellous_bone", "cortical_bone")
 
 
 def readout_text(
@@ -28,7 +28,7 @@ def readout_text(
     """Clipping, HU per grey level and grey levels per tissue, as lines of text."""
     hu, index = slice_of(image, slice_index)
     black, white = clipped_fractions(hu, window, function=function, mask=~image.padding_mask(index))
-    levels = tissue_grey_levels(window, function=function, tissues=_READOUT_TISSUES)
+    levels = tissue_grey_levels(window, function=function, tissues=READOUT_TISSUES)
     lines = [
         f"clipped: {100 * black:.1f}% black, {100 * white:.1f}% white",
         f"{window.width / 255:.2f} HU per grey level",

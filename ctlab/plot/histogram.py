@@ -15,10 +15,11 @@ from ctlab.core.voi import apply_window
 from ctlab.core.window import VOIFunction, Window, resolve_window
 from ctlab.plot._common import FONT_SIZE, as_image, new_axes
 
-__all__ = ["draw_histogram", "histogram_axes", "hounsfield_scale", "hu_histogram"]
+__all__ = ["BAND_ROWS", "draw_histogram", "histogram_axes", "hounsfield_scale", "hu_histogram"]
 
-# Rows of the band strip: overlapping bands go one row down so names stay readable.
-_BAND_ROWS = {"soft_tissue": 0, "blood": 1, "liver_kidney": 2}
+# Rows of the band strip (the figures and the widgets): overlapping bands go one
+# row down so names stay readable.
+BAND_ROWS = {"soft_tissue": 0, "blood": 1, "liver_kidney": 2}
 
 
 def _band_strip(ax: Axes, low: float, high: float) -> None:
@@ -26,7 +27,7 @@ def _band_strip(ax: Axes, low: float, high: float) -> None:
     for band in TISSUES.values():
         if band.high < low or band.low > high:
             continue
-        row = _BAND_ROWS.get(band.name, 0)
+        row = BAND_ROWS.get(band.name, 0)
         left, right = max(band.low, low), min(band.high, high)
         ax.barh(
             -row,
@@ -46,7 +47,7 @@ def _band_strip(ax: Axes, low: float, high: float) -> None:
             fontsize=FONT_SIZE - 3,
             clip_on=True,
         )
-    ax.set_ylim(-max(_BAND_ROWS.values()) - 0.6, 0.6)
+    ax.set_ylim(-max(BAND_ROWS.values()) - 0.6, 0.6)
     ax.set_yticks([])
     ax.set_xlim(low, high)
 

@@ -1,0 +1,46 @@
+"""What a widget shows where no widget front end runs, and how it leaves as a file.
+
+nbconvert to HTML or PDF, a terminal or a notebook viewer cannot run the
+browser code, so each widget's display bundle also carries a PNG of its
+current state, drawn by matplotlib (``ctlab.plot``).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from matplotlib.figure import Figure
+
+_DPI = 80
+
+
+class StaticFallback:
+    """Mixin giving a widget that has ``figure() -> Figure`` a PNG repr and ``to_png``."""
+
+    figure: Callable[[], Figure]
+
+    def to_png(self, path: str | os.PathLike[str], *, dpi: int = 100) -> Path:
+        """Save the current view as a PNG file and return its path.
+
+        Parameters
+        ----------
+        path : path-like
+            The file to write; its folder must exist.
+        dpi : int
+            Resolution of the matplotlib figure.
+        """
+        target = Path(path)
+        self.figure().savefig(target, format="png", dpi=dpi)
+        return target
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        bundle: dict[str, Any] = super()._repr_mimebundle_(**kwargs)  # type: ignore[misc]
+        buffer = io.BytesIO()
+        self.figure().savefig(buffer, format="png", dpi=_DPI)
+        bundle["image/png"] = base64.b64encode(buffer.getvalue()).decode("ascii")
+        return bundle

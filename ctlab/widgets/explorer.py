@@ -1,0 +1,412 @@
+"""WindowExplorer: a slider-controlled HU window over a slice, beside its histogram."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import ipywidgets
+import numpy.typing as npt
+import traitlets
+from matplotlib.figure import Figure
+
+from ctlab.core.image import CTImage
+from ctlab.core.window import PRESETS, VOI_FUNCTIONS, VOIFunction, Window, resolve_window
+from ctlab.plot import explorer_figure
+from ctlab.plot._common import as_image
+from ctlab.plot.explorer import READOUT_TISSUES
+from ctlab.widgets._static import StaticFallback
+from ctlab.widgets.views import CENTER_LIMITS, WIDTH_LIMITS, HistogramView, SliceView
+
+__all__ = ["WindowExplorer", "preset_options"]
+
+# Slice and histogram side by side in a notebook cell about 1000 px wide.
+_SLICE_WIDTH = 448
+_HISTOGRAM_WIDTH = 470
+_SLIDER_WIDTH = "440px"
+
+
+def header_key(index: int) -> str:
+    """The preset key of the header's window ``index`` (0-based): "header 1", ..."""
+    return f"header {index + 1}"
+
+
+def preset_options(image: CTImage) -> list[tuple[str, str]]:
+    """The preset menu: the header's own windows first, then :data:`ctlab.PRESETS`.
+
+    Returns (label, key) pairs; the seed's four windows keep their Figure 5
+    labels; the last entry, ("custom", ""), stands for a window set by hand.
+    """
+    header = [(f"header: {window}", header_key(i)) for i, window in enumerate(image.windows)]
+    return [*header, *((window.name, key) for key, window in PRESETS.items()), ("custom", "")]
+
+
+def _check_window(center: float, width: float) -> None:
+    if not (math.isfinite(center) and CENTER_LIMITS[0] <= center <= CENTER_LIMITS[1]):
+        raise traitlets.TraitError(
+            f"center must be a finite number of HU in {CENTER_LIMITS[0]:g}..{CENTER_LIMITS[1]:g}, "
+            f"got {center}"
+        )
+    if not (math.isfinite(width) and WIDTH_LIMITS[0] <= width <= WIDTH_LIMITS[1]):
+        raise traitlets.TraitError(
+            f"width must be >= 1 HU and <= {WIDTH_LIMITS[1]:g} HU, got {width}; "
+            "a window narrower than one HU cannot be displayed"
+        )
+
+
+class WindowExplorer(StaticFallback, ipywidgets.VBox):  # type: ignore[misc]
+    """Drag a window over a CT slice and watch the histogram and the grey levels.
+
+    The slice is windowed in the browser from HU sent once, so every slider
+    move repaints at once, even with the kernel far away (Binder); the
+    traitlets below follow, and setting them from Python updates the view.
+
+    Parameters
+    ----------
+    image : CTImage or array_like
+        A slice or a volume in HU (a bare array gets 1 mm pixels).
+    window : Window or str, optional
+        The starting window; default the header's first window, else the
+        ``"default"`` preset (-160..240). This is what ``reset()`` returns to.
+    slice_index : int, optional
+        Starting slice of a volume; default the middle one.
+    function : {"linear", "linear_exact", "sigmoid"}, optional
+        VOI function; default the window's own (the header's, if it has one).
+    invert : bool
+        Low HU white.
+    log : bool
+        Logarithmic histogram counts.
+
+    Attributes
+    ----------
+    center, width : float
+        The window in HU (traitlets: read, set, ``observe``).
+    slice_index : int
+    preset : str
+        Key of the chosen preset (a :data:`ctlab.PRESETS` key or ``"header 1"``
+        ...), ``""`` once the window is set by hand.
+    function : str
+    invert, log : bool
+    roi_percentile : float
+        Drawing a box (shift-drag) on the slice sets the window from the HU
+        inside it, from this percentile to ``100 - roi_percentile``.
+
+    Notes
+    -----
+    On the slice: drag to change the window (horizontal = width, vertical =
+    level), shift-drag a box to window from a region, wheel or up/down keys
+    to move through the slices of a volume. HU and tissue under the pointer,
+    clipped pixels, HU per grey level and the grey levels each tissue band
+    gets are read out live.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ctlab import WindowExplorer
+    >>> explorer = WindowExplorer(np.array([[-1000, -80], [40, 700]], dtype=np.int16))
+    >>> explorer.preset = "fat"
+    >>> explorer.window
+    Window(center=-80.0, width=40.0)
+    >>> explorer.center = 0
+    >>> explorer.preset
+    ''
+    """
+
+    center = traitlets.Float(40.0)
+    width = traitlets.Float(400.0)
+    slice_index = traitlets.Int(0)
+    preset = traitlets.Unicode("")
+    function = traitlets.Enum(VOI_FUNCTIONS, default_value="linear")
+    invert = traitlets.Bool(False)
+    log = traitlets.Bool(False)
+    roi_percentile = traitlets.Float(1.0)
+
+    def __init__(
+        self,
+        image: CTImage | npt.ArrayLike,
+        *,
+        window: Window | str | None = None,
+        slice_index: int | None = None,
+        function: VOIFunction | None = None,
+        invert: bool = False,
+        log: bool = False,
+    ) -> None:
+        self._image = as_image(image)
+        start = self._start_window(window)
+        self._start = start
+        self._start_preset = self._preset_key_of(window, start)
+        self._start_function: VOIFunction = function or start.function
+        self._applying_preset = False
+        index = self._image.n_slices // 2 if slice_index is None else slice_index
+        self._image.slice_hu(index)  # IndexError for a slice that is not there
+
+        self._view = SliceView(
+            self._image,
+            center=start.center,
+            width=start.width,
+            function=self._start_function,
+            invert=invert,
+            slice_index=index,
+            display_width=_SLICE_WIDTH,
+        )
+        self._histogram = HistogramView(
+            self._image,
+            readout_tissues=READOUT_TISSUES,
+            center=start.center,
+            width=start.width,
+            function=self._start_function,
+            invert=invert,
+            log=log,
+            display_width=_HISTOGRAM_WIDTH,
+        )
+        self._errors = ipywidgets.Output()
+        controls = self._build_controls()
+        super().__init__(
+            children=[
+                ipywidgets.HBox(
+                    [
+                        ipywidgets.VBox(
+                            [self._view, *self._volume_controls()],
+                            layout=ipywidgets.Layout(flex="0 0 auto", margin="0 12px 0 0"),
+                        ),
+                        ipywidgets.VBox([self._histogram, controls]),
+                    ],
+                    layout=ipywidgets.Layout(flex_flow="row wrap"),
+                ),
+                self._errors,
+            ]
+        )
+        self.add_class("ctlab-window-explorer")
+        with self.hold_trait_notifications():
+            self.center, self.width = start.center, start.width
+            self.function = self._start_function
+            self.invert, self.log, self.slice_index = invert, log, index
+            self.preset = self._start_preset
+        for name in ("center", "width", "function", "invert", "slice_index", "roi_percentile"):
+            traitlets.link((self, name), (self._view, name))
+        for name in ("function", "log"):
+            traitlets.link((self, name), (self._histogram, name))
+        traitlets.link((self, "preset"), (self._preset_menu, "value"))
+        traitlets.link((self, "function"), (self._function_menu, "value"))
+
+    # -- construction ---------------------------------------------------------
+
+    def _start_window(self, window: Window | str | None) -> Window:
+        if window is not None:
+            resolved = resolve_window(window)
+        else:
+            resolved = self._image.default_window or PRESETS["default"]
+        _check_window(resolved.center, resolved.width)
+        return resolved
+
+    def _preset_key_of(self, window: Window | str | None, start: Window) -> str:
+        if isinstance(window, str):
+            return window
+        if window is None and self._image.default_window is not None:
+            return header_key(0)
+        return next((key for key, preset in PRESETS.items() if preset == start), "")
+
+    def _build_controls(self) -> ipywidgets.Widget:
+        slider = {"continuous_update": True, "layout": ipywidgets.Layout(width=_SLIDER_WIDTH)}
+        view = self._view
+        self._center_slider = ipywidgets.FloatSlider(
+            view.center,
+            description="centre (HU)",
+            min=CENTER_LIMITS[0],
+            max=CENTER_LIMITS[1],
+            step=1,
+            **slider,
+        )
+        self._width_slider = ipywidgets.FloatSlider(
+            view.width,
+            description="width (HU)",
+            min=WIDTH_LIMITS[0],
+            max=WIDTH_LIMITS[1],
+            step=1,
+            **slider,
+        )
+        reach = WIDTH_LIMITS[1] / 2
+        self._range_slider = ipywidgets.FloatRangeSlider(
+            value=(view.center - view.width / 2, view.center + view.width / 2),
+            description="low..high",
+            min=CENTER_LIMITS[0] - reach,
+            max=CENTER_LIMITS[1] + reach,
+            step=0.5,
+            readout_format=".1f",
+            **slider,
+        )
+        self._preset_menu = ipywidgets.Dropdown(
+            description="preset", options=preset_options(self._image), value=self._start_preset
+        )
+        functions = sorted(VOI_FUNCTIONS, key=lambda name: name != self._start_function)
+        self._function_menu = ipywidgets.Dropdown(
+            description="VOI function", options=functions, value=self._start_function
+        )
+        self._invert_box = ipywidgets.Checkbox(view.invert, description="invert", indent=False)
+        self._log_box = ipywidgets.Checkbox(
+            self._histogram.log, description="log counts", indent=False
+        )
+        self._percentile_slider = ipywidgets.FloatSlider(
+            view.roi_percentile,
+            description="box pct",
+            min=0,
+            max=25,
+            step=0.5,
+            readout_format=".1f",
+        )
+        self._reset_button = ipywidgets.Button(description="reset", icon="undo")
+        for widget, name in [
+            (self._center_slider, "center"),
+            (self._width_slider, "width"),
+            (self._range_slider, "range"),
+            (self._preset_menu, "preset"),
+            (self._function_menu, "function"),
+            (self._invert_box, "invert"),
+            (self._log_box, "log"),
+            (self._percentile_slider, "percentile"),
+            (self._reset_button, "reset"),
+        ]:
+            widget.add_class(f"ctlab-{name}")
+        # Browser-side links: a slider move reaches the canvas and the
+        # histogram without the kernel. The view comes first: a link copies
+        # its first end's value to the other when the page (re)loads.
+        view, histogram = self._view, self._histogram
+        self._browser_links = [
+            ipywidgets.jslink((view, "center"), (self._center_slider, "value")),
+            ipywidgets.jslink((view, "width"), (self._width_slider, "value")),
+            ipywidgets.jslink((view, "window_range"), (self._range_slider, "value")),
+            ipywidgets.jslink((view, "center"), (histogram, "center")),
+            ipywidgets.jslink((view, "width"), (histogram, "width")),
+            ipywidgets.jslink((view, "invert"), (self._invert_box, "value")),
+            ipywidgets.jslink((view, "invert"), (histogram, "invert")),
+            ipywidgets.jslink((histogram, "log"), (self._log_box, "value")),
+            ipywidgets.jslink((view, "roi_percentile"), (self._percentile_slider, "value")),
+        ]
+        self._reset_button.on_click(self._errors.capture()(lambda _button: self.reset()))
+        return ipywidgets.VBox(
+            [
+                ipywidgets.HBox([self._preset_menu, self._reset_button]),
+                self._center_slider,
+                self._width_slider,
+                self._range_slider,
+                ipywidgets.HBox([self._function_menu, self._invert_box, self._log_box]),
+                self._percentile_slider,
+            ]
+        )
+
+    def _volume_controls(self) -> list[ipywidgets.Widget]:
+        if not self._image.is_volume:
+            return []
+        self._slice_slider = ipywidgets.IntSlider(
+            self._view.slice_index,
+            description="slice",
+            min=0,
+            max=self._image.n_slices - 1,
+            continuous_update=True,
+            layout=ipywidgets.Layout(width=f"{_SLICE_WIDTH}px"),
+        )
+        self._slice_slider.add_class("ctlab-slice-index")
+        self._browser_links.append(
+            ipywidgets.jslink((self._view, "slice_index"), (self._slice_slider, "value"))
+        )
+        return [self._slice_slider]
+
+    # -- the model ------------------------------------------------------------
+
+    @traitlets.validate("center")
+    def _valid_center(self, proposal: dict[str, Any]) -> float:
+        _check_window(proposal["value"], self.width)
+        return float(proposal["value"])
+
+    @traitlets.validate("width")
+    def _valid_width(self, proposal: dict[str, Any]) -> float:
+        _check_window(self.center, proposal["value"])
+        return float(proposal["value"])
+
+    @traitlets.validate("slice_index")
+    def _valid_slice(self, proposal: dict[str, Any]) -> int:
+        index = int(proposal["value"])
+        if not 0 <= index < self._image.n_slices:
+            raise traitlets.TraitError(
+                f"slice_index must be in 0..{self._image.n_slices - 1}, got {index}"
+            )
+        return index
+
+    @traitlets.validate("preset")
+    def _valid_preset(self, proposal: dict[str, Any]) -> str:
+        key = proposal["value"]
+        known = [value for _, value in preset_options(self._image)]
+        if key not in known:
+            raise traitlets.TraitError(
+                f"preset must be one of {', '.join(repr(k) for k in known)}, got {key!r}"
+            )
+        return str(key)
+
+    @traitlets.validate("roi_percentile")
+    def _valid_percentile(self, proposal: dict[str, Any]) -> float:
+        value = float(proposal["value"])
+        if not 0 <= value < 50:
+            raise traitlets.TraitError(f"roi_percentile must be in 0..50 (exclusive), got {value}")
+        return value
+
+    @traitlets.observe("preset")
+    def _apply_preset(self, change: dict[str, Any]) -> None:
+        if not change["new"]:
+            return
+        window = self._preset_window(change["new"])
+        self._applying_preset = True
+        try:
+            with self.hold_trait_notifications():
+                self.center, self.width = window.center, window.width
+                if change["new"].startswith("header"):
+                    self.function = window.function
+        finally:
+            self._applying_preset = False
+
+    @traitlets.observe("center", "width")
+    def _leave_preset(self, _change: dict[str, Any]) -> None:
+        if self._applying_preset or not self.preset:
+            return
+        chosen = self._preset_window(self.preset)
+        if (chosen.center, chosen.width) != (self.center, self.width):
+            self.preset = ""
+
+    def _preset_window(self, key: str) -> Window:
+        if key.startswith("header "):
+            return self._image.windows[int(key.split()[1]) - 1]
+        return PRESETS[key]
+
+    # -- public ---------------------------------------------------------------
+
+    @property
+    def image(self) -> CTImage:
+        """The image shown."""
+        return self._image
+
+    @property
+    def window(self) -> Window:
+        """The current window, with the current VOI function."""
+        return Window(self.center, self.width, function=self.function)
+
+    def reset(self) -> None:
+        """Back to the starting window (the header's default), its function, not inverted."""
+        self.invert = False
+        self.function = self._start_function
+        self.preset = ""
+        self.center, self.width = self._start.center, self._start.width
+        self.preset = self._start_preset
+
+    def figure(self) -> Figure:
+        """The current view as a matplotlib figure (slice, histogram, readouts)."""
+        return explorer_figure(
+            self._image,
+            self.window,
+            slice_index=self.slice_index,
+            function=self.function,
+            invert=self.invert,
+            log=self.log,
+        )
+
+    def __repr__(self) -> str:
+        where = f", slice {self.slice_index}" if self._image.is_volume else ""
+        return f"<WindowExplorer {self.window} [{self.function}]{where}>"

@@ -1,0 +1,215 @@
+// HistogramView: the HU histogram with the Hounsfield scale under its axis,
+// the window shaded on it, the VOI function drawn over it as the HU -> grey
+// curve, a grey ramp, and the grey levels each tissue band gets.
+//
+// The counts arrive once; the bars, bands and axis are drawn once into an
+// offscreen canvas, and each window change only redraws what depends on it.
+
+const HEIGHT = 300;
+const MARGIN = { left: 58, right: 44, top: 22 };
+const BAND_ROW = 15;
+const RAMP = 12;
+const AXIS = 30;
+const FONT = "11px sans-serif";
+
+// Round tick spacing (1, 2 or 5 times a power of ten) giving about `count` ticks.
+function tickStep(span, count) {
+  const raw = span / count;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const multiple = [1, 2, 5, 10].find((m) => m * power >= raw);
+  return multiple * power;
+}
+
+function render({ model, el }) {
+  el.classList.add("ctlab-histogram-view");
+  const canvas = document.createElement("canvas");
+  canvas.className = "ctlab-histogram-canvas";
+  const levels = document.createElement("div");
+  levels.className = "ctlab-tissue-levels";
+  el.append(canvas, levels);
+
+  const counts = typedArray(model.get("_counts"), Float64Array);
+  const start = model.get("_hist_start");
+  const step = model.get("_hist_step");
+  const end = start + step * counts.length;
+  const bands = model.get("_tissues");
+  const bandRows = 1 + Math.max(...bands.map((band) => band.row));
+  const scale = window.devicePixelRatio || 1;
+  const offscreen = document.createElement("canvas");
+  let width = 0;
+  let plotBottom = 0;
+  let frameRequested = false;
+
+  const xOf = (hu) => MARGIN.left + ((hu - start) / (end - start)) * (width - MARGIN.left - MARGIN.right);
+  const huOf = (x) => start + ((x - MARGIN.left) / (width - MARGIN.left - MARGIN.right)) * (end - start);
+
+  function layout() {
+    width = model.get("display_width");
+    plotBottom = HEIGHT - bandRows * BAND_ROW - RAMP - AXIS;
+    for (const target of [canvas, offscreen]) {
+      target.width = Math.round(width * scale);
+      target.height = Math.round(HEIGHT * scale);
+    }
+    canvas.style.width = `${width}px`;
+    canvas.style.height = `${HEIGHT}px`;
+    drawStatic();
+    schedule();
+  }
+
+  // Bars, tissue bands and the HU axis: what no window change alters.
+  function drawStatic() {
+    const g = offscreen.getContext("2d");
+    g.setTransform(scale, 0, 0, scale, 0, 0);
+    g.fillStyle = "#ffffff";
+    g.fillRect(0, 0, width, HEIGHT);
+    g.font = FONT;
+    const log = model.get("log");
+    const most = Math.max(1, ...counts);
+    const heightOf = (count) => (log ? Math.log10(1 + count) / Math.log10(1 + most) : count / most);
+    const plotHeight = plotBottom - MARGIN.top;
+    g.fillStyle = "#555555";
+    for (let i = 0; i < counts.length; i++) {
+      if (!counts[i]) continue;
+      const left = xOf(start + i * step);
+      const barWidth = Math.max(1, xOf(start + (i + 1) * step) - left);
+      const barHeight = heightOf(counts[i]) * plotHeight;
+      g.fillRect(left, plotBottom - barHeight, barWidth, barHeight);
+    }
+    // Count axis.
+    g.fillStyle = "#222222";
+    g.strokeStyle = "#222222";
+    g.textAlign = "right";
+    g.textBaseline = "middle";
+    g.beginPath();
+    g.moveTo(MARGIN.left, MARGIN.top);
+    g.lineTo(MARGIN.left, plotBottom);
+    g.stroke();
+    for (const fraction of [0, 0.5, 1]) {
+      const count = log ? 10 ** (fraction * Math.log10(1 + most)) - 1 : fraction * most;
+      const y = plotBottom - fraction * plotHeight;
+      g.fillText(count >= 1000 ? `${(count / 1000).toFixed(count >= 10000 ? 0 : 1)}k` : count.toFixed(0), MARGIN.left - 4, y);
+    }
+    g.save();
+    g.translate(12, (MARGIN.top + plotBottom) / 2);
+    g.rotate(-Math.PI / 2);
+    g.textAlign = "center";
+    g.fillText(log ? "pixels (log)" : "pixels", 0, 0);
+    g.restore();
+    // The Hounsfield scale: tissue bands in rows under the axis.
+    g.textAlign = "center";
+    for (const band of bands) {
+      if (band.high < start || band.low > end) continue;
+      const left = xOf(Math.max(band.low, start));
+      const right = xOf(Math.min(band.high, end));
+      const top = plotBottom + band.row * BAND_ROW + 1;
+      g.fillStyle = band.color;
+      g.fillRect(left, top, Math.max(1, right - left), BAND_ROW - 2);
+      g.strokeStyle = "#000000";
+      g.lineWidth = 0.5;
+      g.strokeRect(left, top, Math.max(1, right - left), BAND_ROW - 2);
+      if (g.measureText(band.label).width < right - left - 2) {
+        g.fillStyle = "#000000";
+        g.fillText(band.label, (left + right) / 2, top + BAND_ROW / 2);
+      }
+    }
+    // HU axis under the ramp.
+    const axisTop = plotBottom + bandRows * BAND_ROW + RAMP;
+    const every = tickStep(end - start, 8);
+    g.fillStyle = "#222222";
+    g.textBaseline = "top";
+    for (let hu = Math.ceil(start / every) * every; hu <= end; hu += every) {
+      const x = xOf(hu);
+      g.fillRect(x, axisTop, 1, 4);
+      g.fillText(String(hu), x, axisTop + 5);
+    }
+    g.fillText("Hounsfield units", (MARGIN.left + width - MARGIN.right) / 2, axisTop + 17);
+  }
+
+  function draw() {
+    frameRequested = false;
+    const center = model.get("center");
+    const windowWidth = model.get("width");
+    const fn = model.get("function");
+    const invert = model.get("invert");
+    const g = canvas.getContext("2d");
+    g.setTransform(1, 0, 0, 1, 0, 0);
+    g.drawImage(offscreen, 0, 0);
+    g.setTransform(scale, 0, 0, scale, 0, 0);
+    const right = width - MARGIN.right;
+    const plotHeight = plotBottom - MARGIN.top;
+    // The window, shaded.
+    const low = Math.max(MARGIN.left, xOf(center - windowWidth / 2));
+    const high = Math.min(right, xOf(center + windowWidth / 2));
+    if (high > low) {
+      g.fillStyle = "rgba(255, 215, 0, 0.3)";
+      g.fillRect(low, MARGIN.top, high - low, plotHeight);
+    }
+    // The VOI function as the HU -> grey curve (right axis), and the ramp.
+    const rampTop = plotBottom + bandRows * BAND_ROW;
+    g.strokeStyle = "#0072b2";
+    g.lineWidth = 1.5;
+    g.beginPath();
+    for (let x = MARGIN.left; x <= right; x++) {
+      const level = voiGrey(huOf(x), center, windowWidth, fn);
+      const grey = invert ? GREY_MAX - level : level;
+      const y = plotBottom - (grey / GREY_MAX) * plotHeight;
+      if (x === MARGIN.left) g.moveTo(x, y);
+      else g.lineTo(x, y);
+      const shade = Math.floor(grey + 0.5);
+      g.fillStyle = `rgb(${shade},${shade},${shade})`;
+      g.fillRect(x, rampTop, 1, RAMP);
+    }
+    g.stroke();
+    g.fillStyle = "#0072b2";
+    g.font = FONT;
+    g.textAlign = "left";
+    g.textBaseline = "middle";
+    for (const level of [0, 128, 255]) {
+      g.fillText(String(level), right + 4, plotBottom - (level / GREY_MAX) * plotHeight);
+    }
+    g.fillStyle = "#222222";
+    g.textAlign = "center";
+    g.textBaseline = "top";
+    const lowHU = center - windowWidth / 2;
+    const highHU = center + windowWidth / 2;
+    g.fillText(
+      `C ${+center.toFixed(1)} / W ${+windowWidth.toFixed(1)} HU (${+lowHU.toFixed(1)}..${+highHU.toFixed(1)}) [${fn}]`,
+      (MARGIN.left + right) / 2, 4
+    );
+    canvas.setAttribute("data-painted", JSON.stringify({ center, width: windowWidth, function: fn, invert }));
+    showLevels(center, windowWidth, fn);
+  }
+
+  // The lesson in numbers: how many grey levels each tissue band gets.
+  function showLevels(center, windowWidth, fn) {
+    const rows = model.get("_readout_tissues").map((band) => {
+      const count = greyLevelsSpanned(band.low, band.high, center, windowWidth, fn);
+      return `<tr data-tissue="${band.name}"><td><span class="ctlab-swatch" style="background:${band.color}"></span>` +
+        `${band.label}</td><td>${band.low}..${band.high} HU</td><td>${count} of 256 grey levels</td></tr>`;
+    });
+    levels.innerHTML = `<table>${rows.join("")}</table>`;
+  }
+
+  function schedule() {
+    if (frameRequested) return;
+    frameRequested = true;
+    requestAnimationFrame(draw);
+  }
+  function redrawAll() {
+    drawStatic();
+    schedule();
+  }
+
+  const windowEvents = "change:center change:width change:function change:invert";
+  model.on(windowEvents, schedule);
+  model.on("change:log", redrawAll);
+  model.on("change:display_width", layout);
+  layout();
+  return () => {
+    model.off(windowEvents, schedule);
+    model.off("change:log", redrawAll);
+    model.off("change:display_width", layout);
+  };
+}
+
+export default { render };

@@ -1,0 +1,186 @@
+"""The browser-side views the widgets are built from (private building blocks).
+
+:class:`SliceView` holds one image and windows it on a canvas in the
+browser; :class:`HistogramView` draws the HU histogram with the Hounsfield
+scale and the window. Both are anywidgets whose code lives beside this file
+(``slice_view.js``, ``histogram_view.js``). The public widgets compose them
+with ipywidgets controls linked in the browser, so that moving a slider
+repaints without a round trip to the kernel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import anywidget
+import numpy as np
+import numpy.typing as npt
+import traitlets
+
+from ctlab.core.hounsfield import TISSUES, Tissue
+from ctlab.core.image import CTImage
+from ctlab.core.metrics import hu_histogram
+from ctlab.core.window import VOI_FUNCTIONS, Window
+from ctlab.plot.histogram import BAND_ROWS
+from ctlab.widgets._esm import bundle, stylesheet
+
+__all__ = [
+    "CENTER_LIMITS",
+    "WIDTH_LIMITS",
+    "HistogramView",
+    "SliceView",
+    "tissue_records",
+    "window_record",
+]
+
+#: How far a widget's centre and width reach, in HU: every preset and any
+#: window a CT number can need (-1024 .. +3071 on a 12-bit scale) fits. The
+#: browser clamps gestures to them, so sliders never clamp a window behind
+#: the model's back.
+CENTER_LIMITS = (-1500.0, 3500.0)
+WIDTH_LIMITS = (1.0, 5000.0)
+
+
+def tissue_records(tissues: Iterable[Tissue] = TISSUES.values()) -> list[dict[str, Any]]:
+    """Tissue bands as plain records for the browser, narrowest first (as ``tissue_at`` looks)."""
+    return [
+        {
+            "name": band.name,
+            "label": band.label,
+            "low": band.low,
+            "high": band.high,
+            "color": band.color,
+            "row": BAND_ROWS.get(band.name, 0),
+        }
+        for band in sorted(tissues, key=lambda band: band.high - band.low)
+    ]
+
+
+def _wire_dtype(hu: npt.NDArray[Any]) -> np.dtype[Any]:
+    """The type a slice travels as: int16 when every value fits, else the float type."""
+    if hu.dtype == np.int16 or hu.dtype == np.uint8:
+        return hu.dtype
+    if hu.dtype.kind in "iu":
+        info = np.iinfo(np.int16)
+        if hu.size == 0 or (info.min <= hu.min() and hu.max() <= info.max):
+            return np.dtype(np.int16)
+        return np.dtype(np.float64)
+    return np.dtype(np.float64) if hu.dtype == np.float64 else np.dtype(np.float32)
+
+
+class SliceView(anywidget.AnyWidget):  # type: ignore[misc]
+    """A slice of a CT image on a canvas, windowed in the browser.
+
+    The kernel sends a slice once, as a binary buffer, when the browser asks
+    for it (the browser caches slices and prefetches neighbours); window
+    changes never cross to the kernel to repaint.
+
+    Modes: ``"window"`` (HU through the window), ``"overlay"`` (the same, with
+    tissue bands in colour), ``"rgb"`` (three windows as R, G, B) and
+    ``"grey"`` (values that are already grey levels 0..255, e.g. a JPEG).
+    """
+
+    _esm = bundle("slice_view.js")
+    _css = stylesheet()
+
+    center = traitlets.Float(40.0).tag(sync=True)
+    width = traitlets.Float(400.0).tag(sync=True)
+    window_range = traitlets.List(traitlets.Float(), default_value=[-160.0, 240.0]).tag(sync=True)
+    function = traitlets.Enum(VOI_FUNCTIONS, default_value="linear").tag(sync=True)
+    invert = traitlets.Bool(False).tag(sync=True)
+    slice_index = traitlets.Int(0).tag(sync=True)
+    roi_percentile = traitlets.Float(1.0).tag(sync=True)
+    mode = traitlets.Enum(("window", "overlay", "rgb", "grey"), default_value="window").tag(
+        sync=True
+    )
+    overlay = traitlets.List(traitlets.Dict()).tag(sync=True)
+    opacity = traitlets.Float(0.5).tag(sync=True)
+    rgb_windows = traitlets.List(traitlets.Dict()).tag(sync=True)
+    tint = traitlets.Unicode("").tag(sync=True)
+    title = traitlets.Unicode("").tag(sync=True)
+    display_width = traitlets.Int(512).tag(sync=True)
+    interactive = traitlets.Bool(True).tag(sync=True)
+
+    # What the browser needs to know about the image, sent once.
+    _shape = traitlets.List(traitlets.Int()).tag(sync=True)
+    _dtype = traitlets.Unicode("int16").tag(sync=True)
+    _pixel_aspect = traitlets.Float(1.0).tag(sync=True)
+    _pixel_area_cm2 = traitlets.Float(0.01).tag(sync=True)
+    _slice_positions = traitlets.List(traitlets.Float()).tag(sync=True)
+    _padding = traitlets.List(traitlets.Float()).tag(sync=True)
+    _tissues = traitlets.List(traitlets.Dict()).tag(sync=True)
+    _limits = traitlets.Dict({"center": list(CENTER_LIMITS), "width": list(WIDTH_LIMITS)}).tag(
+        sync=True
+    )
+
+    def __init__(self, image: CTImage, **traits: Any) -> None:
+        volume = image.hu if image.is_volume else image.hu[np.newaxis]
+        self._volume = volume
+        self._wire = _wire_dtype(volume)
+        spacing = image.spacing[-2:]
+        super().__init__(
+            _shape=list(volume.shape),
+            _dtype={"int16": "int16", "uint8": "uint8"}.get(self._wire.name, self._wire.name),
+            _pixel_aspect=spacing[0] / spacing[1],
+            _pixel_area_cm2=spacing[0] * spacing[1] / 100.0,
+            _slice_positions=list(image.slice_positions) if image.is_volume else [],
+            _padding=list(image.padding_range) if image.padding_range else [],
+            _tissues=tissue_records(),
+            **traits,
+        )
+        self.on_msg(self._answer)
+
+    def slice_bytes(self, index: int) -> memoryview:
+        """Slice ``index`` as the little-endian bytes the browser receives."""
+        values = np.ascontiguousarray(self._volume[index], dtype=self._wire.newbyteorder("<"))
+        return memoryview(values).cast("B")
+
+    def _answer(self, _widget: Any, content: dict[str, Any], _buffers: list[Any]) -> None:
+        if content.get("type") != "request":
+            return
+        index = content.get("index")
+        if not isinstance(index, int) or not 0 <= index < self._volume.shape[0]:
+            return
+        self.send(
+            {"type": "slice", "index": index, "dtype": self._dtype}, [self.slice_bytes(index)]
+        )
+
+
+class HistogramView(anywidget.AnyWidget):  # type: ignore[misc]
+    """The HU histogram (counts sent once) with the scale, window and transfer curve."""
+
+    _esm = bundle("histogram_view.js")
+    _css = stylesheet()
+
+    center = traitlets.Float(40.0).tag(sync=True)
+    width = traitlets.Float(400.0).tag(sync=True)
+    function = traitlets.Enum(VOI_FUNCTIONS, default_value="linear").tag(sync=True)
+    invert = traitlets.Bool(False).tag(sync=True)
+    log = traitlets.Bool(False).tag(sync=True)
+    display_width = traitlets.Int(520).tag(sync=True)
+
+    _counts = traitlets.Bytes().tag(sync=True)
+    _hist_start = traitlets.Float().tag(sync=True)
+    _hist_step = traitlets.Float(1.0).tag(sync=True)
+    _tissues = traitlets.List(traitlets.Dict()).tag(sync=True)
+    _readout_tissues = traitlets.List(traitlets.Dict()).tag(sync=True)
+
+    def __init__(self, image: CTImage, *, readout_tissues: Iterable[str], **traits: Any) -> None:
+        # Whole-HU bins, at most 512 (hu_histogram's default), padding left out.
+        counts, edges = hu_histogram(image.valid_hu())
+        super().__init__(
+            _counts=counts.astype("<f8").tobytes(),
+            _hist_start=float(edges[0]),
+            _hist_step=float(edges[1] - edges[0]),
+            _tissues=tissue_records(),
+            _readout_tissues=[
+                record for name in readout_tissues for record in tissue_records([TISSUES[name]])
+            ],
+            **traits,
+        )
+
+
+def window_record(window: Window) -> dict[str, Any]:
+    """A window as the plain record the browser reads."""
+    return {"center": window.center, "width": window.width, "function": window.function}

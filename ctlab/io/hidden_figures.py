@@ -1,10 +1,9 @@
 """Hidden figures: four singers on a stage, each visible only in its own window.
 
-The seed article compares windowing to a photograph of the Rat Pack on stage
-where each singer stands in a different light: expose for one and the others
-vanish. This synthetic CT image makes that literal. Four human silhouettes,
-each drawn in its own Hounsfield range and standing in its own spotlight
-(a background a little above or below the singer):
+ctlab's version of the seed article's "Rat Pack" analogy: four performers
+share one stage, and the window decides which of them you see. Four human
+silhouettes, each drawn in its own Hounsfield range and standing in its own
+spotlight (a background a little above or below the singer):
 
 ========== =========== ============== ======================================
 singer     singer HU   spotlight HU   seen in

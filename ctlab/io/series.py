@@ -124,12 +124,14 @@ def find_series(
     found = ", ".join(f"{n} {what}" for what, n in skipped.items())
     if not by_uid:
         summary = f"{len(files)} files" + (f": {found}" if found else "")
-        fix = (
-            "upload the CT slices themselves"
-            if uploads and not roots
-            else "point ctlab.load at the folder that holds the CT slices"
+        if uploads and not roots:
+            raise SeriesError(
+                f"no CT images in {where} ({summary}); upload the CT slices themselves"
+            )
+        raise SeriesError(
+            f"no CT images in {where} ({summary}); point ctlab.load at the folder "
+            "that holds the CT slices"
         )
-        raise SeriesError(f"no CT images in {where} ({summary}); {fix}")
     candidates = sorted(by_uid.values(), key=lambda s: len(s.files), reverse=True)
     if series_uid is not None:
         matches = [

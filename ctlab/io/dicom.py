@@ -603,6 +603,16 @@ def to_hu(
     if out.dtype == np.int16:
         if not (slope.is_integer() and intercept.is_integer()):
             return False
+        if slope == 1 and raw.dtype.kind in "iu" and raw.dtype.itemsize <= 2 and raw.size:
+            # The usual CT file: check the range on the stored values, then
+            # add in int16, which wraps modulo 2**16 and so is exact whenever
+            # the sum fits: one pass and no int32 copy.
+            shift = int(intercept)
+            if int(raw.min()) + shift < -32768 or int(raw.max()) + shift > 32767:
+                return False
+            stored = raw.view(np.int16) if raw.dtype.itemsize == 2 else raw.astype(np.int16)
+            np.add(stored, np.int16((shift + 2**15) % 2**16 - 2**15), out=out)
+            return True
         hu = raw.astype(np.int32) if slope == 1 else raw.astype(np.int64) * int(slope)
         hu += int(intercept)
         if hu.size and (hu.min() < -32768 or hu.max() > 32767):

@@ -18,7 +18,7 @@ __all__ = ["ScanUpload", "summary_text"]
 #: Shown above the upload button, before anything can be read.
 WARNING_HTML = """
 <div class="ctlab-upload-warning" style="border-left: 4px solid #d9822b; background: #fff4e5;
-     padding: 6px 10px; margin-bottom: 6px; line-height: 1.4">
+     color: #2b1d00; padding: 6px 10px; margin-bottom: 6px; line-height: 1.4">
 <b>Patient data: read this before you upload.</b><br>
 A CT scan of a real person is personal health data, and DICOM headers usually carry the
 patient's name, ID and date of birth. <b>De-identify scans before they go on a shared server</b>

@@ -42,9 +42,10 @@ _LAZY = {
     "WindowCompare": "ctlab.widgets",
     "TissueOverlay": "ctlab.widgets",
     "MultiWindowRGB": "ctlab.widgets",
+    "ScanUpload": "ctlab.widgets",
     "link_windows": "ctlab.widgets",
 }
-_LAZY_MODULES = {"data": "ctlab.data", "plot": "ctlab.plot"}
+_LAZY_MODULES = {"conversion": "ctlab.conversion", "data": "ctlab.data", "plot": "ctlab.plot"}
 
 __all__ = [
     "PRESETS",
@@ -53,6 +54,7 @@ __all__ = [
     "CTLabError",
     "CTLabWarning",
     "MultiWindowRGB",
+    "ScanUpload",
     "Tissue",
     "TissueOverlay",
     "Window",
@@ -60,6 +62,7 @@ __all__ = [
     "WindowExplorer",
     "apply_window",
     "clipped_fractions",
+    "conversion",
     "data",
     "export",
     "grey_levels",
@@ -78,12 +81,13 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from ctlab import data, plot
+    from ctlab import conversion, data, plot
     from ctlab.io.export import export, save_png
     from ctlab.io.loader import load
     from ctlab.io.privacy import patient_identifiers
     from ctlab.widgets import (
         MultiWindowRGB,
+        ScanUpload,
         TissueOverlay,
         WindowCompare,
         WindowExplorer,

@@ -25,7 +25,13 @@ from ctlab.plot._common import (
     slice_of,
 )
 
-__all__ = ["compare_windows", "multiwindow_figure", "overlay_tissues", "show_slice"]
+__all__ = [
+    "compare_windows",
+    "multiwindow_figure",
+    "overlay_tissues",
+    "show_slice",
+    "window_title",
+]
 
 #: The four windows of the seed article's Figure 5, in its order.
 FIGURE_5 = ("liver_kidney", "fat", "full_range", "default")
@@ -111,11 +117,24 @@ def show_slice(
     return axes
 
 
-def _levels_line(window: Window, function: VOIFunction | None) -> str:
+def window_title(window: Window, function: VOIFunction | None = None) -> str:
+    """A comparison panel's title: the window, its HU range, the grey levels tissues get.
+
+    Shared by :func:`compare_windows` and :class:`ctlab.WindowCompare`.
+
+    Examples
+    --------
+    >>> print(window_title(PRESETS["fat"]))
+    Fig. 5b fat (-100..-60)
+    -100..-60 HU
+    grey levels: fat 256, soft tissue 1, cancellous bone 1
+    """
     levels = tissue_grey_levels(
         window, function=function, tissues=["fat", "soft_tissue", "cancellous_bone"]
     )
-    return ", ".join(f"{resolve_tissue(name).label} {n}" for name, n in levels.items())
+    line = ", ".join(f"{resolve_tissue(name).label} {n}" for name, n in levels.items())
+    label = window.name or f"C {window.center:g} / W {window.width:g}"
+    return f"{label}\n{window.low:g}..{window.high:g} HU\ngrey levels: {line}"
 
 
 def compare_windows(
@@ -162,18 +181,13 @@ def compare_windows(
     axes = figure.subplots(1, panels, squeeze=False)[0]
     for ax, window in zip(axes, resolved, strict=False):
         _draw_grey(ax, apply_window(hu, window, function=function), ct)
-        label = window.name or f"C {window.center:g} / W {window.width:g}"
-        ax.set_title(
-            f"{label}\n{window.low:g}..{window.high:g} HU\n"
-            f"grey levels: {_levels_line(window, function)}",
-            fontsize=FONT_SIZE - 2,
-        )
+        ax.set_title(window_title(window, function), fontsize=FONT_SIZE - 2)
     if naive_jpeg:
         default = PRESETS["default"]
         _draw_grey(axes[-1], apply_window(hu, default), ct)
         axes[-1].set_title(
             "naive JPEG (default window baked in)\n-160..240 HU, fixed for good\n"
-            f"grey levels: {_levels_line(default, None)}",
+            + window_title(default).split("\n")[-1],
             fontsize=FONT_SIZE - 2,
         )
     return figure
@@ -190,7 +204,8 @@ def overlay_tissues(
 ) -> Axes:
     """HU-threshold masks of tissue bands, in their colours, over a windowed slice.
 
-    The legend gives each tissue's area on this slice in cm^2.
+    The legend gives each tissue's area on this slice in cm^2. Where bands overlap,
+    the later one in ``tissues`` is drawn.
 
     Examples
     --------
@@ -205,14 +220,17 @@ def overlay_tissues(
     hu, index = slice_of(ct, slice_index)
     resolved = resolve_window(window)
     grey = apply_window(hu, resolved).astype(np.float64) / 255
-    rgb = np.repeat(grey[..., np.newaxis], 3, axis=2)
+    base = np.repeat(grey[..., np.newaxis], 3, axis=2)
+    rgb = base.copy()
     valid = ~ct.padding_mask(index)
     areas = tissue_amounts(hu, spacing=ct.spacing[-2:], tissues=tissues, mask=valid)
     handles = []
     for name in tissues:
         band = resolve_tissue(name)
         mask = tissue_mask(hu, band) & valid
-        rgb[mask] = (1 - opacity) * rgb[mask] + opacity * np.asarray(to_rgb(band.color))
+        # Each band blends with the windowed grey, so where bands overlap the
+        # later one shows (as in ctlab.TissueOverlay), not a mix of both.
+        rgb[mask] = (1 - opacity) * base[mask] + opacity * np.asarray(to_rgb(band.color))
         handles.append(Patch(color=band.color, label=f"{band.label}: {areas[band.name]:.1f} cm²"))
     axes = new_axes(ax, (5.5, 5))
     axes.imshow(rgb, interpolation="nearest", aspect=pixel_aspect(ct))

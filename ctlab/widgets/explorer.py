@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import ipywidgets
@@ -15,46 +14,29 @@ from ctlab.core.window import PRESETS, VOI_FUNCTIONS, VOIFunction, Window, resol
 from ctlab.plot import explorer_figure
 from ctlab.plot._common import as_image
 from ctlab.plot.explorer import READOUT_TISSUES
+from ctlab.widgets._controls import (
+    SLIDER_WIDTH,
+    PresetMenu,
+    SliceTraits,
+    WindowTraits,
+    browser_link,
+    check_window,
+    header_key,
+    preset_options,
+    start_slice,
+    window_sliders,
+)
 from ctlab.widgets._static import StaticFallback
 from ctlab.widgets.views import CENTER_LIMITS, WIDTH_LIMITS, HistogramView, SliceView
 
-__all__ = ["WindowExplorer", "preset_options"]
+__all__ = ["WindowExplorer"]
 
 # Slice and histogram side by side in a notebook cell about 1000 px wide.
 _SLICE_WIDTH = 448
 _HISTOGRAM_WIDTH = 470
-_SLIDER_WIDTH = "440px"
 
 
-def header_key(index: int) -> str:
-    """The preset key of the header's window ``index`` (0-based): "header 1", ..."""
-    return f"header {index + 1}"
-
-
-def preset_options(image: CTImage) -> list[tuple[str, str]]:
-    """The preset menu: the header's own windows first, then :data:`ctlab.PRESETS`.
-
-    Returns (label, key) pairs; the seed's four windows keep their Figure 5
-    labels; the last entry, ("custom", ""), stands for a window set by hand.
-    """
-    header = [(f"header: {window}", header_key(i)) for i, window in enumerate(image.windows)]
-    return [*header, *((window.name, key) for key, window in PRESETS.items()), ("custom", "")]
-
-
-def _check_window(center: float, width: float) -> None:
-    if not (math.isfinite(center) and CENTER_LIMITS[0] <= center <= CENTER_LIMITS[1]):
-        raise traitlets.TraitError(
-            f"center must be a finite number of HU in {CENTER_LIMITS[0]:g}..{CENTER_LIMITS[1]:g}, "
-            f"got {center}"
-        )
-    if not (math.isfinite(width) and WIDTH_LIMITS[0] <= width <= WIDTH_LIMITS[1]):
-        raise traitlets.TraitError(
-            f"width must be >= 1 HU and <= {WIDTH_LIMITS[1]:g} HU, got {width}; "
-            "a window narrower than one HU cannot be displayed"
-        )
-
-
-class WindowExplorer(StaticFallback, ipywidgets.VBox):  # type: ignore[misc]
+class WindowExplorer(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox):  # type: ignore[misc]
     """Drag a window over a CT slice and watch the histogram and the grey levels.
 
     The slice is windowed in the browser from HU sent once, so every slider
@@ -112,9 +94,6 @@ class WindowExplorer(StaticFallback, ipywidgets.VBox):  # type: ignore[misc]
     ''
     """
 
-    center = traitlets.Float(40.0)
-    width = traitlets.Float(400.0)
-    slice_index = traitlets.Int(0)
     preset = traitlets.Unicode("")
     function = traitlets.Enum(VOI_FUNCTIONS, default_value="linear")
     invert = traitlets.Bool(False)
@@ -136,9 +115,7 @@ class WindowExplorer(StaticFallback, ipywidgets.VBox):  # type: ignore[misc]
         self._start = start
         self._start_preset = self._preset_key_of(window, start)
         self._start_function: VOIFunction = function or start.function
-        self._applying_preset = False
-        index = self._image.n_slices // 2 if slice_index is None else slice_index
-        self._image.slice_hu(index)  # IndexError for a slice that is not there
+        index = start_slice(self._image, slice_index)
 
         self._view = SliceView(
             self._image,
@@ -196,7 +173,7 @@ class WindowExplorer(StaticFallback, ipywidgets.VBox):  # type: ignore[misc]
             resolved = resolve_window(window)
         else:
             resolved = self._image.default_window or PRESETS["default"]
-        _check_window(resolved.center, resolved.width)
+        check_window(resolved.center, resolved.width)
         return resolved
 
     def _preset_key_of(self, window: Window | str | None, start: Window) -> str:
@@ -207,24 +184,8 @@ class WindowExplorer(StaticFallback, ipywidgets.VBox):  # type: ignore[misc]
         return next((key for key, preset in PRESETS.items() if preset == start), "")
 
     def _build_controls(self) -> ipywidgets.Widget:
-        slider = {"continuous_update": True, "layout": ipywidgets.Layout(width=_SLIDER_WIDTH)}
-        view = self._view
-        self._center_slider = ipywidgets.FloatSlider(
-            view.center,
-            description="centre (HU)",
-            min=CENTER_LIMITS[0],
-            max=CENTER_LIMITS[1],
-            step=1,
-            **slider,
-        )
-        self._width_slider = ipywidgets.FloatSlider(
-            view.width,
-            description="width (HU)",
-            min=WIDTH_LIMITS[0],
-            max=WIDTH_LIMITS[1],
-            step=1,
-            **slider,
-        )
+        view, histogram = self._view, self._histogram
+        self._center_slider, self._width_slider = window_sliders(view)
         reach = WIDTH_LIMITS[1] / 2
         self._range_slider = ipywidgets.FloatRangeSlider(
             value=(view.center - view.width / 2, view.center + view.width / 2),
@@ -233,19 +194,16 @@ class WindowExplorer(StaticFallback, ipywidgets.VBox):  # type: ignore[misc]
             max=CENTER_LIMITS[1] + reach,
             step=0.5,
             readout_format=".1f",
-            **slider,
+            continuous_update=True,
+            layout=ipywidgets.Layout(width=SLIDER_WIDTH),
         )
-        self._preset_menu = ipywidgets.Dropdown(
-            description="preset", options=preset_options(self._image), value=self._start_preset
-        )
+        self._preset_menu = PresetMenu(self, self._image, value=self._start_preset)
         functions = sorted(VOI_FUNCTIONS, key=lambda name: name != self._start_function)
         self._function_menu = ipywidgets.Dropdown(
             description="VOI function", options=functions, value=self._start_function
         )
         self._invert_box = ipywidgets.Checkbox(view.invert, description="invert", indent=False)
-        self._log_box = ipywidgets.Checkbox(
-            self._histogram.log, description="log counts", indent=False
-        )
+        self._log_box = ipywidgets.Checkbox(histogram.log, description="log counts", indent=False)
         self._percentile_slider = ipywidgets.FloatSlider(
             view.roi_percentile,
             description="box pct",
@@ -256,10 +214,7 @@ class WindowExplorer(StaticFallback, ipywidgets.VBox):  # type: ignore[misc]
         )
         self._reset_button = ipywidgets.Button(description="reset", icon="undo")
         for widget, name in [
-            (self._center_slider, "center"),
-            (self._width_slider, "width"),
             (self._range_slider, "range"),
-            (self._preset_menu, "preset"),
             (self._function_menu, "function"),
             (self._invert_box, "invert"),
             (self._log_box, "log"),
@@ -267,21 +222,14 @@ class WindowExplorer(StaticFallback, ipywidgets.VBox):  # type: ignore[misc]
             (self._reset_button, "reset"),
         ]:
             widget.add_class(f"ctlab-{name}")
-        # Browser-side links: a slider move reaches the canvas and the
-        # histogram without the kernel. The view comes first: a link copies
-        # its first end's value to the other when the page (re)loads.
-        view, histogram = self._view, self._histogram
-        self._browser_links = [
-            ipywidgets.jslink((view, "center"), (self._center_slider, "value")),
-            ipywidgets.jslink((view, "width"), (self._width_slider, "value")),
-            ipywidgets.jslink((view, "window_range"), (self._range_slider, "value")),
-            ipywidgets.jslink((view, "center"), (histogram, "center")),
-            ipywidgets.jslink((view, "width"), (histogram, "width")),
-            ipywidgets.jslink((view, "invert"), (self._invert_box, "value")),
-            ipywidgets.jslink((view, "invert"), (histogram, "invert")),
-            ipywidgets.jslink((histogram, "log"), (self._log_box, "value")),
-            ipywidgets.jslink((view, "roi_percentile"), (self._percentile_slider, "value")),
-        ]
+        # In the browser: a slider move reaches the canvas and the histogram
+        # without the kernel.
+        browser_link(view, "window_range", self._range_slider)
+        browser_link(view, "invert", self._invert_box)
+        browser_link(histogram, "log", self._log_box)
+        browser_link(view, "roi_percentile", self._percentile_slider)
+        for name in ("center", "width", "invert"):
+            ipywidgets.jslink((view, name), (histogram, name))
         self._reset_button.on_click(self._errors.capture()(lambda _button: self.reset()))
         return ipywidgets.VBox(
             [
@@ -306,31 +254,10 @@ class WindowExplorer(StaticFallback, ipywidgets.VBox):  # type: ignore[misc]
             layout=ipywidgets.Layout(width=f"{_SLICE_WIDTH}px"),
         )
         self._slice_slider.add_class("ctlab-slice-index")
-        self._browser_links.append(
-            ipywidgets.jslink((self._view, "slice_index"), (self._slice_slider, "value"))
-        )
+        browser_link(self._view, "slice_index", self._slice_slider)
         return [self._slice_slider]
 
     # -- the model ------------------------------------------------------------
-
-    @traitlets.validate("center")
-    def _valid_center(self, proposal: dict[str, Any]) -> float:
-        _check_window(proposal["value"], self.width)
-        return float(proposal["value"])
-
-    @traitlets.validate("width")
-    def _valid_width(self, proposal: dict[str, Any]) -> float:
-        _check_window(self.center, proposal["value"])
-        return float(proposal["value"])
-
-    @traitlets.validate("slice_index")
-    def _valid_slice(self, proposal: dict[str, Any]) -> int:
-        index = int(proposal["value"])
-        if not 0 <= index < self._image.n_slices:
-            raise traitlets.TraitError(
-                f"slice_index must be in 0..{self._image.n_slices - 1}, got {index}"
-            )
-        return index
 
     @traitlets.validate("preset")
     def _valid_preset(self, proposal: dict[str, Any]) -> str:
@@ -348,33 +275,6 @@ class WindowExplorer(StaticFallback, ipywidgets.VBox):  # type: ignore[misc]
         if not 0 <= value < 50:
             raise traitlets.TraitError(f"roi_percentile must be in 0..50 (exclusive), got {value}")
         return value
-
-    @traitlets.observe("preset")
-    def _apply_preset(self, change: dict[str, Any]) -> None:
-        if not change["new"]:
-            return
-        window = self._preset_window(change["new"])
-        self._applying_preset = True
-        try:
-            with self.hold_trait_notifications():
-                self.center, self.width = window.center, window.width
-                if change["new"].startswith("header"):
-                    self.function = window.function
-        finally:
-            self._applying_preset = False
-
-    @traitlets.observe("center", "width")
-    def _leave_preset(self, _change: dict[str, Any]) -> None:
-        if self._applying_preset or not self.preset:
-            return
-        chosen = self._preset_window(self.preset)
-        if (chosen.center, chosen.width) != (self.center, self.width):
-            self.preset = ""
-
-    def _preset_window(self, key: str) -> Window:
-        if key.startswith("header "):
-            return self._image.windows[int(key.split()[1]) - 1]
-        return PRESETS[key]
 
     # -- public ---------------------------------------------------------------
 

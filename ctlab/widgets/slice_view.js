@@ -120,9 +120,11 @@ function render({ model, el }) {
   let frameRequested = false;
 
   function fit() {
+    el.style.maxWidth = `${model.get("display_width")}px`;
     const displayWidth = model.get("display_width");
     canvas.style.width = `${displayWidth}px`;
     canvas.style.height = `${Math.round(displayWidth * (rows / cols) * model.get("_pixel_aspect"))}px`;
+    title.style.maxWidth = `${displayWidth}px`;
     title.textContent = model.get("title");
     title.style.display = model.get("title") ? "" : "none";
   }

@@ -35,11 +35,12 @@ __all__ = [
 ]
 
 #: How far a widget's centre and width reach, in HU: every preset and any
-#: window a CT number can need (-1024 .. +3071 on a 12-bit scale) fits. The
-#: browser clamps gestures to them, so sliders never clamp a window behind
-#: the model's back.
-CENTER_LIMITS = (-1500.0, 3500.0)
-WIDTH_LIMITS = (1.0, 5000.0)
+#: window a CT number can need (-1024 .. +3071 on a 12-bit scale) fits. Both
+#: spans are 5120 HU, so the sliders' value <-> percentage arithmetic is exact
+#: for whole HU (a span like 4999 turns 40 into 40.00000000000001, which a
+#: slider then sends back as a change). The browser clamps gestures to them.
+CENTER_LIMITS = (-1536.0, 3584.0)
+WIDTH_LIMITS = (1.0, 5121.0)
 
 
 def tissue_records(tissues: Iterable[Tissue] = TISSUES.values()) -> list[dict[str, Any]]:

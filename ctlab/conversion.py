@@ -1,0 +1,53 @@
+"""Naive 8-bit conversion of CT and what it loses: the numbers of notebooks 3 and 5.
+
+``naive_grey`` / ``naive_window``
+    The ways people turn CT into 8-bit images (header window, the -160..240
+    default, min-max scaling, the forum recipe that clips negative HU).
+``jpeg_roundtrip``
+    Save as JPEG in memory and read back, as a JPEG data set holds it.
+``levels_used``, ``hu_per_grey_level``, ``saturated_fractions``, ``contrast``,
+``contrast_to_noise``, ``texture``, ``dice``, ``grey_to_hu``
+    What survives inside a tissue mask.
+``framework_settings``
+    A window as MONAI / TorchIO / fastai parameters.
+
+Examples
+--------
+>>> import numpy as np
+>>> import ctlab
+>>> hu = np.array([-1000, -80, 40, 700], dtype=np.int16)
+>>> ctlab.conversion.naive_grey(hu, method="clip_negative").tolist()
+[0, 0, 15, 255]
+"""
+
+from ctlab.core.conversion import (
+    NAIVE_METHODS,
+    contrast,
+    contrast_to_noise,
+    dice,
+    framework_settings,
+    grey_to_hu,
+    hu_per_grey_level,
+    levels_used,
+    naive_grey,
+    naive_window,
+    saturated_fractions,
+    texture,
+)
+from ctlab.io.export import jpeg_roundtrip
+
+__all__ = [
+    "NAIVE_METHODS",
+    "contrast",
+    "contrast_to_noise",
+    "dice",
+    "framework_settings",
+    "grey_to_hu",
+    "hu_per_grey_level",
+    "jpeg_roundtrip",
+    "levels_used",
+    "naive_grey",
+    "naive_window",
+    "saturated_fractions",
+    "texture",
+]

@@ -1,0 +1,184 @@
+"""Window controls shared by the widgets: the preset menu and the centre/width sliders.
+
+The sliders are linked to a :class:`~ctlab.widgets.views.SliceView` in the
+browser (``jslink``), so moving one repaints without the kernel; the preset
+menu works through Python, since choosing a preset is a click, not a drag.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import ipywidgets
+import traitlets
+
+from ctlab.core.image import CTImage
+from ctlab.core.window import PRESETS, Window
+from ctlab.widgets.views import CENTER_LIMITS, WIDTH_LIMITS, SliceView
+
+__all__ = [
+    "PresetMenu",
+    "SliceTraits",
+    "WindowTraits",
+    "browser_link",
+    "header_key",
+    "preset_options",
+    "preset_window",
+    "start_slice",
+    "window_sliders",
+]
+
+SLIDER_WIDTH = "440px"
+
+
+def check_window(center: float, width: float) -> None:
+    """Raise TraitError unless centre and width are finite and within the sliders' reach."""
+    if not (math.isfinite(center) and CENTER_LIMITS[0] <= center <= CENTER_LIMITS[1]):
+        raise traitlets.TraitError(
+            f"center must be a finite number of HU in {CENTER_LIMITS[0]:g}..{CENTER_LIMITS[1]:g}, "
+            f"got {center}"
+        )
+    if not (math.isfinite(width) and WIDTH_LIMITS[0] <= width <= WIDTH_LIMITS[1]):
+        raise traitlets.TraitError(
+            f"width must be >= 1 HU and <= {WIDTH_LIMITS[1]:g} HU, got {width}; "
+            "a window narrower than one HU cannot be displayed"
+        )
+
+
+class WindowTraits(traitlets.HasTraits):  # type: ignore[misc]
+    """The ``center`` and ``width`` traitlets of a widget, validated."""
+
+    center = traitlets.Float(40.0)
+    width = traitlets.Float(400.0)
+
+    @traitlets.validate("center")
+    def _valid_center(self, proposal: dict[str, Any]) -> float:
+        check_window(proposal["value"], self.width)
+        return float(proposal["value"])
+
+    @traitlets.validate("width")
+    def _valid_width(self, proposal: dict[str, Any]) -> float:
+        check_window(self.center, proposal["value"])
+        return float(proposal["value"])
+
+
+class SliceTraits(traitlets.HasTraits):  # type: ignore[misc]
+    """The ``slice_index`` traitlet of a widget showing ``self._image``, validated."""
+
+    slice_index = traitlets.Int(0)
+    _image: CTImage
+
+    @traitlets.validate("slice_index")
+    def _valid_slice(self, proposal: dict[str, Any]) -> int:
+        index = int(proposal["value"])
+        if not 0 <= index < self._image.n_slices:
+            raise traitlets.TraitError(
+                f"slice_index must be in 0..{self._image.n_slices - 1}, got {index}"
+            )
+        return index
+
+
+def start_slice(image: CTImage, slice_index: int | None) -> int:
+    """The slice a widget opens on: ``slice_index``, or the middle one; checked."""
+    index = image.n_slices // 2 if slice_index is None else slice_index
+    image.slice_hu(index)  # IndexError naming the range for a slice that is not there
+    return index
+
+
+def header_key(index: int) -> str:
+    """The preset key of the header's window ``index`` (0-based): "header 1", ..."""
+    return f"header {index + 1}"
+
+
+def preset_options(image: CTImage) -> list[tuple[str, str]]:
+    """The preset menu: the header's own windows first, then :data:`ctlab.PRESETS`.
+
+    Returns (label, key) pairs; the seed's four windows keep their Figure 5
+    labels; the last entry, ("custom", ""), stands for a window set by hand.
+    """
+    header = []
+    for index, window in enumerate(image.windows):
+        key = header_key(index)
+        explanation = f"{window.name}, " if window.name and window.name != key else ""
+        unnamed = Window(window.center, window.width)
+        header.append((f"{key}: {explanation}{unnamed}", key))
+    return [*header, *((window.name, key) for key, window in PRESETS.items()), ("custom", "")]
+
+
+def preset_window(image: CTImage, key: str) -> Window:
+    """The window a preset key names (a PRESETS key or "header N")."""
+    if key.startswith("header "):
+        return image.windows[int(key.split()[1]) - 1]
+    return PRESETS[key]
+
+
+class PresetMenu(ipywidgets.Dropdown):  # type: ignore[misc]
+    """A preset menu driving the ``center`` and ``width`` traits of ``target``.
+
+    Choosing an entry sets the target's window (and, for a header window,
+    its VOI function); moving the window away from the entry shows "custom".
+    """
+
+    def __init__(self, target: traitlets.HasTraits, image: CTImage, *, value: str) -> None:
+        super().__init__(description="preset", options=preset_options(image), value=value)
+        self._target = target
+        self._image = image
+        self._applying = False
+        self.add_class("ctlab-preset")
+        self.observe(self._apply, "value")
+        target.observe(self._leave, ["center", "width"])
+
+    def _apply(self, change: dict[str, Any]) -> None:
+        if not change["new"]:
+            return
+        window = preset_window(self._image, change["new"])
+        self._applying = True
+        try:
+            with self._target.hold_trait_notifications():
+                self._target.set_trait("center", window.center)
+                self._target.set_trait("width", window.width)
+                if change["new"].startswith("header") and self._target.has_trait("function"):
+                    self._target.set_trait("function", window.function)
+        finally:
+            self._applying = False
+
+    def _leave(self, _change: dict[str, Any]) -> None:
+        if self._applying or not self.value:
+            return
+        chosen = preset_window(self._image, self.value)
+        if (chosen.center, chosen.width) != (self._target.center, self._target.width):
+            self.value = ""
+
+
+def window_sliders(view: SliceView) -> tuple[ipywidgets.FloatSlider, ipywidgets.FloatSlider]:
+    """Centre and width sliders, linked to ``view`` in the browser (the view's value first)."""
+    common: dict[str, Any] = {
+        "min": CENTER_LIMITS[0],
+        "step": 1,
+        "continuous_update": True,
+        "layout": ipywidgets.Layout(width=SLIDER_WIDTH),
+    }
+    center = ipywidgets.FloatSlider(
+        view.center, **{**common, "max": CENTER_LIMITS[1]}, description="centre (HU)"
+    )
+    width = ipywidgets.FloatSlider(
+        view.width,
+        **{**common, "min": WIDTH_LIMITS[0], "max": WIDTH_LIMITS[1]},
+        description="width (HU)",
+    )
+    center.add_class("ctlab-center")
+    width.add_class("ctlab-width")
+    browser_link(view, "center", center)
+    browser_link(view, "width", width)
+    return center, width
+
+
+def browser_link(view: ipywidgets.Widget, name: str, control: ipywidgets.Widget) -> None:
+    """Link ``view.name`` and ``control.value`` in the browser, with no kernel in between.
+
+    The view comes first: a link copies its first end's value to the other
+    when the page loads, and the view's value is the one the kernel keeps
+    right. (The link lives in ipywidgets' registry as long as both ends.)
+    """
+    ipywidgets.jslink((view, name), (control, "value"))

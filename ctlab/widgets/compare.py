@@ -1,0 +1,181 @@
+"""WindowCompare: one slice under several windows side by side (the seed's Figures 5a-5d)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import ipywidgets
+import numpy as np
+import numpy.typing as npt
+import traitlets
+from matplotlib.figure import Figure
+
+from ctlab.core.image import CTImage
+from ctlab.core.voi import apply_window
+from ctlab.core.window import PRESETS, Window, resolve_window
+from ctlab.io.export import jpeg_roundtrip
+from ctlab.plot import compare_windows
+from ctlab.plot._common import as_image
+from ctlab.plot.slice import FIGURE_5, window_title
+from ctlab.widgets._controls import SliceTraits, browser_link, start_slice
+from ctlab.widgets._static import StaticFallback
+from ctlab.widgets.views import SliceView
+
+__all__ = ["WindowCompare", "naive_jpeg_image", "slice_slider"]
+
+_PANEL_WIDTH = 300
+
+
+def slice_slider(image: CTImage, views: Sequence[SliceView], index: int) -> list[ipywidgets.Widget]:
+    """One slice slider moving every view in the browser; none for a single slice."""
+    if not image.is_volume:
+        return []
+    slider = ipywidgets.IntSlider(
+        index, description="slice", min=0, max=image.n_slices - 1, continuous_update=True
+    )
+    slider.add_class("ctlab-slice-index")
+    for view in views:
+        browser_link(view, "slice_index", slider)
+    return [slider]
+
+
+def naive_jpeg_image(image: CTImage, *, quality: int) -> CTImage:
+    """Every slice as a JPEG made with the default -160..240 window keeps it (grey levels)."""
+    grey = apply_window(image.hu, PRESETS["default"])
+    slices = grey if image.is_volume else grey[np.newaxis]
+    kept = np.stack([jpeg_roundtrip(one, quality=quality) for one in slices])
+    return CTImage(kept if image.is_volume else kept[0], spacing=image.spacing)
+
+
+class WindowCompare(StaticFallback, SliceTraits, ipywidgets.VBox):  # type: ignore[misc]
+    """The same slice under several windows side by side, slice and zoom linked.
+
+    Each panel is titled with its window and the grey levels fat, soft
+    tissue and cancellous bone get in it; drag on a panel to change its
+    window (the title follows). With ``naive_jpeg=True`` a last panel shows
+    what a JPEG made with the default -160..240 window keeps: those grey
+    levels are all any later processing will ever see.
+
+    Parameters
+    ----------
+    image : CTImage or array_like
+        A slice or a volume in HU.
+    windows : sequence of Window or str
+        One panel per window; default the four windows of the seed's
+        Figure 5 (liver/kidney, fat, full range, default).
+    naive_jpeg : bool
+        Add the naive JPEG panel.
+    slice_index : int, optional
+        Starting slice of a volume; default the middle one.
+    jpeg_quality : int
+        Quality of the naive JPEG (Pillow's default is 75).
+
+    Attributes
+    ----------
+    slice_index : int
+        The slice every panel shows (traitlet).
+    zoom : int
+        Width of each panel in screen pixels (traitlet).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ctlab import WindowCompare
+    >>> compare = WindowCompare(np.zeros((8, 8), np.int16), ["fat", "bone"], naive_jpeg=False)
+    >>> [window.name for window in compare.windows]
+    ['Fig. 5b fat (-100..-60)', 'bone (W1800 L400)']
+    """
+
+    zoom = traitlets.Int(_PANEL_WIDTH)
+
+    def __init__(
+        self,
+        image: CTImage | npt.ArrayLike,
+        windows: Sequence[Window | str] = FIGURE_5,
+        *,
+        naive_jpeg: bool = True,
+        slice_index: int | None = None,
+        jpeg_quality: int = 75,
+    ) -> None:
+        self._image = as_image(image)
+        self._windows = [resolve_window(window) for window in windows]
+        self._naive_jpeg = naive_jpeg
+        index = start_slice(self._image, slice_index)
+        self._panels = [
+            SliceView(
+                self._image,
+                center=window.center,
+                width=window.width,
+                function=window.function,
+                slice_index=index,
+                title=window_title(window),
+                display_width=_PANEL_WIDTH,
+            )
+            for window in self._windows
+        ]
+        for panel, window in zip(self._panels, self._windows, strict=True):
+            panel.observe(self._retitle(panel, window), ["center", "width"])
+        views = list(self._panels)
+        if naive_jpeg:
+            default = PRESETS["default"]
+            views.append(
+                SliceView(
+                    naive_jpeg_image(self._image, quality=jpeg_quality),
+                    mode="grey",
+                    interactive=False,
+                    slice_index=index,
+                    title=(
+                        f"naive JPEG (quality {jpeg_quality}) of the default window\n"
+                        f"{default.low:g}..{default.high:g} HU baked in for good\n"
+                        + window_title(default).split("\n")[-1]
+                    ),
+                    display_width=_PANEL_WIDTH,
+                )
+            )
+        self._views = views
+        zoom = ipywidgets.IntSlider(
+            _PANEL_WIDTH, description="zoom (px)", min=160, max=640, step=16
+        )
+        zoom.add_class("ctlab-zoom")
+        for view in views:
+            browser_link(view, "display_width", zoom)
+            traitlets.link((self, "slice_index"), (view, "slice_index"))
+            traitlets.link((self, "zoom"), (view, "display_width"))
+        super().__init__(
+            children=[
+                ipywidgets.HBox(views, layout=ipywidgets.Layout(flex_flow="row wrap")),
+                ipywidgets.HBox([*slice_slider(self._image, views, index), zoom]),
+            ]
+        )
+        self.add_class("ctlab-window-compare")
+        self.slice_index = index
+
+    @staticmethod
+    def _retitle(panel: SliceView, start: Window) -> Any:
+        def retitle(_change: dict[str, Any]) -> None:
+            now = Window(panel.center, panel.width, function=panel.function)
+            moved = (now.center, now.width) != (start.center, start.width)
+            panel.title = window_title(now if moved else start)
+
+        return retitle
+
+    @property
+    def windows(self) -> tuple[Window, ...]:
+        """The panels' current windows (dragging on a panel changes its own)."""
+        return tuple(
+            panel_window
+            if (panel.center, panel.width) == (panel_window.center, panel_window.width)
+            else Window(panel.center, panel.width, function=panel.function)
+            for panel, panel_window in zip(self._panels, self._windows, strict=True)
+        )
+
+    def figure(self) -> Figure:
+        """The panels as a matplotlib figure."""
+        return compare_windows(
+            self._image, self.windows, slice_index=self.slice_index, naive_jpeg=self._naive_jpeg
+        )
+
+    def __repr__(self) -> str:
+        names = ", ".join(window.name or str(window) for window in self.windows)
+        return f"<WindowCompare {names}{', naive JPEG' if self._naive_jpeg else ''}>"

@@ -14,6 +14,7 @@ import io
 import math
 import os
 import struct
+import sys
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -467,12 +468,50 @@ def _rescale(dataset: Dataset, file: Source, conversion: HUConversion) -> None:
     conversion.intercept = 0.0 if intercept is None else intercept
 
 
+# Uncompressed little-endian transfer syntaxes: Implicit and Explicit VR.
+_NATIVE_SYNTAXES = ("1.2.840.10008.1.2", "1.2.840.10008.1.2.1")
+
+
+def _native_pixels(dataset: Dataset) -> npt.NDArray[Any] | None:
+    """The usual CT slice, uncompressed 16-bit little-endian, as a view of its bytes.
+
+    pydicom's decoder gives the same array but validates and copies it,
+    which costs more than reading the file. Anything
+    less plain than one 16-bit frame of exactly the declared length returns
+    None and goes through pydicom, with all its checks.
+    """
+    syntax = getattr(dataset, "file_meta", Dataset()).get("TransferSyntaxUID")
+    try:
+        plain = (
+            sys.byteorder == "little"
+            and syntax in _NATIVE_SYNTAXES
+            and dataset.get("BitsAllocated") == 16
+            and 1 <= int(dataset.BitsStored) <= 16
+            and int(dataset.get("SamplesPerPixel", 1)) == 1
+            and int(dataset.get("NumberOfFrames", 1) or 1) == 1
+            and dataset.get("PixelRepresentation") in (0, 1)
+        )
+        rows, cols = int(dataset.Rows), int(dataset.Columns)
+        data = dataset.PixelData if plain else None
+    except Exception:  # damaged or unreadable: pydicom's decoder reports it
+        return None
+    if not plain or rows < 1 or cols < 1 or not isinstance(data, bytes):
+        return None
+    if len(data) != rows * cols * 2:
+        return None
+    signed = dataset.PixelRepresentation == 1
+    return np.frombuffer(data, dtype="<i2" if signed else "<u2").reshape(rows, cols)
+
+
 def _decode(dataset: Dataset, file: Source, frame: int | None = None) -> npt.NDArray[Any]:
     if "PixelData" not in dataset:
         raise NoPixelDataError(
             f"{file} has no image: Pixel Data (7FE0,0010) is missing "
             "(a report, a dose sheet or a structure set?)"
         )
+    native = _native_pixels(dataset) if frame is None else None
+    if native is not None:
+        return native
     from pydicom.pixels import pixel_array
 
     try:

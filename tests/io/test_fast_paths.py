@@ -4,9 +4,52 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from pydicom.data import get_testdata_file
+from pydicom.pixels import pixel_array
 
-from ctlab.io.dicom import HUConversion, to_hu
-from tests.io.conftest import ct_dataset
+from ctlab.io.dicom import HUConversion, _decode, _native_pixels, read_header, to_hu
+from tests.io.conftest import ct_dataset, write
+
+PLAIN_FILES = ["CT_small.dcm", "693_UNCR.dcm", "693_UNCI.dcm", "explicit_VR-UN.dcm"]
+
+
+class TestNativePixels:
+    @pytest.mark.parametrize("name", PLAIN_FILES)
+    def test_real_files_equal_pydicom(self, name):
+        """Uncompressed real CT files decode to pydicom's values and shape."""
+        path = get_testdata_file(name, download=False)
+        if path is None:
+            pytest.skip(f"{name} is not installed")
+        header = read_header(path)
+        expected = pixel_array(header, correct_unused_bits=False)
+        np.testing.assert_array_equal(_decode(header, path), expected)
+        assert _decode(header, path).dtype == expected.dtype
+
+    @pytest.mark.parametrize("dtype", [np.int16, np.uint16])
+    def test_signed_and_unsigned_equal_pydicom(self, dtype, tmp_path):
+        """Both pixel representations take the fast path and equal pydicom's decoder."""
+        rng = np.random.default_rng(3)
+        pixels = rng.integers(np.iinfo(dtype).min, np.iinfo(dtype).max, (6, 5)).astype(dtype)
+        header = read_header(write(ct_dataset(pixels), tmp_path / "slice.dcm"))
+        assert _native_pixels(header) is not None
+        np.testing.assert_array_equal(_native_pixels(header), pixels)
+        np.testing.assert_array_equal(pixel_array(header, correct_unused_bits=False), pixels)
+
+    @pytest.mark.parametrize(
+        "change",
+        [
+            {"BitsStored": 20},
+            {"SamplesPerPixel": 3},
+            {"PixelRepresentation": 2},
+            {"NumberOfFrames": 2},
+            {"Rows": 7},
+        ],
+    )
+    def test_anything_unusual_goes_to_pydicom(self, change, tmp_path):
+        """Odd headers or a length not exactly Rows x Columns x 2 leave the fast path."""
+        pixels = np.zeros((6, 5), dtype=np.int16)
+        header = read_header(write(ct_dataset(pixels, **change), tmp_path / "odd.dcm"))
+        assert _native_pixels(header) is None
 
 
 class TestToHuInt16:

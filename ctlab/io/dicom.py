@@ -23,9 +23,13 @@ from typing import Any, TypeAlias
 import numpy as np
 import numpy.typing as npt
 import pydicom
+from pydicom.datadict import dictionary_VR
+from pydicom.dataelem import RawDataElement
 from pydicom.dataset import Dataset
 from pydicom.encaps import generate_frames, parse_fragments
 from pydicom.errors import InvalidDicomError as PydicomInvalidDicomError
+from pydicom.tag import BaseTag
+from pydicom.valuerep import CUSTOMIZABLE_CHARSET_VR, STANDARD_VR, VR
 
 from ctlab.core.errors import (
     DecoderMissingError,
@@ -262,12 +266,55 @@ class _MemoryReader(io.RawIOBase):
         return self._position
 
 
+# Raw values already converted without error or warning. A series repeats
+# most of its header in every file; converting each distinct value once,
+# not once per slice, saves most of the header time of a series. Damaged
+# bytes are new bytes, so they are still converted, and still fail, here.
+# Kept only for VRs
+# whose conversion depends on nothing but the key: not sequences, unknown
+# or ambiguous VRs, private tags, or text decoded by the character set.
+_CONVERTED: set[tuple[Any, ...]] = set()
+_CONVERTED_MAX = 1 << 14
+_KEYED_BY_VALUE_ONLY = STANDARD_VR - CUSTOMIZABLE_CHARSET_VR - {VR.SQ, VR.UN}
+
+
+def _conversion_key(tag: BaseTag, raw: Any) -> tuple[Any, ...] | None:
+    """What converting a raw element depends on, or None if not only that."""
+    if not isinstance(raw, RawDataElement) or raw.value is None or tag.is_private:
+        return None
+    try:  # implicit VR: the dictionary's VR, which depends on the tag alone
+        vr = raw.VR if raw.VR is not None else dictionary_VR(tag)
+    except KeyError:
+        return None
+    if vr not in _KEYED_BY_VALUE_ONLY:
+        return None
+    return (
+        tag,
+        raw.VR,
+        raw.is_implicit_VR,
+        raw.is_little_endian,
+        raw.value,
+        pydicom.config.settings.reading_validation_mode,
+    )
+
+
 def _parse_header(dataset: Dataset, file: Source, file_size: int) -> None:
     """Parse every element but the pixels now, so damage surfaces here, not later.
 
     A value claiming more bytes than the whole file is refused before it is
-    read: reading it would reserve that much memory first.
+    read: reading it would reserve that much memory first. Values converted
+    before (in another file of the series) without error or warning are left
+    for pydicom to convert when used, which then cannot fail or warn: see
+    ``_CONVERTED``.
     """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _parse_elements(dataset, file, file_size, caught)
+
+
+def _parse_elements(
+    dataset: Dataset, file: Source, file_size: int, caught: list[warnings.WarningMessage]
+) -> None:
     for tag in list(dataset.keys()):
         raw = dataset.get_item(tag, keep_deferred=True)
         length = getattr(raw, "length", 0) or 0
@@ -278,10 +325,18 @@ def _parse_header(dataset: Dataset, file: Source, file_size: int) -> None:
             )
         if tag == _PIXEL_DATA:
             continue  # stays deferred in the file until the slice is read
+        key = _conversion_key(tag, raw)
+        if key is not None and key in _CONVERTED:
+            continue
+        warned = len(caught)
         element = dataset[tag]
         if element.VR == "SQ":
             for item in element.value:
-                _parse_header(item, file, file_size)
+                _parse_elements(item, file, file_size, caught)
+        elif key is not None and len(caught) == warned:
+            if len(_CONVERTED) >= _CONVERTED_MAX:
+                _CONVERTED.clear()
+            _CONVERTED.add(key)
 
 
 # No real CT compresses better than this; a header claiming more is lying

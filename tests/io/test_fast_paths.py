@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from pydicom.data import get_testdata_file
 from pydicom.pixels import pixel_array
 
+from ctlab.core.errors import InvalidDicomError
 from ctlab.io.dicom import HUConversion, _decode, _native_pixels, read_header, to_hu
 from tests.io.conftest import ct_dataset, write
 
@@ -71,3 +74,39 @@ class TestToHuInt16:
             np.testing.assert_array_equal(out, exact)
         else:
             assert not out.any()
+
+
+class TestConvertedValues:
+    def test_damaged_value_after_a_good_one_still_refused(self, tmp_path):
+        """A value seen intact in one file is still converted, and refused, when damaged in the next."""
+        pixels = np.zeros((4, 4), dtype=np.int16)
+        good = write(ct_dataset(pixels), tmp_path / "good.dcm")
+        assert read_header(good).SamplesPerPixel == 1  # converted and remembered
+        data = good.read_bytes()
+        samples = b"\x28\x00\x02\x00US\x02\x00\x01\x00"  # (0028,0002) US, 2 bytes: 1
+        assert data.count(samples) == 1
+        damaged = tmp_path / "damaged.dcm"
+        damaged.write_bytes(data.replace(samples, b"\x28\x00\x02\x00US\x03\x00\x01\x00\x00"))
+        with pytest.raises(InvalidDicomError, match="damaged.dcm"):
+            read_header(damaged)
+
+    def test_values_that_warned_are_not_skipped(self, tmp_path):
+        """A value pydicom warns about is converted in every file, so no warning escapes later."""
+        pixels = np.zeros((4, 4), dtype=np.int16)
+        headers = []
+        for instance in (1, 2):
+            ds = ct_dataset(pixels, instance=instance)
+            ds.add_new(0x00200012, "IS", 1)
+            ds[0x00200012]._value = "1.5"  # Acquisition Number: pydicom warns, not an integer
+            headers.append(read_header(write(ds, tmp_path / f"{instance}.dcm")))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert headers[1].AcquisitionNumber == 1.5
+
+    def test_headers_read_twice_have_the_same_values(self):
+        """Skipping a known value changes nothing a reader of the header sees."""
+        path = get_testdata_file("CT_small.dcm", download=False)
+        first, second = read_header(path), read_header(path)
+        assert [(e.tag, e.VR, e.value) for e in first if e.tag != 0x7FE00010] == [
+            (e.tag, e.VR, e.value) for e in second if e.tag != 0x7FE00010
+        ]

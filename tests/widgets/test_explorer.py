@@ -1,0 +1,255 @@
+"""WindowExplorer and link_windows, headless: the traitlets model and what it sends the browser."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import numpy as np
+import pytest
+import traitlets
+from PIL import Image
+
+import ctlab
+from ctlab.widgets.views import SliceView
+
+
+@pytest.fixture(scope="module")
+def abdomen():
+    return ctlab.data.abdomen()
+
+
+@pytest.fixture()
+def explorer(abdomen):
+    return ctlab.WindowExplorer(abdomen)
+
+
+class TestTraitlets:
+    def test_starts_on_the_default_window_without_a_header_window(self, explorer):
+        """The abdomen's header has no window: the explorer opens on -160..240."""
+        assert (explorer.center, explorer.width, explorer.preset) == (40.0, 400.0, "default")
+        assert explorer.window == ctlab.PRESETS["default"]
+
+    def test_starts_on_the_header_window(self):
+        """The head slice's header window (40/100) comes first and is where it starts."""
+        head = ctlab.WindowExplorer(ctlab.data.head())
+        assert head.preset == "header 1"
+        assert head.window == ctlab.data.head().default_window
+
+    def test_setting_center_and_width_reaches_the_view(self, explorer):
+        """Setting traitlets from Python updates the browser-side view's state."""
+        explorer.center, explorer.width = 100, 250
+        assert (explorer._view.center, explorer._view.width) == (100.0, 250.0)
+
+    def test_view_changes_come_back(self, explorer):
+        """A change made in the browser (the view's trait) shows on the explorer."""
+        explorer._view.center = -300
+        explorer._view.width = 1500
+        assert explorer.window == ctlab.Window(-300, 1500)
+
+    def test_observe_sees_changes(self, explorer):
+        """observe() on center fires once per change, with old and new values."""
+        seen = []
+        explorer.observe(lambda change: seen.append((change["old"], change["new"])), "center")
+        explorer.center = 70
+        assert seen == [(40.0, 70.0)]
+
+    @pytest.mark.parametrize("width", [0, 0.5, -5, float("nan"), 1e6])
+    def test_rejects_unusable_width(self, explorer, width):
+        """A width below 1 HU, not finite or beyond the sliders is a clear TraitError."""
+        with pytest.raises(traitlets.TraitError, match="width must be >= 1 HU"):
+            explorer.width = width
+        assert explorer.width == 400.0
+
+    def test_rejects_center_out_of_reach(self, explorer):
+        """A centre beyond the sliders' reach is refused, naming the range."""
+        with pytest.raises(traitlets.TraitError, match=r"center must be .* in -1536\.\.3584"):
+            explorer.center = 10_000
+
+    def test_rejects_unknown_preset(self, explorer):
+        """An unknown preset key names the known ones."""
+        with pytest.raises(traitlets.TraitError, match="preset must be one of"):
+            explorer.preset = "kidney"
+
+    def test_function_invert_log_reach_both_views(self, explorer):
+        """function, invert and log reach the slice view and the histogram."""
+        explorer.function = "sigmoid"
+        explorer.invert = True
+        explorer.log = True
+        assert explorer._view.function == explorer._histogram.function == "sigmoid"
+        assert explorer._view.invert is True
+        assert explorer._histogram.log is True
+        assert explorer.window.function == "sigmoid"
+
+    def test_bad_window_argument(self, abdomen):
+        """An unknown preset name at construction is a CTLabError naming the presets."""
+        with pytest.raises(ctlab.CTLabError, match="no preset named 'kidneys'"):
+            ctlab.WindowExplorer(abdomen, window="kidneys")
+
+    def test_bad_slice_argument(self, abdomen):
+        """A slice that is not there is refused at construction."""
+        with pytest.raises(IndexError, match="out of range"):
+            ctlab.WindowExplorer(abdomen, slice_index=3)
+
+
+class TestPresets:
+    def test_menu_lists_header_windows_first_then_all_presets(self):
+        """Header windows first, every PRESETS entry under its label, then 'custom'."""
+        head = ctlab.WindowExplorer(ctlab.data.head())
+        options = head._preset_menu.options
+        assert options[0] == ("header 1: C 40 / W 100 HU (-10..90)", "header 1")
+        assert [key for _, key in options[1:-1]] == list(ctlab.PRESETS)
+        assert [label for label, _ in options[1:5]] == [
+            "Fig. 5a liver and kidney (40..80)",
+            "Fig. 5b fat (-100..-60)",
+            "Fig. 5c full dynamic range (-1000..1000)",
+            "Fig. 5d default transfer function (-160..240)",
+        ]
+        assert options[-1] == ("custom", "")
+
+    def test_choosing_a_preset_sets_the_window(self, explorer):
+        """Choosing 'fat' in the menu sets -80/40 on the explorer and the view."""
+        explorer._preset_menu.value = "fat"
+        assert explorer.preset == "fat"
+        assert explorer.window == ctlab.PRESETS["fat"]
+        assert (explorer._view.center, explorer._view.width) == (-80.0, 40.0)
+
+    def test_moving_the_window_leaves_the_preset(self, explorer):
+        """Once the window moves off the preset, the menu says custom."""
+        explorer.preset = "bone"
+        explorer.center = 401
+        assert explorer.preset == "" and explorer._preset_menu.value == ""
+
+    def test_header_preset_brings_its_function(self):
+        """A header window carries its VOI function into the explorer."""
+        image = ctlab.CTImage(
+            np.zeros((4, 4), np.int16),
+            spacing=(1, 1),
+            default_window=ctlab.Window(50, 350, function="sigmoid"),
+            windows=(ctlab.Window(50, 350, function="sigmoid"),),
+        )
+        explorer = ctlab.WindowExplorer(image)
+        assert explorer.function == "sigmoid"
+        assert explorer._function_menu.options[0] == "sigmoid"
+
+    def test_reset_returns_to_the_start(self, explorer):
+        """reset() restores the starting window and function and clears invert."""
+        explorer.preset = "lung"
+        explorer.function, explorer.invert = "linear_exact", True
+        explorer.reset()
+        assert explorer.window == ctlab.PRESETS["default"]
+        assert (explorer.preset, explorer.function, explorer.invert) == ("default", "linear", False)
+
+
+class TestLinkWindows:
+    def test_linked_explorers_share_the_window(self, abdomen):
+        """After link_windows, moving either explorer moves both; unlink() frees them."""
+        a = ctlab.WindowExplorer(abdomen, window="fat")
+        b = ctlab.WindowExplorer(ctlab.data.chest())
+        tie = ctlab.link_windows(a, b)
+        assert b.window == a.window == ctlab.PRESETS["fat"]
+        b.center = -50
+        assert a.center == -50
+        tie.unlink()
+        a.center = 0
+        assert b.center == -50
+
+    def test_link_refuses_other_objects(self, explorer):
+        """Only explorers can be linked; the message says so."""
+        with pytest.raises(ctlab.CTLabError, match="ties two WindowExplorers"):
+            ctlab.link_windows(explorer, object())
+
+
+class TestWhatTheBrowserGets:
+    def test_slices_travel_as_exact_int16_bytes(self, abdomen, explorer):
+        """The browser receives the HU themselves, little-endian int16, once per slice."""
+        data = np.frombuffer(explorer._view.slice_bytes(0), dtype="<i2").reshape(abdomen.shape)
+        np.testing.assert_array_equal(data, abdomen.hu)
+
+    def test_state_carries_no_pixels(self, explorer):
+        """No synced trait holds pixel data: slices go by request, not in the state."""
+        state = explorer._view.get_state()
+        assert all(not isinstance(value, (bytes, memoryview)) for value in state.values())
+
+    def test_volume_of_1000_slices_sends_one_slice_on_demand(self):
+        """A 1000-slice volume: nothing slice-sized is sent up front; a request gets one slice."""
+        volume = ctlab.CTImage(
+            np.zeros((1000, 64, 64), np.int16),
+            spacing=(1.0, 0.5, 0.5),
+            slice_positions=tuple(float(z) for z in range(1000)),
+        )
+        explorer = ctlab.WindowExplorer(volume)
+        assert explorer.slice_index == 500
+        sent = []
+        explorer._view.send = lambda content, buffers: sent.append((content, buffers))
+        explorer._view._answer(explorer._view, {"type": "request", "index": 999}, [])
+        explorer._view._answer(explorer._view, {"type": "request", "index": 1000}, [])
+        assert len(sent) == 1
+        content, buffers = sent[0]
+        assert content == {"type": "slice", "index": 999, "dtype": "int16"}
+        assert len(buffers[0]) == 64 * 64 * 2
+
+    @pytest.mark.parametrize(
+        ("dtype", "wire"),
+        [(np.int16, "int16"), (np.uint16, "int16"), (np.int32, "int16"), (np.float32, "float32")],
+    )
+    def test_wire_types_keep_values_exact(self, dtype, wire):
+        """Integer HU go as int16 when they fit; floats keep their precision."""
+        hu = np.array([[0, 24], [1064, 4095]]).astype(dtype)
+        view = SliceView(ctlab.CTImage(hu, spacing=(1, 1)))
+        assert view._dtype == wire
+        values = np.frombuffer(view.slice_bytes(0), dtype="<i2" if wire == "int16" else "<f4")
+        np.testing.assert_array_equal(values.reshape(hu.shape), hu)
+
+    def test_integers_beyond_int16_travel_as_float64(self):
+        """uint16 values above 32767 are not wrapped: they travel as float64."""
+        view = SliceView(ctlab.CTImage(np.array([[0, 40000]], np.uint16), spacing=(1, 1)))
+        assert view._dtype == "float64"
+
+    def test_histogram_counts_match_the_core(self, abdomen, explorer):
+        """The histogram the browser draws has the counts of ctlab.hu_histogram."""
+        counts, edges = ctlab.hu_histogram(abdomen.valid_hu())
+        sent = np.frombuffer(explorer._histogram._counts, dtype="<f8")
+        np.testing.assert_array_equal(sent, counts)
+        assert explorer._histogram._hist_start == edges[0]
+
+    def test_readout_tissues_and_bands(self, explorer):
+        """The histogram knows every tissue band and the five read out under it."""
+        names = {band["name"] for band in explorer._histogram._tissues}
+        assert names == set(ctlab.TISSUES)
+        readouts = [band["name"] for band in explorer._histogram._readout_tissues]
+        assert readouts == [
+            "fat",
+            "soft_tissue",
+            "liver_kidney",
+            "cancellous_bone",
+            "cortical_bone",
+        ]
+
+
+class TestStaticViews:
+    def test_repr_bundle_has_a_png_of_the_current_state(self, explorer):
+        """Without a widget front end, the display bundle still carries a PNG."""
+        bundle = explorer._repr_mimebundle_()
+        assert "application/vnd.jupyter.widget-view+json" in bundle
+        picture = Image.open(io.BytesIO(base64.b64decode(bundle["image/png"])))
+        assert picture.format == "PNG" and picture.width > 400
+
+    def test_figure_reads_out_the_grey_levels_of_the_window(self, explorer):
+        """figure() shows the current window; its readout counts the levels tissue_grey_levels does."""
+        explorer.preset = "fat"
+        figure = explorer.figure()
+        readout = next(ax for ax in figure.axes if ax.get_label() == "readouts").texts[0]
+        assert f"fat {ctlab.tissue_grey_levels('fat')['fat']}" in readout.get_text()
+        shown = next(ax for ax in figure.axes if ax.images).images[0].get_array()
+        np.testing.assert_array_equal(shown, ctlab.apply_window(explorer.image.hu, "fat"))
+
+    def test_to_png_writes_the_view(self, explorer, tmp_path):
+        """to_png writes a PNG at the given path and returns it."""
+        path = explorer.to_png(tmp_path / "view.png")
+        assert path == tmp_path / "view.png"
+        assert Image.open(path).format == "PNG"
+
+    def test_repr_is_short_and_names_the_window(self, explorer):
+        """repr says which window is shown."""
+        assert repr(explorer) == "<WindowExplorer C 40 / W 400 HU (-160..240) [linear]>"

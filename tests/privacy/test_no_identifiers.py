@@ -105,3 +105,27 @@ def test_figures_carry_no_identifiers(planted_series, tmp_path):
     figure = ctlab.plot.explorer_figure(image, "default")
     texts = [t.get_text() for ax in figure.axes for t in [*ax.texts, ax.title]]
     assert leaks(" ".join(texts)) == []
+
+
+def test_widget_state_carries_no_identifiers(planted_series):
+    """Every synced trait of every widget (and its children), reprs and slices sent: no identifier."""
+    import json
+
+    from ipywidgets.widgets.widget import _instances as every_widget
+
+    image = ctlab.load(planted_series)
+    before = set(every_widget)
+    shown = [
+        ctlab.WindowExplorer(image),
+        ctlab.WindowCompare(image),
+        ctlab.TissueOverlay(image),
+        ctlab.MultiWindowRGB(image),
+    ]
+    created = [w for key, w in every_widget.items() if key not in before]
+    state = json.dumps(
+        [w.get_state() for w in created], default=lambda value: bytes(value).decode("latin-1")
+    )
+    texts = state + " ".join(repr(w) + w._repr_mimebundle_()["text/plain"] for w in shown)
+    slices = shown[0]._view.slice_bytes(0).tobytes().decode("latin-1")
+    assert len(created) > 20
+    assert leaks(texts + slices) == []

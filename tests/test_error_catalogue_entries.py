@@ -12,8 +12,8 @@ named. A meta-test keeps the table and the catalogue equal, so a new
 Three entries are defensive branches that ``ctlab.load`` cannot reach with
 pydicom's default settings and a machine's memory; their triggers say why
 and call the function that raises them (``read_header`` on a folder,
-``_allocate`` past numpy's size limit, the sample loader without
-pydicom-data). One needs pydicom's strict reading mode, which a user can
+``_allocate`` past numpy's size limit, the sample loader as if
+pydicom-data were not installed). One needs pydicom's strict reading mode, which a user can
 switch on (a header cut inside an undefined-length element).
 """
 
@@ -33,9 +33,7 @@ from pydicom.uid import MPEG2MPML
 
 import ctlab
 from ctlab import cli
-from ctlab.core import conversion
 from ctlab.core.errors import CTLabError, CTLabWarning
-from ctlab.io.export import jpeg_roundtrip
 from tests.error_cases import (
     ABDOMEN_J2K,
     CHEST,
@@ -301,68 +299,70 @@ def _(ctx):
     "ctlab.core.conversion._hu_values", "InvalidImageError", "hu must be an array of real numbers"
 )
 def _(ctx):
-    conversion.naive_grey(np.array(["-1000", "40"]), method="minmax")
+    ctlab.conversion.naive_grey(np.array(["-1000", "40"]), method="minmax")
 
 
 @case("ctlab.core.conversion._hu_values", "InvalidImageError", "hu is empty")
 def _(ctx):
-    conversion.naive_grey(np.array([], np.int16), method="minmax")
+    ctlab.conversion.naive_grey(np.array([], np.int16), method="minmax")
 
 
 @case("ctlab.core.conversion._finite_range", "InvalidImageError", "hu holds no finite value")
 def _(ctx):
-    conversion.naive_window(np.array([np.nan, np.inf]), method="minmax")
+    ctlab.conversion.naive_window(np.array([np.nan, np.inf]), method="minmax")
 
 
 @case("ctlab.core.conversion.naive_window", "InvalidWindowError", "method must be one of")
 def _(ctx):
-    conversion.naive_window(HU, method="gamma")
+    ctlab.conversion.naive_window(HU, method="gamma")
 
 
 @case("ctlab.core.conversion.naive_window", "InvalidWindowError", "method='header_window' needs")
 def _(ctx):
-    conversion.naive_window(HU, method="header_window", window=None)
+    ctlab.conversion.naive_window(HU, method="header_window", window=None)
 
 
 @case("ctlab.core.conversion.naive_window", "InvalidImageError", "method={method!r} cannot convert")
 def _(ctx):
-    conversion.naive_grey(np.full((2, 2), -80, np.int16), method="clip_negative")
+    ctlab.conversion.naive_grey(np.full((2, 2), -80, np.int16), method="clip_negative")
 
 
 @case("ctlab.core.conversion.grey_to_hu", "InvalidWindowError", "grey_to_hu inverts linear")
 def _(ctx):
     grey = np.array([0, 128, 255], np.uint8)
-    conversion.grey_to_hu(grey, ctlab.Window(40, 400, function="sigmoid"))
+    ctlab.conversion.grey_to_hu(grey, ctlab.Window(40, 400, function="sigmoid"))
 
 
 @case("ctlab.core.conversion._grey_values", "InvalidImageError", "grey must be 8-bit grey levels")
 def _(ctx):
-    conversion.levels_used(HU)
+    ctlab.conversion.levels_used(HU)
 
 
 @case("ctlab.core.conversion._mask_of", "InvalidImageError", "{name} must be an array of bool")
 def _(ctx):
-    conversion.levels_used(ctlab.apply_window(HU, "default"), mask=np.ones(HU.shape, np.uint8))
+    ctlab.conversion.levels_used(
+        ctlab.apply_window(HU, "default"), mask=np.ones(HU.shape, np.uint8)
+    )
 
 
 @case("ctlab.core.conversion._mask_of", "InvalidImageError", "{name} shape {array.shape} differs")
 def _(ctx):
-    conversion.dice(HU > 0, np.ones((3, 3), bool))
+    ctlab.conversion.dice(HU > 0, np.ones((3, 3), bool))
 
 
 @case("ctlab.core.conversion._selected", "InvalidImageError", "values must be numbers")
 def _(ctx):
-    conversion.texture(np.array(["fat", "liver"]))
+    ctlab.conversion.texture(np.array(["fat", "liver"]))
 
 
 @case("ctlab.core.conversion._require_pixels", "InvalidImageError", "{what} selects no pixel")
 def _(ctx):
-    conversion.contrast(HU, HU < 0, np.zeros(HU.shape, bool))
+    ctlab.conversion.contrast(HU, HU < 0, np.zeros(HU.shape, bool))
 
 
 @case("ctlab.core.conversion.hu_per_grey_level", "InvalidImageError", "hu shape {values.shape}")
 def _(ctx):
-    conversion.hu_per_grey_level(HU, ctlab.apply_window(HU[:1], "default"))
+    ctlab.conversion.hu_per_grey_level(HU, ctlab.apply_window(HU[:1], "default"))
 
 
 # ctlab.io.dicom: reading a header ----------------------------------------------------------------
@@ -431,7 +431,7 @@ def _(ctx):
     ctlab.load(path)
 
 
-@case("ctlab.io.dicom._parse_header", "InvalidDicomError", "{file}: element")
+@case("ctlab.io.dicom._parse_elements", "InvalidDicomError", "{file}: element")
 def _(ctx):
     path = ct_file(ctx.name(ctx.tmp / "long.dcm"), np.zeros((64, 64), np.int16))
     ctlab.load(with_pixel_data_length(path, 0x7FFFFFF0))
@@ -661,17 +661,17 @@ def _(ctx):
 
 @case("ctlab.io.export.jpeg_roundtrip", "ExportError", "a JPEG needs uint8 grey levels")
 def _(ctx):
-    jpeg_roundtrip(HU)
+    ctlab.conversion.jpeg_roundtrip(HU)
 
 
 @case("ctlab.io.export.jpeg_roundtrip", "ExportError", "quality must be an integer")
 def _(ctx):
-    jpeg_roundtrip(ctlab.apply_window(HU, "default"), quality=75.0)
+    ctlab.conversion.jpeg_roundtrip(ctlab.apply_window(HU, "default"), quality=75.0)
 
 
 @case("ctlab.io.export.jpeg_roundtrip", "ExportError", "quality must be from 1 to 100")
 def _(ctx):
-    jpeg_roundtrip(ctlab.apply_window(HU, "default"), quality=0)
+    ctlab.conversion.jpeg_roundtrip(ctlab.apply_window(HU, "default"), quality=0)
 
 
 # ctlab.io.loader ---------------------------------------------------------------------------------
@@ -813,7 +813,13 @@ def _(ctx):
 # ctlab.io.series ---------------------------------------------------------------------------------
 
 
-@case("ctlab.io.series.find_series", "SeriesError", "no CT images in {where}")
+@case("ctlab.io.series.find_series", "SeriesError", "no CT images in {where} ({summary}); upload")
+def _(ctx):
+    ctx.name("the 2 uploaded files")
+    ctlab.load([b"scan notes", {"name": "notes.txt", "content": b"liver 60 HU"}])
+
+
+@case("ctlab.io.series.find_series", "SeriesError", "no CT images in {where} ({summary}); point")
 def _(ctx):
     (ctx.tmp / "notes.txt").write_text("no scans here")
     ctlab.load(ctx.name(ctx.tmp))
@@ -915,6 +921,19 @@ def _(ctx):
 @case("ctlab.plot.slice.multiwindow_figure", "InvalidWindowError", "an RGB image needs exactly 3")
 def _(ctx):
     ctlab.plot.multiwindow_figure(HU, ["brain", "bone"])
+
+
+# ctlab.widgets -----------------------------------------------------------------------------------
+
+
+@case("ctlab.widgets.link.link_windows", "InvalidWindowError", "link_windows ties two")
+def _(ctx):
+    ctlab.link_windows(ctlab.WindowExplorer(HU), HU)
+
+
+@case("ctlab.widgets.rgb.MultiWindowRGB._three", "InvalidWindowError", "an RGB image needs")
+def _(ctx):
+    ctlab.MultiWindowRGB(HU, windows=["brain", "bone"])
 
 
 # The tests ---------------------------------------------------------------------------------------

@@ -1,18 +1,27 @@
-"""The benchmark command runs and reports (a smoke test: it asserts no speed)."""
+"""The benchmark command runs and reports (smoke tests: they assert no speed)."""
 
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_quick_run_writes_table_json_and_plot(tmp_path):
-    """bench/run.py --quick prints the table and writes results and a plot."""
+    """bench/run.py --quick --no-browser prints the table and writes results and a plot."""
     out = tmp_path / "results.json"
     result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--out", str(out)],
+        [
+            sys.executable,
+            str(ROOT / "bench" / "run.py"),
+            "--quick",
+            "--no-browser",
+            "--out",
+            str(out),
+        ],
         capture_output=True,
         text=True,
         timeout=300,
@@ -21,5 +30,35 @@ def test_quick_run_writes_table_json_and_plot(tmp_path):
     assert "| apply_window 64x64 int16 |" in result.stdout
     report = json.loads(out.read_text())
     assert report["machine"]["cores"] and len(report["rows"]) >= 10
-    assert {"what", "ratio", "target", "passed"} <= set(report["rows"][0])
+    assert {"what", "ratio", "target", "passed", "details"} <= set(report["rows"][0])
+    measured = [row for row in report["rows"] if row["ctlab_ms"] is not None]
+    assert measured and all(row["ctlab_ms"] > 0 for row in measured)
+    latency = [row for row in report["rows"] if row["target"].startswith("p50")]
+    assert len(latency) == 3
+    assert all(row["passed"] is None and "--no-browser" in row["note"] for row in latency)
     assert out.with_suffix(".png").stat().st_size > 1000
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_browser_latencies_are_measured():
+    """bench/browser.py times every row in JupyterLab + Chromium, each move getting a result."""
+    from tests.browser import harness
+
+    if harness.chromium_path() is None:
+        pytest.skip(harness.INSTALL_HINT)
+    sys.path.insert(0, str(ROOT / "bench"))
+    from browser import measure
+
+    results = measure(3, slices=8)
+    assert set(results) == {
+        "explorer",
+        "pattern",
+        "scroll_first",
+        "scroll",
+        "explorer_delayed",
+        "pattern_delayed",
+    }
+    for name, latency in results.items():
+        assert latency.n == 3 and latency.timeouts == 0, (name, latency)
+        assert 0 < latency.in_page_p50 <= latency.p50 <= latency.p95 <= latency.max, (name, latency)

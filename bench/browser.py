@@ -1,0 +1,327 @@
+"""Browser rows of the benchmark: slider key press to repainted pixels, in JupyterLab.
+
+Called by ``bench/run.py``; runs on its own too::
+
+    python bench/browser.py [--moves 60]
+
+One JupyterLab server and one headless Chromium (Debian's, through
+Playwright and ``tests/browser/harness.py``) show a notebook holding
+
+- ``ctlab.WindowExplorer`` over a 512 x 512 slice,
+- the common notebook pattern it replaces: ``ipywidgets.interact`` with a
+  slider that redraws ``plt.imshow`` and a histogram (inline backend),
+- ``ctlab.WindowExplorer`` over a 300-slice 512 x 512 volume.
+
+Each move is one arrow key on a slider handle. Its latency is measured in
+the page: from a capture-phase ``keydown`` listener's ``performance.now()``
+to the first animation frame after the result is in the page (the
+canvas's ``data-painted`` attribute changed; for the pattern, its new output
+image was inserted and decoded). Then a cell wraps the kernel's comm
+message handler in a 150 ms sleep (a far-away kernel, as on Binder) and the
+window rows are measured again. Moves are at least ``GAP_S`` apart, about a
+held arrow key's repeat rate, and each waits for its own result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+KERNEL_DELAY_S = 0.150
+GAP_S = 0.030  # least time between two key presses
+TIMEOUT_MS = 15_000  # a move with no result by then counts as this long
+
+SLICE = ".bench-slice"
+VOLUME = ".bench-volume"
+CENTER_HANDLE = ".ctlab-center .noUi-handle"
+SLICE_HANDLE = ".ctlab-slice-index .noUi-handle"
+CANVAS = "canvas.ctlab-slice-canvas"
+PATTERN_HANDLE = ".bench-pattern-center .noUi-handle"
+PATTERN_OUTPUT = ".widget-interact"
+
+SETUP = """\
+%matplotlib inline
+import numpy as np
+import matplotlib.pyplot as plt
+import ipywidgets as widgets
+import ctlab
+hu = ctlab.data.abdomen().hu"""
+
+EXPLORER = """\
+explorer = ctlab.WindowExplorer(hu, window="default")
+explorer.add_class("bench-slice")
+explorer"""
+
+# The pattern as notebooks write it: every move redraws both plots in the kernel.
+PATTERN = """\
+center_slider = widgets.IntSlider(value=40, min=-1000, max=1000, description="center")
+center_slider.add_class("bench-pattern-center")
+
+def show(center):
+    fig, (image_axes, histogram_axes) = plt.subplots(1, 2, figsize=(10, 4))
+    image_axes.imshow(hu, cmap="gray", vmin=center - 200, vmax=center + 200)
+    histogram_axes.hist(hu.ravel(), bins=256)
+    histogram_axes.axvline(center - 200, color="k")
+    histogram_axes.axvline(center + 200, color="k")
+    plt.show()
+
+widgets.interact(show, center=center_slider);"""
+
+# 300 slices of 512 x 512: the 48-slice phantom, doubled in-plane and resampled
+# along z (nearest slice).
+VOLUME_CELL = """\
+phantom = ctlab.data.phantom()
+doubled = np.repeat(np.repeat(phantom.hu, 2, axis=1), 2, axis=2)
+nearest = np.linspace(0, len(doubled) - 1, 300).round().astype(int)
+dz, dy, dx = phantom.spacing
+volume = ctlab.CTImage(
+    doubled[nearest], spacing=(dz * len(doubled) / 300, dy / 2, dx / 2)
+)
+del doubled
+volume_explorer = ctlab.WindowExplorer(volume, window="default", slice_index=0)
+volume_explorer.add_class("bench-volume")
+volume_explorer"""
+
+DELAY = f"""\
+import time
+from comm.base_comm import BaseComm
+
+_handle_msg = BaseComm.handle_msg
+
+def _late_handle_msg(self, msg):
+    time.sleep({KERNEL_DELAY_S})
+    return _handle_msg(self, msg)
+
+BaseComm.handle_msg = _late_handle_msg
+print("comm messages now wait {KERNEL_DELAY_S * 1000:.0f} ms")"""
+
+_KEYDOWN_JS = """() => {
+    if (window.__benchListening) return;
+    window.__benchListening = true;
+    window.addEventListener('keydown', () => { window.__benchKeydown = performance.now(); }, true);
+}"""
+
+# Arms a promise resolving at the first frame after the result of the next key.
+_ARM_JS = """([kind, selector, timeout]) => {
+    const target = document.querySelector(selector);
+    if (!target) throw new Error('nothing matches ' + selector);
+    window.__benchKeydown = null;
+    window.__benchResult = new Promise((resolve) => {
+        let observer = null;
+        let done = false;
+        const finish = () => {
+            if (done) return;
+            done = true;
+            observer.disconnect();
+            clearTimeout(timer);
+            const changed = performance.now();
+            requestAnimationFrame(() => resolve(
+                {keydown: window.__benchKeydown, changed, frame: performance.now()}));
+        };
+        const timer = setTimeout(() => { done = true; observer.disconnect(); resolve(null); },
+                                 timeout);
+        if (kind === 'canvas') {
+            const before = target.getAttribute('data-painted');
+            observer = new MutationObserver(() => {
+                if (target.getAttribute('data-painted') !== before) finish();
+            });
+            observer.observe(target, {attributes: true, attributeFilter: ['data-painted']});
+        } else {
+            observer = new MutationObserver((records) => {
+                for (const record of records) {
+                    for (const node of record.addedNodes) {
+                        if (node.nodeType !== 1) continue;
+                        const image = node.tagName === 'IMG' ? node : node.querySelector('img');
+                        if (image) {
+                            image.decode().catch(() => {}).then(finish);
+                            return;
+                        }
+                    }
+                }
+            });
+            observer.observe(target, {childList: true, subtree: true});
+        }
+    });
+}"""
+
+
+@dataclass
+class Latency:
+    """Key press to the frame after the result, over ``n`` moves, in milliseconds.
+
+    ``in_page_p50`` is key press to the result itself being in the page (the
+    canvas painted, the image decoded), before that frame.
+    """
+
+    p50: float
+    p95: float
+    max: float
+    n: int
+    timeouts: int
+    in_page_p50: float
+
+    @classmethod
+    def of(cls, samples: list[tuple[float, float] | None]) -> Latency:
+        lost = (TIMEOUT_MS, TIMEOUT_MS)
+        times = np.array([lost if s is None else s for s in samples], dtype=np.float64)
+        return cls(
+            p50=float(np.percentile(times[:, 0], 50)),
+            p95=float(np.percentile(times[:, 0], 95)),
+            max=float(times[:, 0].max()),
+            n=len(samples),
+            timeouts=sum(s is None for s in samples),
+            in_page_p50=float(np.percentile(times[:, 1], 50)),
+        )
+
+    def text(self) -> str:
+        lost = f", {self.timeouts} timed out" if self.timeouts else ""
+        return (
+            f"p50 {self.p50:.1f} / p95 {self.p95:.1f} / max {self.max:.1f} ms over "
+            f"{self.n} moves{lost}"
+        )
+
+
+class Unavailable(RuntimeError):
+    """The browser rows cannot be measured here (the message says what is missing)."""
+
+
+def _move(page: Any, kind: str, target: str, key: str) -> tuple[float, float] | None:
+    """Press ``key`` on the focused handle: ms to the frame and to the result; None on timeout."""
+    page.evaluate(_ARM_JS, [kind, target, TIMEOUT_MS])
+    page.keyboard.press(key)
+    result = page.evaluate("() => window.__benchResult")
+    if result is None or result["keydown"] is None:
+        return None
+    start = result["keydown"]
+    return float(result["frame"] - start), float(result["changed"] - start)
+
+
+def _moves(
+    page: Any, handle: str, kind: str, target: str, keys: list[str]
+) -> list[tuple[float, float] | None]:
+    locator = page.locator(handle)
+    locator.scroll_into_view_if_needed()
+    page.locator(target).scroll_into_view_if_needed()
+    locator.focus()
+    samples: list[tuple[float, float] | None] = []
+    for key in keys:
+        started = time.monotonic()
+        samples.append(_move(page, kind, target, key))
+        time.sleep(max(0.0, GAP_S - (time.monotonic() - started)))
+    return samples
+
+
+def _there_and_back(moves: int) -> list[str]:
+    """``moves`` arrow keys: half right, half back left (the slider stays in range)."""
+    return ["ArrowRight"] * (moves - moves // 2) + ["ArrowLeft"] * (moves // 2)
+
+
+def _settle(page: Any, harness: Any) -> None:
+    """Wait until the kernel has handled every message sent so far (a cell queues behind them)."""
+    harness.append_and_run(page, "'settled'")
+
+
+def measure(moves: int = 60, *, slices: int = 300) -> dict[str, Latency]:
+    """Run the notebook in JupyterLab + Chromium and time ``moves`` key presses per row.
+
+    ``slices`` sets the volume's depth (300 for the benchmark; fewer for a
+    smoke test).
+
+    Returns
+    -------
+    dict of str to Latency
+        ``explorer``, ``pattern``, ``explorer_delayed``, ``pattern_delayed``,
+        ``scroll_first`` (first visit of each slice) and ``scroll`` (revisits).
+
+    Raises
+    ------
+    Unavailable
+        Without Chromium, Playwright, JupyterLab or ``ctlab.WindowExplorer``.
+    """
+    try:
+        from tests.browser import harness
+    except ImportError as error:
+        raise Unavailable(f"needs tests/browser/harness.py and its packages ({error})") from None
+    if harness.chromium_path() is None:
+        raise Unavailable("needs chromium")
+    try:
+        import jupyterlab  # noqa: F401
+        import playwright  # noqa: F401
+
+        import ctlab
+
+        ctlab.WindowExplorer  # noqa: B018
+    except (ImportError, AttributeError) as error:
+        raise Unavailable(f"needs {error}") from None
+
+    results: dict[str, Latency] = {}
+    with (
+        tempfile.TemporaryDirectory(prefix="ctlab-bench-") as folder,
+        harness.jupyterlab(folder) as lab,
+        harness.chromium() as browser,
+    ):
+        volume_cell = VOLUME_CELL.replace("300", str(slices))
+        harness.write_notebook(
+            Path(folder) / "bench.ipynb", [SETUP, EXPLORER, PATTERN, volume_cell]
+        )
+        page = harness.new_page(browser)
+        harness.open_notebook(page, lab, "bench.ipynb")
+        harness.run_all_cells(page, timeout=180)
+        for root in (SLICE, VOLUME):
+            page.wait_for_selector(f"{root} {CANVAS}[data-painted]", timeout=60_000)
+        page.wait_for_selector(f"{PATTERN_OUTPUT} img", timeout=60_000)
+        page.evaluate(_KEYDOWN_JS)
+
+        window_keys = _there_and_back(moves)
+        explorer = (f"{SLICE} {CENTER_HANDLE}", "canvas", f"{SLICE} {CANVAS}")
+        pattern = (PATTERN_HANDLE, "image", PATTERN_OUTPUT)
+        scroll = (f"{VOLUME} {SLICE_HANDLE}", "canvas", f"{VOLUME} {CANVAS}")
+        depth = min(moves, slices - 1)
+        runs = [
+            ("explorer", explorer, window_keys),
+            ("pattern", pattern, window_keys),
+            ("scroll_first", scroll, ["ArrowRight"] * depth),
+            ("scroll", scroll, ["ArrowLeft"] * depth),
+            (DELAY, None, []),  # from here on, every comm message waits in the kernel
+            ("explorer_delayed", explorer, window_keys),
+            ("pattern_delayed", pattern, window_keys),
+        ]
+        for name, spec, keys in runs:
+            if spec is None:
+                harness.append_and_run(page, name)
+                continue
+            _settle(page, harness)
+            results[name] = Latency.of(_moves(page, *spec, keys))
+        harness.shutdown_kernel(page)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--moves", type=int, default=60, help="key presses per row")
+    args = parser.parse_args(argv)
+    try:
+        results = measure(args.moves)
+    except Unavailable as error:
+        print(f"not measured: {error}")
+        return 1
+    for name, latency in results.items():
+        print(f"{name:18s} {latency.text()}")
+    print(json.dumps({name: asdict(latency) for name, latency in results.items()}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -262,3 +262,38 @@ class TestNothingWritten:
         (tmp_path / "scan.dcm").write_bytes(b"not the upload")
         data = file_bytes(get_testdata_file("CT_small.dcm"))
         same_image(load(data, name="scan.dcm"), load(get_testdata_file("CT_small.dcm")))
+
+
+def outcome(source, **kwargs) -> tuple[str, str]:
+    """('loaded', shape and HU checksum) or ('refused', error class) for one load."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            image = load(source, **kwargs)
+        except CTLabError as error:
+            return "refused", type(error).__name__
+    return "loaded", f"{image.shape} {int(np.asarray(image.hu, dtype=np.int64).sum())}"
+
+
+class TestDamagedBytesLikeDamagedFiles:
+    @pytest.mark.parametrize("name", ["CT_small.dcm", "693_UNCR.dcm"])
+    def test_mutations_same_outcome(self, tmp_path, name):
+        """Cut, overwritten or flipped bytes end the same from memory as from disk."""
+        data = file_bytes(get_testdata_file(name))
+        rng = np.random.default_rng(11)
+        for case in range(40):
+            damaged = bytearray(data)
+            kind = case % 3
+            if kind == 0:
+                damaged = damaged[: int(rng.integers(1, len(data)))]
+            elif kind == 1:
+                at = int(rng.integers(0, min(len(data), 2000)))
+                damaged[at : at + 4] = rng.integers(0, 256, 4, dtype=np.uint8).tobytes()
+            else:
+                for at in rng.integers(0, len(data), 8):
+                    damaged[int(at)] ^= 1 << int(rng.integers(0, 8))
+            path = tmp_path / f"case{case}.dcm"
+            path.write_bytes(bytes(damaged))
+            from_disk = outcome(path)
+            from_memory = outcome(bytes(damaged), name=path.name)
+            assert from_memory == from_disk, (case, from_disk, from_memory)

@@ -8,7 +8,6 @@ its notebook's kernel down afterwards.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -62,14 +61,14 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def readme_image() -> Callable[[Path], Path | None]:
-    """Copy a screenshot to docs/images/ (for the README) when CTLAB_README_IMAGES=1."""
+    """Copy a screenshot, margins trimmed, to docs/images/ (for the README) when CTLAB_README_IMAGES=1."""
 
     def publish(shot: Path) -> Path | None:
         if os.environ.get("CTLAB_README_IMAGES") != "1":
             return None
         README_IMAGES.mkdir(parents=True, exist_ok=True)
         target = README_IMAGES / shot.name
-        shutil.copyfile(shot, target)
+        harness.trim_margins(shot, target)
         return target
 
     return publish

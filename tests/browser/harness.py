@@ -461,8 +461,47 @@ def painted(page: Any, selector: str, index: int = 0) -> dict[str, Any] | None:
 
 
 def screenshot(target: Any, path: Path | str) -> Path:
-    """Save a PNG of a page or a locator (an element clip) to ``path``."""
+    """Save a PNG of a page, or of one element (a Locator) clipped to its box, to ``path``.
+
+    JupyterLab scrolls the notebook inside a panel, so an element taller than that
+    panel would come out overlaid by the menu and status bars: the viewport is made
+    tall enough for the element while the picture is taken, then restored.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    target.screenshot(path=str(path))
+    page = getattr(target, "page", None)
+    if page is None:
+        target.screenshot(path=str(path))
+        return path
+    size = page.viewport_size
+    box = target.bounding_box()
+    chrome = 250  # menu, tab and tool bars above the notebook, status bar below
+    needed = int(box["height"]) + chrome if box else 0
+    try:
+        if size and needed > size["height"]:
+            page.set_viewport_size({"width": size["width"], "height": needed})
+            page.wait_for_timeout(300)  # JupyterLab lays the panels out again
+        target.scroll_into_view_if_needed()
+        target.screenshot(path=str(path))
+    finally:
+        if size and needed > size["height"]:
+            page.set_viewport_size(size)
     return path
+
+
+def trim_margins(source: Path | str, target: Path | str, *, pad: int = 8) -> Path:
+    """Copy a PNG without its blank right and bottom margins (keeping ``pad`` pixels)."""
+    from PIL import Image
+
+    with Image.open(source) as picture:
+        rgb = np.asarray(picture.convert("RGB"))
+    background = rgb[-1, -1]
+    content = (rgb != background).any(axis=-1)
+    # A line or two (a cell border) does not count as content.
+    rows = np.flatnonzero(content.sum(axis=1) > 2)
+    columns = np.flatnonzero(content.sum(axis=0) > 2)
+    bottom = min(rgb.shape[0], int(rows[-1]) + 1 + pad) if rows.size else rgb.shape[0]
+    right = min(rgb.shape[1], int(columns[-1]) + 1 + pad) if columns.size else rgb.shape[1]
+    target = Path(target)
+    Image.fromarray(rgb[:bottom, :right]).save(target, optimize=True)
+    return target

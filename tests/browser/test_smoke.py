@@ -48,3 +48,9 @@ def test_canvas_pixels_reads_back_what_was_painted(page):
     np.testing.assert_array_equal(pixels[..., 0], expected)
     np.testing.assert_array_equal(pixels[..., 3], 255)
     assert harness.region_mean(pixels, slice(0, 10)) == pytest.approx(expected[:10].mean())
+
+
+def test_run_all_cells_reports_the_cell_that_raised(open_cells):
+    """A cell that raises stops run_all_cells with the cell's number and its error."""
+    with pytest.raises(harness.HarnessError, match=r"cell 1: ZeroDivisionError"):
+        open_cells(["x = 1", "x / 0", "print('never runs')"])

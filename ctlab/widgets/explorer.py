@@ -200,10 +200,14 @@ class WindowExplorer(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox)
         self._preset_menu = PresetMenu(self, self._image, value=self._start_preset)
         functions = sorted(VOI_FUNCTIONS, key=lambda name: name != self._start_function)
         self._function_menu = ipywidgets.Dropdown(
-            description="VOI function", options=functions, value=self._start_function
+            description="VOI function",
+            options=functions,
+            value=self._start_function,
+            layout=ipywidgets.Layout(width="250px"),
         )
-        self._invert_box = ipywidgets.Checkbox(view.invert, description="invert", indent=False)
-        self._log_box = ipywidgets.Checkbox(histogram.log, description="log counts", indent=False)
+        compact = {"indent": False, "layout": ipywidgets.Layout(width="auto", margin="0 8px")}
+        self._invert_box = ipywidgets.Checkbox(view.invert, description="invert", **compact)
+        self._log_box = ipywidgets.Checkbox(histogram.log, description="log counts", **compact)
         self._percentile_slider = ipywidgets.FloatSlider(
             view.roi_percentile,
             description="box pct",

@@ -208,10 +208,16 @@ class _ClampedFile(io.RawIOBase):
         self._file = open(path, "rb")  # closed by close()
         self._size = os.fstat(self._file.fileno()).st_size
         self.name = str(path)
+        # pydicom calls tell() and seek() for almost every element: hand it the
+        # file's own methods rather than Python wrappers around them.
+        self.tell = self._file.tell  # type: ignore[method-assign]
+        self.seek = self._file.seek  # type: ignore[method-assign,assignment]
 
     def read(self, size: int | None = -1) -> bytes:
-        remaining = max(0, self._size - self._file.tell())
-        return self._file.read(remaining if size is None or size < 0 else min(size, remaining))
+        remaining = self._size - self._file.tell()
+        if size is None or size < 0 or size > remaining:
+            size = max(0, remaining)
+        return self._file.read(size)
 
     def readable(self) -> bool:
         return True

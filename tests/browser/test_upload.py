@@ -1,25 +1,11 @@
-"""ScanUpload in JupyterLab: the warning shows above the button, a real upload loads in memory.
-
-Uses the browser harness of ``tests/browser`` (its fixtures are imported here).
-"""
+"""ScanUpload in JupyterLab: the warning shows above the button, a real upload loads in memory."""
 
 from __future__ import annotations
 
 import pytest
 from pydicom.data import get_testdata_file
 
-from tests.browser import conftest as browser_fixtures
 from tests.browser import harness
-
-# The browser fixtures of tests/browser, made visible to this module.
-browser = browser_fixtures.browser
-chromium_executable = browser_fixtures.chromium_executable
-console = browser_fixtures.console
-lab = browser_fixtures.lab
-lab_root = browser_fixtures.lab_root
-open_cells = browser_fixtures.open_cells
-page = browser_fixtures.page
-screenshots = browser_fixtures.screenshots
 
 pytestmark = pytest.mark.browser
 

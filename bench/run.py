@@ -43,15 +43,28 @@ class Row:
     details: dict[str, Any] | None = None  # latency rows: p50/p95/max of each side
 
 
-def median_ms(function: Callable[[], object], repeats: int) -> float:
-    """Median wall time of ``repeats`` calls after one warm-up, in milliseconds."""
-    function()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter_ns()
+def median_ms(
+    functions: dict[str, Callable[[], object]], repeats: int, *, warm: bool = True
+) -> dict[str, float]:
+    """Median wall time of each function in milliseconds, after one warm-up call each.
+
+    The functions take turns, one timed call each per round, so a change in
+    the load of a shared machine affects both sides of a ratio alike. With
+    ``warm``, each timed call follows an untimed call of the same function,
+    so it finds its data in cache as a loop of calls would (the others'
+    turns would otherwise have evicted it).
+    """
+    times: dict[str, list[int]] = {name: [] for name in functions}
+    for function in functions.values():
         function()
-        times.append(time.perf_counter_ns() - start)
-    return float(np.median(times)) / 1e6
+    for _ in range(repeats):
+        for name, function in functions.items():
+            if warm:
+                function()
+            start = time.perf_counter_ns()
+            function()
+            times[name].append(time.perf_counter_ns() - start)
+    return {name: float(np.median(values)) / 1e6 for name, values in times.items()}
 
 
 def window_rows(shape: tuple[int, ...], repeats: int) -> list[Row]:
@@ -64,19 +77,25 @@ def window_rows(shape: tuple[int, ...], repeats: int) -> list[Row]:
     hu = rng.integers(-1024, 3000, size=shape).astype(np.int16)
     window = ctlab.PRESETS["default"]
     target = np.empty_like(hu)
-    ctlab_ms = median_ms(lambda: ctlab.apply_window(hu, window), repeats)
-    copy_ms = median_ms(lambda: np.copyto(target, hu), repeats)
 
     def float_pipeline() -> np.ndarray:
         scaled = (hu.astype(np.float64) - window.low) / window.width * 255
         return np.clip(scaled, 0, 255).astype(np.uint8)
 
-    float_ms = median_ms(float_pipeline, max(1, repeats // 4))
     header = Dataset()
     header.PhotometricInterpretation = "MONOCHROME2"
     header.BitsStored, header.PixelRepresentation = 16, 1
     header.WindowCenter, header.WindowWidth = window.center, window.width
-    pydicom_ms = median_ms(lambda: apply_voi_lut(hu, header), max(1, repeats // 4))
+    ms = median_ms(
+        {
+            "ctlab": lambda: ctlab.apply_window(hu, window),
+            "copy": lambda: np.copyto(target, hu),
+            "float": float_pipeline,
+            "pydicom": lambda: apply_voi_lut(hu, header),
+        },
+        repeats,
+    )
+    ctlab_ms, copy_ms, float_ms, pydicom_ms = ms["ctlab"], ms["copy"], ms["float"], ms["pydicom"]
 
     tracemalloc.start()
     out = ctlab.apply_window(hu, window)
@@ -139,16 +158,23 @@ def load_rows(n_slices: int, size: int, repeats: int) -> list[Row]:
         def bare() -> list[np.ndarray]:
             return [pydicom.dcmread(f).pixel_array for f in files]
 
-        bare_ms = median_ms(bare, repeats)
-        ctlab_ms = median_ms(lambda: ctlab.load(folder), repeats)
+        ms = median_ms({"bare": bare, "ctlab": lambda: ctlab.load(folder)}, repeats, warm=False)
+        bare_ms, ctlab_ms = ms["bare"], ms["ctlab"]
         tracemalloc.start()
         image = ctlab.load(folder)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         volume_bytes = image.hu.nbytes
-        counts_ms = median_ms(lambda: ctlab.hu_histogram(image.hu, bins=256), repeats)
         _, edges = ctlab.hu_histogram(image.hu, bins=256)
-        numpy_ms = median_ms(lambda: np.histogram(image.hu, bins=edges), repeats)
+        ms = median_ms(
+            {
+                "ctlab": lambda: ctlab.hu_histogram(image.hu, bins=256),
+                "numpy": lambda: np.histogram(image.hu, bins=edges),
+            },
+            repeats,
+            warm=False,
+        )
+        counts_ms, numpy_ms = ms["ctlab"], ms["numpy"]
     shape = f"{n_slices}x{size}x{size}"
     return [
         Row(
@@ -328,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
         rows += browser_rows(5, slices=10, skip=skip)
     else:
         rows = (
-            window_rows((512, 512), 200) + window_rows((300, 512, 512), 5) + load_rows(300, 512, 3)
+            window_rows((512, 512), 200) + window_rows((300, 512, 512), 5) + load_rows(300, 512, 5)
         )
         rows += browser_rows(60, skip=skip)
     print(table(rows))

@@ -189,7 +189,7 @@ class Latency:
         lost = f", {self.timeouts} timed out" if self.timeouts else ""
         return (
             f"p50 {self.p50:.1f} / p95 {self.p95:.1f} / max {self.max:.1f} ms over "
-            f"{self.n} moves{lost}"
+            f"{self.n} moves{lost}, result in the page at p50 {self.in_page_p50:.1f} ms"
         )
 
 
@@ -223,6 +223,22 @@ def _moves(
     return samples
 
 
+_FRAMES_JS = """(count) => new Promise((resolve) => {
+    const times = [];
+    const tick = (now) => {
+        times.push(now);
+        if (times.length > count) resolve(times.slice(1).map((t, i) => t - times[i]));
+        else requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+})"""
+
+
+def _frame_intervals(page: Any, count: int) -> list[tuple[float, float] | None]:
+    """Time between ``count`` consecutive animation frames of the idle page, in ms."""
+    return [(gap, gap) for gap in page.evaluate(_FRAMES_JS, count)]
+
+
 def _there_and_back(moves: int) -> list[str]:
     """``moves`` arrow keys: half right, half back left (the slider stays in range)."""
     return ["ArrowRight"] * (moves - moves // 2) + ["ArrowLeft"] * (moves // 2)
@@ -243,7 +259,8 @@ def measure(moves: int = 60, *, slices: int = 300) -> dict[str, Latency]:
     -------
     dict of str to Latency
         ``explorer``, ``pattern``, ``explorer_delayed``, ``pattern_delayed``,
-        ``scroll_first`` (first visit of each slice) and ``scroll`` (revisits).
+        ``scroll_first`` (first visit of each slice), ``scroll`` (revisits)
+        and ``frame`` (time between animation frames of the idle page).
 
     Raises
     ------
@@ -283,6 +300,7 @@ def measure(moves: int = 60, *, slices: int = 300) -> dict[str, Latency]:
             page.wait_for_selector(f"{root} {CANVAS}[data-painted]", timeout=60_000)
         page.wait_for_selector(f"{PATTERN_OUTPUT} img", timeout=60_000)
         page.evaluate(_KEYDOWN_JS)
+        results["frame"] = Latency.of(_frame_intervals(page, moves))
 
         window_keys = _there_and_back(moves)
         explorer = (f"{SLICE} {CENTER_HANDLE}", "canvas", f"{SLICE} {CANVAS}")

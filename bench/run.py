@@ -239,6 +239,7 @@ def browser_rows(moves: int, *, slices: int = 300, skip: str = "") -> list[Row]:
     explorer, reference = results["explorer"], results["pattern"]
     late, late_reference = results["explorer_delayed"], results["pattern_delayed"]
     scroll, first = results["scroll"], results["scroll_first"]
+    frames = f"; Chromium drew a frame every {results['frame'].p50:.1f} ms (median)"
 
     def detail(**latencies: Any) -> dict[str, Any]:
         return {name: asdict(latency) for name, latency in latencies.items()}
@@ -252,7 +253,7 @@ def browser_rows(moves: int, *, slices: int = 300, skip: str = "") -> list[Row]:
             explorer.p50 / reference.p50,
             targets[0],
             explorer.p50 <= 16 and explorer.p95 <= 33 and explorer.p50 * 20 <= reference.p50,
-            f"WindowExplorer {explorer.text()}; pattern {reference.text()}",
+            f"WindowExplorer {explorer.text()}; pattern {reference.text()}{frames}",
             detail(window_explorer=explorer, pattern=reference),
         ),
         Row(

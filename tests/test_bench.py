@@ -58,6 +58,7 @@ def test_browser_latencies_are_measured():
         "scroll",
         "explorer_delayed",
         "pattern_delayed",
+        "frame",
     }
     for name, latency in results.items():
         assert latency.n == 3 and latency.timeouts == 0, (name, latency)

@@ -155,7 +155,10 @@ def window_sliders(view: SliceView) -> tuple[ipywidgets.FloatSlider, ipywidgets.
     """Centre and width sliders, linked to ``view`` in the browser (the view's value first)."""
     common: dict[str, Any] = {
         "min": CENTER_LIMITS[0],
-        "step": 1,
+        # Half-HU steps: a window whose low and high edges are whole HU has
+        # its centre on a half HU when its width is odd.
+        "step": 0.5,
+        "readout_format": ".1f",
         "continuous_update": True,
         "layout": ipywidgets.Layout(width=SLIDER_WIDTH),
     }

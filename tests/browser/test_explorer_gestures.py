@@ -1,0 +1,145 @@
+"""WindowExplorer gestures in Chromium: drag to window, box to auto-window, range slider, slices."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import pytest
+
+import ctlab
+from tests.browser import harness
+from tests.browser.test_explorer import (
+    BUILD,
+    CANVAS,
+    ROOT,
+    STATE,
+    STATE_CELL,
+    assert_shows,
+    expected_grey,
+    kernel_state,
+    wait_until_painted,
+)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def hu() -> np.ndarray:
+    return ctlab.data.abdomen().hu
+
+
+@pytest.fixture
+def explorer(open_cells) -> Any:
+    page = open_cells([BUILD, STATE])
+    page.wait_for_selector(f"{CANVAS}[data-painted]", timeout=30_000)
+    return page
+
+
+def canvas_box(page: Any) -> dict[str, float]:
+    return page.locator(CANVAS).bounding_box()
+
+
+def test_drag_on_the_image_windows_it(explorer, hu, console):
+    """Dragging right widens the window, dragging down raises the level; Python follows."""
+    box = canvas_box(explorer)
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    explorer.mouse.move(x, y)
+    explorer.mouse.down()
+    explorer.mouse.move(x + 40, y + 20, steps=8)
+    explorer.mouse.up()
+    explorer.wait_for_function(
+        f"() => JSON.parse(document.querySelector('{CANVAS}').dataset.painted).width > 400"
+    )
+    painted = harness.painted(explorer, CANVAS)
+    assert painted["width"] > 400 and painted["center"] > 40
+    assert_shows(harness.canvas_pixels(explorer, CANVAS), expected_grey(hu, painted))
+    output = harness.run_cell_until(
+        explorer,
+        STATE_CELL,
+        lambda out: json.loads(out.splitlines()[-1])["width"] == painted["width"],
+    )
+    state = json.loads(output.splitlines()[-1])
+    assert (state["center"], state["width"], state["preset"]) == (
+        painted["center"],
+        painted["width"],
+        "",
+    )
+    assert console.errors == []
+
+
+def test_box_sets_the_window_from_the_region(explorer, hu, console):
+    """A shift-drag box sets low..high to the 1st..99th HU percentiles inside it (numpy's)."""
+    box = canvas_box(explorer)
+    left, top = box["x"] + box["width"] * 0.35, box["y"] + box["height"] * 0.45
+    explorer.keyboard.down("Shift")
+    explorer.mouse.move(left, top)
+    explorer.mouse.down()
+    explorer.mouse.move(left + box["width"] * 0.15, top + box["height"] * 0.1, steps=6)
+    explorer.mouse.up()
+    explorer.keyboard.up("Shift")
+    explorer.wait_for_selector(f"{CANVAS}[data-roi]")
+    roi = json.loads(explorer.locator(CANVAS).get_attribute("data-roi"))
+    (r0, r1), (c0, c1) = roi["rows"], roi["cols"]
+    inside = hu[r0:r1, c0:c1]
+    low, high = (round(float(v), 2) for v in np.percentile(inside, [1, 99]))
+    painted = wait_until_painted(explorer, center=(low + high) / 2, width=high - low)
+    assert_shows(harness.canvas_pixels(explorer, CANVAS), expected_grey(hu, painted))
+    state = kernel_state(explorer)
+    assert state["center"] == pytest.approx((low + high) / 2)
+    assert console.errors == []
+
+
+def test_range_slider_moves_centre_and_width(explorer, hu, console):
+    """Raising the low edge by 5 HU narrows the width by 5 and raises the centre by 2.5."""
+    explorer.locator(f"{ROOT} .ctlab-range .noUi-handle").first.focus()
+    for _ in range(10):  # steps of 0.5 HU
+        explorer.keyboard.press("ArrowRight")
+    painted = wait_until_painted(explorer, center=42.5, width=395)
+    assert_shows(harness.canvas_pixels(explorer, CANVAS), expected_grey(hu, painted))
+    centre_readout = explorer.locator(f"{ROOT} .ctlab-center .widget-readout").inner_text()
+    assert centre_readout.strip() in ("42.50", "42.5")
+    output = harness.run_cell_until(
+        explorer, STATE_CELL, lambda out: json.loads(out.splitlines()[-1])["width"] == 395
+    )
+    assert json.loads(output.splitlines()[-1])["center"] == 42.5
+    assert console.errors == []
+
+
+def test_function_menu_redraws_with_linear_exact(explorer, hu, console):
+    """Choosing linear_exact repaints with the exact DICOM LINEAR_EXACT grey levels."""
+    explorer.locator(f"{ROOT} .ctlab-function select").select_option("linear_exact")
+    painted = wait_until_painted(explorer, function="linear_exact")
+    assert_shows(harness.canvas_pixels(explorer, CANVAS), expected_grey(hu, painted))
+    curve = explorer.locator(f"{ROOT} canvas.ctlab-histogram-canvas").get_attribute("data-painted")
+    assert json.loads(curve)["function"] == "linear_exact"
+    assert console.errors == []
+
+
+def test_slices_scroll_with_keys_and_wheel(open_cells, console):
+    """On a volume, arrow keys and the wheel step through slices; each is windowed exactly."""
+    page = open_cells(
+        [
+            "import ctlab\nvolume = ctlab.data.phantom()\nex = ctlab.WindowExplorer(volume)\nex",
+            "print(ex.slice_index)",
+        ]
+    )
+    page.wait_for_selector(f"{CANVAS}[data-painted]", timeout=30_000)
+    start = harness.painted(page, CANVAS)["slice"]
+    assert start == 24
+    page.locator(CANVAS).focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")
+    painted = wait_until_painted(page, slice=27)
+    volume = ctlab.data.phantom().hu
+    assert_shows(harness.canvas_pixels(page, CANVAS), expected_grey(volume[27], painted))
+    box = canvas_box(page)
+    page.mouse.move(box["x"] + 50, box["y"] + 50)
+    page.mouse.wheel(0, -100)
+    wait_until_painted(page, slice=26)
+    readout = page.locator(f"{ROOT} .ctlab-readouts").inner_text()
+    assert "slice 27 of 48" in readout and "mm" in readout
+    output = harness.run_cell_until(page, 1, lambda out: out.strip().endswith("26"))
+    assert output.strip().endswith("26")
+    assert console.errors == []

@@ -319,6 +319,18 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+# The most a row's ratio may be, by target (marked on the plot).
+RATIO_LIMITS = {
+    "<= 3x": 3.0,
+    "<= 0.2x (5x faster)": 0.2,
+    "faster": 1.0,
+    "<= 1.3x": 1.3,
+    "peak <= 1.2x volume": 1.2,
+    "<= 0.5x (2x faster)": 0.5,
+    "p50 <= 16 ms, p95 <= 33 ms, >= 20x faster": 1 / 20,
+}
+
+
 def plot(rows: list[Row], path: Path) -> None:
     import matplotlib
 
@@ -326,15 +338,28 @@ def plot(rows: list[Row], path: Path) -> None:
     from matplotlib.figure import Figure
 
     measured = [r for r in rows if r.ratio is not None]
-    figure = Figure(figsize=(9, 0.5 + 0.45 * len(measured)), layout="constrained")
+    figure = Figure(figsize=(11, 0.8 + 0.45 * len(measured)), layout="constrained")
     ax = figure.add_subplot()
     colours = ["#009E73" if r.passed else "#D55E00" for r in measured]
-    ax.barh(
-        [f"{r.what} vs {r.reference}" for r in measured], [r.ratio for r in measured], color=colours
+    positions = np.arange(len(measured))
+    ax.barh(positions, [r.ratio for r in measured], color=colours)
+    limits = [
+        (i, RATIO_LIMITS[r.target]) for i, r in enumerate(measured) if r.target in RATIO_LIMITS
+    ]
+    ax.scatter(
+        [limit for _, limit in limits],
+        [i for i, _ in limits],
+        marker="|",
+        s=300,
+        color="black",
+        zorder=3,
+        label="target ratio",
     )
+    ax.set_yticks(positions, [f"{r.what} vs {r.reference}" for r in measured])
     ax.set_xscale("log")
     ax.axvline(1, color="grey", linewidth=1)
-    ax.set_xlabel("ctlab time / reference time (green: target met)")
+    ax.set_xlabel("ctlab time / reference time (green: every target of the row met)")
+    ax.legend(loc="lower right")
     ax.invert_yaxis()
     figure.savefig(path, dpi=100)
 

@@ -276,15 +276,29 @@ class _MemoryReader(io.RawIOBase):
 # most of its header in every file; converting each distinct value once,
 # not once per slice, saves most of the header time of a series. Damaged
 # bytes are new bytes, so they are still converted, and still fail, here.
-# Kept only for VRs
-# whose conversion depends on nothing but the key: not sequences, unknown
-# or ambiguous VRs, private tags, or text decoded by the character set.
+# Kept only for VRs whose conversion depends on nothing but the key (tag,
+# VR, byte order, bytes and pydicom's conversion settings): not sequences,
+# unknown or ambiguous VRs, private tags, or text decoded by the character set.
 _CONVERTED: set[tuple[Any, ...]] = set()
 _CONVERTED_MAX = 1 << 14
 _KEYED_BY_VALUE_ONLY = STANDARD_VR - CUSTOMIZABLE_CHARSET_VR - {VR.SQ, VR.UN}
 
 
-def _conversion_key(tag: BaseTag, raw: Any) -> tuple[Any, ...] | None:
+def _conversion_settings() -> tuple[Any, ...]:
+    """The pydicom settings value conversion depends on, as they are now."""
+    config = pydicom.config
+    return (
+        config.settings.reading_validation_mode,
+        config.use_DS_decimal,
+        config.use_DS_numpy,
+        config.use_IS_numpy,
+        config.datetime_conversion,
+        config.convert_wrong_length_to_UN,
+        config.use_none_as_empty_text_VR_value,
+    )
+
+
+def _conversion_key(tag: BaseTag, raw: Any, settings: tuple[Any, ...]) -> tuple[Any, ...] | None:
     """What converting a raw element depends on, or None if not only that."""
     if not isinstance(raw, RawDataElement) or raw.value is None or tag.is_private:
         return None
@@ -294,14 +308,7 @@ def _conversion_key(tag: BaseTag, raw: Any) -> tuple[Any, ...] | None:
         return None
     if vr not in _KEYED_BY_VALUE_ONLY:
         return None
-    return (
-        tag,
-        raw.VR,
-        raw.is_implicit_VR,
-        raw.is_little_endian,
-        raw.value,
-        pydicom.config.settings.reading_validation_mode,
-    )
+    return (tag, raw.VR, raw.is_implicit_VR, raw.is_little_endian, raw.value, settings)
 
 
 def _parse_header(dataset: Dataset, file: Source, file_size: int) -> None:
@@ -315,11 +322,15 @@ def _parse_header(dataset: Dataset, file: Source, file_size: int) -> None:
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        _parse_elements(dataset, file, file_size, caught)
+        _parse_elements(dataset, file, file_size, caught, _conversion_settings())
 
 
 def _parse_elements(
-    dataset: Dataset, file: Source, file_size: int, caught: list[warnings.WarningMessage]
+    dataset: Dataset,
+    file: Source,
+    file_size: int,
+    caught: list[warnings.WarningMessage],
+    settings: tuple[Any, ...],
 ) -> None:
     for tag in list(dataset.keys()):
         raw = dataset.get_item(tag, keep_deferred=True)
@@ -331,14 +342,14 @@ def _parse_elements(
             )
         if tag == _PIXEL_DATA:
             continue  # stays deferred in the file until the slice is read
-        key = _conversion_key(tag, raw)
+        key = _conversion_key(tag, raw, settings)
         if key is not None and key in _CONVERTED:
             continue
         warned = len(caught)
         element = dataset[tag]
         if element.VR == "SQ":
             for item in element.value:
-                _parse_elements(item, file, file_size, caught)
+                _parse_elements(item, file, file_size, caught, settings)
         elif key is not None and len(caught) == warned:
             if len(_CONVERTED) >= _CONVERTED_MAX:
                 _CONVERTED.clear()

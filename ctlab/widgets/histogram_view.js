@@ -38,7 +38,7 @@ function render({ model, el }) {
   const offscreen = document.createElement("canvas");
   let width = 0;
   let plotBottom = 0;
-  let frameRequested = false;
+  let paintQueued = false;
 
   const xOf = (hu) => MARGIN.left + ((hu - start) / (end - start)) * (width - MARGIN.left - MARGIN.right);
   const huOf = (x) => start + ((x - MARGIN.left) / (width - MARGIN.left - MARGIN.right)) * (end - start);
@@ -126,7 +126,7 @@ function render({ model, el }) {
   }
 
   function draw() {
-    frameRequested = false;
+    paintQueued = false;
     const center = model.get("center");
     const windowWidth = model.get("width");
     const fn = model.get("function");
@@ -191,9 +191,11 @@ function render({ model, el }) {
   }
 
   function schedule() {
-    if (frameRequested) return;
-    frameRequested = true;
-    requestAnimationFrame(draw);
+    // Paint once the current event's changes are all in (a drag sets centre
+    // and width together), still before the browser draws its next frame.
+    if (paintQueued) return;
+    paintQueued = true;
+    queueMicrotask(draw);
   }
   function redrawAll() {
     drawStatic();

@@ -117,7 +117,7 @@ function render({ model, el }) {
   const pixels = new Uint32Array(image.data.buffer); // little-endian RGBA
   const bands = model.get("_tissues");
   let painted = null;
-  let frameRequested = false;
+  let paintQueued = false;
 
   function fit() {
     el.style.maxWidth = `${model.get("display_width")}px`;
@@ -137,7 +137,7 @@ function render({ model, el }) {
   }
 
   function paint() {
-    frameRequested = false;
+    paintQueued = false;
     const values = currentSlice();
     if (!values) return;
     const index = model.get("slice_index");
@@ -230,9 +230,11 @@ function render({ model, el }) {
   }
 
   function schedule() {
-    if (frameRequested) return;
-    frameRequested = true;
-    requestAnimationFrame(paint);
+    // Paint once the current event's changes are all in (a drag sets centre
+    // and width together), still before the browser draws its next frame.
+    if (paintQueued) return;
+    paintQueued = true;
+    queueMicrotask(paint);
   }
 
   // Centre/width and low/high are two views of one window: keep them equal,

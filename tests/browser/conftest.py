@@ -12,9 +12,12 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
+import ctlab
 from tests.browser import harness
+from tests.browser.explorer_page import BUILD, CANVAS, STATE
 
 REPO = Path(__file__).resolve().parents[2]
 README_IMAGES = REPO / "docs" / "images"
@@ -121,3 +124,17 @@ def open_cells(
         return page
 
     return open_and_run
+
+
+@pytest.fixture(scope="session")
+def hu() -> np.ndarray:
+    """The abdominal slice in HU, as the kernel loads it."""
+    return ctlab.data.abdomen().hu
+
+
+@pytest.fixture
+def explorer(open_cells) -> Any:
+    """A page showing ``WindowExplorer(ctlab.data.abdomen())``, painted."""
+    page = open_cells([BUILD, STATE])
+    page.wait_for_selector(f"{CANVAS}[data-painted]", timeout=30_000)
+    return page

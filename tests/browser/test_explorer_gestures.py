@@ -10,11 +10,9 @@ import pytest
 
 import ctlab
 from tests.browser import harness
-from tests.browser.test_explorer import (
-    BUILD,
+from tests.browser.explorer_page import (
     CANVAS,
     ROOT,
-    STATE,
     STATE_CELL,
     assert_shows,
     expected_grey,
@@ -23,18 +21,6 @@ from tests.browser.test_explorer import (
 )
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def hu() -> np.ndarray:
-    return ctlab.data.abdomen().hu
-
-
-@pytest.fixture
-def explorer(open_cells) -> Any:
-    page = open_cells([BUILD, STATE])
-    page.wait_for_selector(f"{CANVAS}[data-painted]", timeout=30_000)
-    return page
 
 
 def canvas_box(page: Any) -> dict[str, float]:

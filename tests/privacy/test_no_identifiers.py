@@ -129,3 +129,31 @@ def test_widget_state_carries_no_identifiers(planted_series):
     slices = shown[0]._view.slice_bytes(0).tobytes().decode("latin-1")
     assert len(created) > 20
     assert leaks(texts + slices) == []
+
+
+def test_own_scan_notebook_outputs_carry_no_identifiers(planted_series, tmp_path):
+    """Notebook 6 run on the planted series: no output, nor the stored widget state, holds one."""
+    import json
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(
+        Path(__file__).resolve().parents[2] / "notebooks" / "06-your-own-scan.ipynb", as_version=4
+    )
+    replaced = 0
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and "my_path = " in cell.source:
+            cell.source = f"my_path = {str(planted_series)!r}\nscan = ctlab.load(my_path)\nscan"
+            replaced += 1
+    assert replaced == 1
+    NotebookClient(
+        notebook,
+        timeout=120,
+        kernel_name="python3",
+        store_widget_state=True,
+        resources={"metadata": {"path": str(tmp_path)}},
+    ).execute()
+    outputs = json.dumps([cell.get("outputs", []) for cell in notebook.cells])
+    assert "PNG" in outputs or "image/png" in outputs
+    assert leaks(outputs + json.dumps(notebook.metadata.get("widgets", {}))) == []

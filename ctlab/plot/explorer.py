@@ -31,7 +31,8 @@ def readout_text(
     levels = tissue_grey_levels(window, function=function, tissues=READOUT_TISSUES)
     lines = [
         f"clipped: {100 * black:.1f}% black, {100 * white:.1f}% white",
-        f"{window.width / 255:.2f} HU per grey level",
+        # The window's width shared by the 256 grey levels.
+        f"{window.width / 256:.2f} HU per grey level",
         "grey levels of 256: "
         + ", ".join(f"{resolve_tissue(name).label} {n}" for name, n in levels.items()),
     ]

@@ -218,7 +218,7 @@ function render({ model, el }) {
       const black = (100 * stats.black) / stats.counted;
       const white = (100 * stats.white) / stats.counted;
       parts.push(`clipped ${black.toFixed(1)}% black, ${white.toFixed(1)}% white`);
-      parts.push(`${(width / 255).toFixed(2)} HU per grey level`);
+      parts.push(`${(width / 256).toFixed(2)} HU per grey level`);
     }
     const count = model.get("_shape")[0];
     if (count > 1) {

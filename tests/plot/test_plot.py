@@ -130,7 +130,7 @@ class TestExplorerFigure:
         figure = plot.explorer_figure(phantom, "default")
         readouts = next(ax for ax in figure.axes if ax.get_label() == "readouts")
         text = readouts.texts[0].get_text()
-        assert "fat 27" in text and "clipped:" in text and "1.57 HU per grey level" in text
+        assert "fat 27" in text and "clipped:" in text and "1.56 HU per grey level" in text
         assert render(figure, tmp_path / "e.png").std() > 10
 
     def test_hounsfield_scale(self, tmp_path):

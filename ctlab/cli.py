@@ -203,6 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         _COMMANDS[args.command](args)
     except (ctlab.CTLabError, FileNotFoundError, IsADirectoryError, PermissionError) as error:
-        print(f"ctlab {args.command}: error: {error}", file=sys.stderr)
+        # One line, whatever a decoder's message quoted inside ours spans.
+        print(f"ctlab {args.command}: error: {' '.join(str(error).split())}", file=sys.stderr)
         return _EXIT_USAGE
     return 0

@@ -147,10 +147,13 @@ def render(entries: list[Entry]) -> str:
     lines = [
         "# Errors and warnings",
         "",
-        "Every error ctlab raises for bad input is a `ctlab.CTLabError`; every warning a",
-        "`ctlab.CTLabWarning`. This page is generated from the source by",
-        "`python docs/make_error_catalogue.py`; do not edit it by hand. Text in `{braces}`",
-        "is filled in with the file, tag or value concerned.",
+        "Every error ctlab raises for bad input in a file, a header or a value is a",
+        "`ctlab.CTLabError`; every warning a `ctlab.CTLabWarning`. Python's own errors",
+        "keep their meaning: a path that does not exist is a `FileNotFoundError`, a slice",
+        "index out of range an `IndexError`, and a widget trait set to a bad value a",
+        "`traitlets.TraitError` that says what is allowed. This page is generated from the",
+        "source by `python docs/make_error_catalogue.py`; do not edit it by hand. Text in",
+        "`{braces}` is filled in with the file, tag or value concerned.",
         "",
     ]
     for kind, title in (("error", "Errors"), ("warning", "Warnings")):

@@ -129,3 +129,16 @@ class TestExport:
         assert main(["export", CHEST, "-o", str(tmp_path)]) == 2
         assert "not empty" in capsys.readouterr().err
         assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+
+
+def test_errors_print_on_one_line(capsys, monkeypatch):
+    """A message spanning lines (a decoder's, quoted in ours) is printed as one line."""
+    import ctlab.cli as cli
+
+    def fail(_args):
+        raise ctlab.CTLabError("scan.dcm: its pixel data cannot be decoded:\n  line one\n  line two")
+
+    monkeypatch.setitem(cli._COMMANDS, "info", fail)
+    assert cli.main(["info", "scan.dcm"]) == 2
+    err = capsys.readouterr().err
+    assert err == "ctlab info: error: scan.dcm: its pixel data cannot be decoded: line one line two\n"

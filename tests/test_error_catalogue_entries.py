@@ -530,7 +530,7 @@ def _(ctx):
 # ctlab.io.dicom: decoding ------------------------------------------------------------------------
 
 
-@case("ctlab.io.dicom._decode", "NoPixelDataError", "{file} has no image")
+@case("ctlab.io.dicom.check_ct", "NoPixelDataError", "{file} has no image")
 def _(ctx):
     path = ct_file(ctx.name(ctx.tmp / "report.dcm"))
     ds = pydicom.dcmread(path)

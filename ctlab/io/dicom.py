@@ -576,11 +576,6 @@ def _native_pixels(dataset: Dataset) -> npt.NDArray[Any] | None:
 
 
 def _decode(dataset: Dataset, file: Source, frame: int | None = None) -> npt.NDArray[Any]:
-    if "PixelData" not in dataset:
-        raise NoPixelDataError(
-            f"{file} has no image: Pixel Data (7FE0,0010) is missing "
-            "(a report, a dose sheet or a structure set?)"
-        )
     native = _native_pixels(dataset) if frame is None else None
     if native is not None:
         return native
@@ -671,11 +666,21 @@ def check_ct(dataset: Dataset, file: Source) -> HUConversion:
 
     Raises
     ------
+    NoPixelDataError
+        For a header without Pixel Data: cut short, or not an image at all.
     NotHounsfieldError
         For other modalities, a Rescale Type other than HU, colour images.
     InvalidDicomError
         For a zero or non-numeric rescale.
     """
+    # First: a file cut short in its header parses cleanly up to the cut, and
+    # would otherwise be blamed on whichever image attribute it lost.
+    if "PixelData" not in dataset:
+        raise NoPixelDataError(
+            f"{file} has no image: Pixel Data (7FE0,0010) is missing. A CT file cut short "
+            "ends this way (copy or export it again); other objects have no pixels at all "
+            "(a report, a dose sheet or a structure set?)"
+        )
     conversion = HUConversion(1.0, 0.0)
     _check_modality(dataset, file, conversion)
     _rescale(dataset, file, conversion)

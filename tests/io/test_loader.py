@@ -403,6 +403,18 @@ class TestBadInput:
         ):
             load(write(ds, tmp_path / "report.dcm"))
 
+    @pytest.mark.parametrize("fraction", [0.05, 0.1])
+    def test_cut_in_its_header(self, tmp_path, fraction):
+        """A real CT cut short inside its header says its pixels are missing, not a tag is bad."""
+        from pydicom.data import get_testdata_file
+
+        with open(get_testdata_file("CT_small.dcm"), "rb") as handle:
+            data = handle.read()
+        cut = tmp_path / "cut.dcm"
+        cut.write_bytes(data[: int(len(data) * fraction)])
+        with pytest.raises(NoPixelDataError, match=r"cut\.dcm has no image: .* cut short"):
+            load(cut)
+
     def test_mr_refused(self, tmp_path):
         """An MR image explains that only CT has HU."""
         path = write(ct_dataset(np.zeros((2, 2), np.int16), modality="MR"), tmp_path / "mr.dcm")

@@ -136,9 +136,13 @@ def test_errors_print_on_one_line(capsys, monkeypatch):
     import ctlab.cli as cli
 
     def fail(_args):
-        raise ctlab.CTLabError("scan.dcm: its pixel data cannot be decoded:\n  line one\n  line two")
+        raise ctlab.CTLabError(
+            "scan.dcm: its pixel data cannot be decoded:\n  line one\n  line two"
+        )
 
     monkeypatch.setitem(cli._COMMANDS, "info", fail)
     assert cli.main(["info", "scan.dcm"]) == 2
     err = capsys.readouterr().err
-    assert err == "ctlab info: error: scan.dcm: its pixel data cannot be decoded: line one line two\n"
+    assert (
+        err == "ctlab info: error: scan.dcm: its pixel data cannot be decoded: line one line two\n"
+    )

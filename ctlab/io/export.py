@@ -28,6 +28,19 @@ MANIFEST_NAME = "ctlab-manifest.json"
 ExportFormat = Literal["png", "npy"]
 
 
+def _grey_image(grey: npt.ArrayLike, file_format: str) -> npt.NDArray[np.uint8]:
+    """``grey`` as an array, if it is uint8 grey levels or RGB that ``file_format`` can hold."""
+    array = np.asarray(grey)
+    if array.dtype != np.uint8 or not (
+        array.ndim == 2 or (array.ndim == 3 and array.shape[2] == 3)
+    ):
+        raise ExportError(
+            f"a {file_format} needs uint8 grey levels of shape (rows, cols) or (rows, cols, 3), "
+            f"got {array.dtype} {array.shape}; window the HU first with ctlab.apply_window"
+        )
+    return array
+
+
 def save_png(grey: npt.ArrayLike, path: str | os.PathLike[str]) -> Path:
     """Save an 8-bit image as a lossless PNG, exactly as given.
 
@@ -59,14 +72,7 @@ def save_png(grey: npt.ArrayLike, path: str | os.PathLike[str]) -> Path:
     """
     from PIL import Image
 
-    array = np.asarray(grey)
-    if array.dtype != np.uint8 or not (
-        array.ndim == 2 or (array.ndim == 3 and array.shape[2] == 3)
-    ):
-        raise ExportError(
-            f"a PNG needs uint8 grey levels of shape (rows, cols) or (rows, cols, 3), "
-            f"got {array.dtype} {array.shape}; window the HU first with ctlab.apply_window"
-        )
+    array = _grey_image(grey, "PNG")
     target = Path(path)
     try:
         Image.fromarray(array, mode="L" if array.ndim == 2 else "RGB").save(target, format="PNG")
@@ -115,14 +121,7 @@ def jpeg_roundtrip(grey: npt.ArrayLike, *, quality: int = 75) -> npt.NDArray[np.
 
     from PIL import Image
 
-    array = np.asarray(grey)
-    if array.dtype != np.uint8 or not (
-        array.ndim == 2 or (array.ndim == 3 and array.shape[2] == 3)
-    ):
-        raise ExportError(
-            f"a JPEG needs uint8 grey levels of shape (rows, cols) or (rows, cols, 3), "
-            f"got {array.dtype} {array.shape}; window the HU first with ctlab.apply_window"
-        )
+    array = _grey_image(grey, "JPEG")
     if isinstance(quality, bool) or not isinstance(quality, (int, np.integer)):
         raise ExportError(f"quality must be an integer from 1 to 100, got {quality!r}")
     if not 1 <= quality <= 100:

@@ -23,6 +23,7 @@ __all__ = [
     "WindowTraits",
     "browser_link",
     "header_key",
+    "preset_key",
     "preset_options",
     "preset_window",
     "start_slice",
@@ -104,6 +105,13 @@ def preset_options(image: CTImage) -> list[tuple[str, str]]:
         unnamed = Window(window.center, window.width)
         header.append((f"{key}: {explanation}{unnamed}", key))
     return [*header, *((window.name, key) for key, window in PRESETS.items()), ("custom", "")]
+
+
+def preset_key(window: Window | str) -> str:
+    """The menu key a starting window shows: the preset it names or equals, else "" (custom)."""
+    if isinstance(window, str):
+        return window
+    return next((key for key, preset in PRESETS.items() if preset == window), "")
 
 
 def preset_window(image: CTImage, key: str) -> Window:

@@ -22,6 +22,7 @@ from ctlab.widgets._controls import (
     browser_link,
     check_window,
     header_key,
+    preset_key,
     preset_options,
     start_slice,
     window_sliders,
@@ -177,11 +178,9 @@ class WindowExplorer(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox)
         return resolved
 
     def _preset_key_of(self, window: Window | str | None, start: Window) -> str:
-        if isinstance(window, str):
-            return window
         if window is None and self._image.default_window is not None:
             return header_key(0)
-        return next((key for key, preset in PRESETS.items() if preset == start), "")
+        return preset_key(start if window is None else window)
 
     def _build_controls(self) -> ipywidgets.Widget:
         view, histogram = self._view, self._histogram

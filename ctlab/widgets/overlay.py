@@ -22,6 +22,7 @@ from ctlab.widgets._controls import (
     WindowTraits,
     browser_link,
     check_window,
+    preset_key,
     start_slice,
     window_sliders,
 )
@@ -101,8 +102,7 @@ class TissueOverlay(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox):
         )
         self._amounts = ipywidgets.HTML()
         self._amounts.add_class("ctlab-amounts")
-        preset = window if isinstance(window, str) else ""
-        controls = self._controls(preset, chosen)
+        controls = self._controls(preset_key(window), chosen)
         super().__init__(
             children=[
                 ipywidgets.HBox(

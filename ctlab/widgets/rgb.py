@@ -12,13 +12,14 @@ from matplotlib.figure import Figure
 
 from ctlab.core.errors import InvalidWindowError
 from ctlab.core.image import CTImage
-from ctlab.core.window import PRESETS, Window, resolve_window
+from ctlab.core.window import Window, resolve_window
 from ctlab.plot import multiwindow_figure
 from ctlab.plot._common import as_image
 from ctlab.widgets._controls import (
     PresetMenu,
     SliceTraits,
     check_window,
+    preset_key,
     start_slice,
     window_sliders,
 )
@@ -101,7 +102,7 @@ class MultiWindowRGB(StaticFallback, SliceTraits, ipywidgets.VBox):  # type: ign
         ]
         panels = []
         for (name, _), channel, window in zip(_CHANNELS, self._channels, start, strict=True):
-            menu = PresetMenu(channel, self._image, value=_preset_key(window))
+            menu = PresetMenu(channel, self._image, value=preset_key(window))
             center, width = window_sliders(channel)
             for control in (menu, center, width):
                 control.layout.width = f"{_PANEL_WIDTH}px"
@@ -170,7 +171,3 @@ class MultiWindowRGB(StaticFallback, SliceTraits, ipywidgets.VBox):  # type: ign
     def __repr__(self) -> str:
         names = ", ".join(window.name or str(window) for window in self.windows)
         return f"<MultiWindowRGB {names}>"
-
-
-def _preset_key(window: Window) -> str:
-    return next((key for key, preset in PRESETS.items() if preset == window), "")

@@ -154,9 +154,7 @@ class WindowCompare(StaticFallback, SliceTraits, ipywidgets.VBox):  # type: igno
     @staticmethod
     def _retitle(panel: SliceView, start: Window) -> Any:
         def retitle(_change: dict[str, Any]) -> None:
-            now = Window(panel.center, panel.width, function=panel.function)
-            moved = (now.center, now.width) != (start.center, start.width)
-            panel.title = window_title(now if moved else start)
+            panel.title = window_title(panel.window_since(start))
 
         return retitle
 
@@ -164,10 +162,8 @@ class WindowCompare(StaticFallback, SliceTraits, ipywidgets.VBox):  # type: igno
     def windows(self) -> tuple[Window, ...]:
         """The panels' current windows (dragging on a panel changes its own)."""
         return tuple(
-            panel_window
-            if (panel.center, panel.width) == (panel_window.center, panel_window.width)
-            else Window(panel.center, panel.width, function=panel.function)
-            for panel, panel_window in zip(self._panels, self._windows, strict=True)
+            panel.window_since(start)
+            for panel, start in zip(self._panels, self._windows, strict=True)
         )
 
     def figure(self) -> Figure:

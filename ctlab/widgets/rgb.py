@@ -156,9 +156,7 @@ class MultiWindowRGB(StaticFallback, SliceTraits, ipywidgets.VBox):  # type: ign
 
     def _channel_moved(self, _change: dict[str, Any]) -> None:
         moved = tuple(
-            window
-            if (window.center, window.width) == (channel.center, channel.width)
-            else Window(channel.center, channel.width, function=channel.function)
+            channel.window_since(window)
             for window, channel in zip(self.windows, self._channels, strict=True)
         )
         if moved != self.windows:

@@ -132,6 +132,12 @@ class SliceView(anywidget.AnyWidget):  # type: ignore[misc]
         )
         self.on_msg(self._answer)
 
+    def window_since(self, start: Window) -> Window:
+        """The window shown: ``start`` itself (name and all) until the user moves it."""
+        if (self.center, self.width) == (start.center, start.width):
+            return start
+        return Window(self.center, self.width, function=self.function)
+
     def slice_bytes(self, index: int) -> memoryview:
         """Slice ``index`` as the little-endian bytes the browser receives."""
         values = np.ascontiguousarray(self._volume[index], dtype=self._wire.newbyteorder("<"))

@@ -63,6 +63,8 @@ function windowPixels(values, dtype, center, width, fn, padding) {
   const grey = new Uint8Array(values.length);
   const [padLow, padHigh] = padding.length ? padding : [Infinity, -Infinity];
   let black = 0, white = 0, counted = 0;
+  // Two copies of the loop, so the int16 one (every real CT) stays a plain
+  // table look-up per pixel with no call in it: this is the per-move hot path.
   if (dtype === "int16") {
     const lut = int16Lut(center, width, fn);
     for (let i = 0; i < values.length; i++) {

@@ -11,6 +11,9 @@ from pydicom.uid import CTImageStorage, ExplicitVRLittleEndian, MRImageStorage, 
 
 SERIES_UID = "1.2.826.0.1.3680043.8.498.1"
 
+#: The real CT slices pydicom and pydicom-data ship that the io tests load.
+REAL_FILES = ["CT_small.dcm", "explicit_VR-UN.dcm", "693_UNCR.dcm"]
+
 
 def ct_dataset(
     pixels: np.ndarray,

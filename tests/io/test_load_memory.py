@@ -22,9 +22,7 @@ from ctlab.core.errors import (
     SeriesError,
     SeriesWarning,
 )
-from tests.io.conftest import ct_dataset, write
-
-REAL_FILES = ["CT_small.dcm", "explicit_VR-UN.dcm", "693_UNCR.dcm"]
+from tests.io.conftest import REAL_FILES, ct_dataset, write
 
 
 def file_bytes(path) -> bytes:

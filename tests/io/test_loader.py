@@ -28,9 +28,8 @@ from ctlab.core.errors import (
     SeriesError,
     SeriesWarning,
 )
-from tests.io.conftest import ct_dataset, write
+from tests.io.conftest import REAL_FILES, ct_dataset, write
 
-REAL_FILES = ["CT_small.dcm", "explicit_VR-UN.dcm", "693_UNCR.dcm"]
 IDENTIFIERS = ["Doe^Jane", "ID-SECRET-42", "CompressedSamples"]
 
 

@@ -7,7 +7,9 @@ fat spans about 27 of the 256 grey levels; in the fat window, all 256.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -26,10 +28,32 @@ __all__ = [
     "tissue_grey_levels",
 ]
 
-# Elements per block when counting 16-bit values: bincount makes an intp
-# (8-byte) copy of its input, so counting a whole volume at once would cost
-# four times the volume in memory.
+# Elements per block when counting 16-bit values, and how they are counted.
+# numpy sorts 16-bit integers with AVX-512 (x86-simd-sort) on CPUs with the
+# AVX512_ICL feature set: there sorting a block and measuring its runs of
+# equal values is cheaper than np.bincount, which first copies the block to
+# intp (8 bytes a value) and scans it twice. On a 2-core Xeon, counting a
+# 300 x 512 x 512 phantom took 64 ms by sorting and 95 ms by bincount, both
+# on two threads (np.histogram: 158 ms). Without that SIMD sort, sorting a
+# million int16 values takes 27 times as long as counting them, so bincount
+# stays the method. Blocks of 2**21 sorted fastest (2**18: 98 ms); bincount
+# is fastest at 2**20.
+_SORT_BLOCK = 1 << 21
 _COUNT_BLOCK = 1 << 20
+# Fewer elements than this are counted on one thread.
+_THREAD_ELEMENTS = 1 << 22
+
+
+def _numpy_sorts_16bit_with_simd() -> bool:
+    """Whether numpy's CPU dispatch has the AVX-512 sort for 16-bit integers."""
+    try:
+        from numpy._core._multiarray_umath import __cpu_features__
+    except ImportError:  # numpy 1.x: counting is right everywhere it was measured
+        return False
+    return bool(__cpu_features__.get("AVX512_ICL", False))
+
+
+_SORT_TO_COUNT = _numpy_sorts_16bit_with_simd()
 
 
 def grey_levels(
@@ -159,13 +183,41 @@ def clipped_fractions(
     )
 
 
-def _value_counts16(values: npt.NDArray[Any]) -> tuple[npt.NDArray[np.int64], int]:
-    """Counts of every int16/uint16 value, indexed from the smallest possible value."""
-    unsigned = values.view(np.uint16) if values.dtype == np.int16 else values
-    flat = unsigned.reshape(-1)
+def _sorted_counts(block: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
+    """Counts of every value of a 16-bit block, read off the runs of its sorted copy."""
+    ordered = np.sort(block)
+    run_starts = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1
+    run_starts = np.concatenate(([0], run_starts))
     counts = np.zeros(1 << 16, dtype=np.int64)
-    for start in range(0, flat.size, _COUNT_BLOCK):
-        counts += np.bincount(flat[start : start + _COUNT_BLOCK], minlength=1 << 16)
+    counts[ordered[run_starts].view(np.uint16)] = np.diff(run_starts, append=ordered.size)
+    return counts
+
+
+def _bincounts(block: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
+    """Counts of every value of a 16-bit block, by np.bincount."""
+    return np.bincount(block.view(np.uint16), minlength=1 << 16).astype(np.int64, copy=False)
+
+
+def _value_counts16(
+    values: npt.NDArray[Any], *, by_sorting: bool = _SORT_TO_COUNT
+) -> tuple[npt.NDArray[np.int64], int]:
+    """Counts of every int16/uint16 value, indexed from the smallest possible value.
+
+    Blocks are counted on every core for large images: np.sort and most of
+    np.bincount release the GIL.
+    """
+    flat = values.reshape(-1)
+    count, size = (_sorted_counts, _SORT_BLOCK) if by_sorting else (_bincounts, _COUNT_BLOCK)
+    blocks = [flat[start : start + size] for start in range(0, flat.size, size)]
+    threads = min(os.cpu_count() or 1, len(blocks), flat.size // _THREAD_ELEMENTS + 1)
+    counts = np.zeros(1 << 16, dtype=np.int64)
+    if threads <= 1:
+        for block in blocks:
+            counts += count(block)
+    else:
+        with ThreadPoolExecutor(threads) as pool:
+            for block_counts in pool.map(count, blocks):
+                counts += block_counts
     if values.dtype == np.int16:
         # Bit patterns 0x8000.. are -32768..-1: rotate into value order.
         return np.roll(counts, 1 << 15), -(1 << 15)
@@ -200,8 +252,9 @@ def hu_histogram(
 
     Notes
     -----
-    int16 and uint16 images are counted once per HU value (``bincount`` in
-    blocks), then summed into bins: the same counts as
+    int16 and uint16 images are counted once per HU value, in blocks on
+    every core (by sorting where numpy sorts 16-bit integers with AVX-512,
+    else by ``bincount``), then summed into bins: the same counts as
     :func:`numpy.histogram`, in a fraction of its time.
 
     Examples
@@ -218,7 +271,13 @@ def hu_histogram(
         raise InvalidImageError("hu has no pixels to count (empty array or empty mask)")
     if values.dtype.kind == "f" and not np.isfinite(values).all():
         values = values[np.isfinite(values)]
-    low, high = values.min(), values.max()
+    sixteen_bit = values.dtype in (np.dtype(np.int16), np.dtype(np.uint16))
+    if sixteen_bit:
+        value_counts, first_value = _value_counts16(values)
+        present = np.flatnonzero(value_counts)  # the range, without two more passes
+        low, high = first_value + int(present[0]), first_value + int(present[-1])
+    else:
+        low, high = values.min(), values.max()
     if bins is None:
         step = max(1, math.ceil((float(high) - float(low) + 1) / 512))
         n_bins = math.ceil((float(high) - float(low) + 1) / step)
@@ -227,10 +286,9 @@ def hu_histogram(
         edges = np.histogram_bin_edges(values[:1], bins=int(bins), range=(low, high))
     else:
         edges = np.asarray(bins, dtype=np.float64)
-    if values.dtype not in (np.dtype(np.int16), np.dtype(np.uint16)):
+    if not sixteen_bit:
         counts, edges = np.histogram(values, bins=edges)
         return counts.astype(np.int64), edges
-    value_counts, first_value = _value_counts16(values)
     # below[k] = number of pixels with value < first_value + k.
     below = np.concatenate(([0], np.cumsum(value_counts)))
     # A pixel of integer value v is in [a, b) when ceil(a) <= v < ceil(b);

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from ctlab import TISSUES, Window, apply_window
+from ctlab.core import metrics
 from ctlab.core.errors import InvalidImageError
 from ctlab.core.metrics import (
     clipped_fractions,
@@ -86,6 +87,24 @@ class TestHuHistogram:
         expected, _ = np.histogram(hu, bins=edges)
         np.testing.assert_array_equal(counts, expected)
         assert counts.sum() == hu.size
+
+    @pytest.mark.parametrize("by_sorting", [True, False])
+    @pytest.mark.parametrize("dtype", [np.int16, np.uint16])
+    def test_both_counting_methods_on_blocks_and_threads(self, monkeypatch, by_sorting, dtype):
+        """Sorting and bincount count every 16-bit value alike, across blocks and threads."""
+        info = np.iinfo(dtype)
+        rng = np.random.default_rng(5)
+        values = rng.integers(info.min, info.max, 5000, endpoint=True).astype(dtype)
+        values[:40] = info.min  # a run, as padding makes
+        values[-3:] = info.max
+        values[100:900] = values[99]
+        monkeypatch.setattr(metrics, "_SORT_BLOCK", 700)
+        monkeypatch.setattr(metrics, "_COUNT_BLOCK", 700)
+        monkeypatch.setattr(metrics, "_THREAD_ELEMENTS", 1000)
+        counts, first = metrics._value_counts16(values, by_sorting=by_sorting)
+        assert first == info.min
+        expected = np.bincount(values.astype(np.int64) - info.min, minlength=1 << 16)
+        np.testing.assert_array_equal(counts, expected)
 
     def test_explicit_edges_and_closed_last_bin(self):
         """Given edges are used; the last bin includes its right edge."""

@@ -183,45 +183,50 @@ def clipped_fractions(
     )
 
 
-def _sorted_counts(block: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
-    """Counts of every value of a 16-bit block, read off the runs of its sorted copy."""
+_Counts = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]
+
+
+def _sorted_counts(block: npt.NDArray[Any]) -> _Counts:
+    """The values of a 16-bit block and their counts, read off the runs of its sorted copy."""
     ordered = np.sort(block)
     run_starts = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1
     run_starts = np.concatenate(([0], run_starts))
-    counts = np.zeros(1 << 16, dtype=np.int64)
-    counts[ordered[run_starts].view(np.uint16)] = np.diff(run_starts, append=ordered.size)
-    return counts
+    return ordered[run_starts].astype(np.int64), np.diff(run_starts, append=ordered.size)
 
 
-def _bincounts(block: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
-    """Counts of every value of a 16-bit block, by np.bincount."""
-    return np.bincount(block.view(np.uint16), minlength=1 << 16).astype(np.int64, copy=False)
+def _bincounts(block: npt.NDArray[Any]) -> _Counts:
+    """The values of a 16-bit block and their counts, by np.bincount of the bit patterns."""
+    counts = np.bincount(block.view(np.uint16), minlength=1 << 16)
+    patterns = np.flatnonzero(counts)
+    values = patterns.astype(np.uint16).view(block.dtype).astype(np.int64)
+    return values, counts[patterns].astype(np.int64, copy=False)
 
 
 def _value_counts16(
     values: npt.NDArray[Any], *, by_sorting: bool = _SORT_TO_COUNT
 ) -> tuple[npt.NDArray[np.int64], int]:
-    """Counts of every int16/uint16 value, indexed from the smallest possible value.
+    """Counts of each int16/uint16 value from the smallest present to the largest, and the smallest.
 
     Blocks are counted on every core for large images: np.sort and most of
-    np.bincount release the GIL.
+    np.bincount release the GIL. Each block reports only the values it
+    holds, and the totals span only the range present, so sorting a small
+    image costs no pass over all 65536 possible values.
     """
     flat = values.reshape(-1)
     count, size = (_sorted_counts, _SORT_BLOCK) if by_sorting else (_bincounts, _COUNT_BLOCK)
     blocks = [flat[start : start + size] for start in range(0, flat.size, size)]
     threads = min(os.cpu_count() or 1, len(blocks), flat.size // _THREAD_ELEMENTS + 1)
-    counts = np.zeros(1 << 16, dtype=np.int64)
-    if threads <= 1:
-        for block in blocks:
-            counts += count(block)
-    else:
+    if threads > 1:
         with ThreadPoolExecutor(threads) as pool:
-            for block_counts in pool.map(count, blocks):
-                counts += block_counts
-    if values.dtype == np.int16:
-        # Bit patterns 0x8000.. are -32768..-1: rotate into value order.
-        return np.roll(counts, 1 << 15), -(1 << 15)
-    return counts, 0
+            counted = list(pool.map(count, blocks))
+    else:  # starting a thread would cost more than counting a slice
+        counted = [count(block) for block in blocks]
+    low = min(int(block_values.min()) for block_values, _ in counted)
+    high = max(int(block_values.max()) for block_values, _ in counted)
+    totals = np.zeros(high - low + 1, dtype=np.int64)
+    for block_values, block_counts in counted:
+        totals[block_values - low] += block_counts  # a block's values are distinct
+    return totals, low
 
 
 def hu_histogram(
@@ -273,9 +278,8 @@ def hu_histogram(
         values = values[np.isfinite(values)]
     sixteen_bit = values.dtype in (np.dtype(np.int16), np.dtype(np.uint16))
     if sixteen_bit:
-        value_counts, first_value = _value_counts16(values)
-        present = np.flatnonzero(value_counts)  # the range, without two more passes
-        low, high = first_value + int(present[0]), first_value + int(present[-1])
+        value_counts, low = _value_counts16(values)  # the range, without two more passes
+        high = low + value_counts.size - 1
     else:
         low, high = values.min(), values.max()
     if bins is None:
@@ -289,12 +293,14 @@ def hu_histogram(
     if not sixteen_bit:
         counts, edges = np.histogram(values, bins=edges)
         return counts.astype(np.int64), edges
-    # below[k] = number of pixels with value < first_value + k.
+    # below[k] = number of pixels with value < low + k. Summing only the
+    # range present keeps small images fast: a cumsum of all 65536 values
+    # takes 0.15 ms, five times np.histogram of a 128 x 128 image.
     below = np.concatenate(([0], np.cumsum(value_counts)))
     # A pixel of integer value v is in [a, b) when ceil(a) <= v < ceil(b);
     # the last bin also takes v == b.
-    cut = np.ceil(edges) - first_value
-    cut[-1] = np.floor(edges[-1]) + 1 - first_value
+    cut = np.ceil(edges) - low
+    cut[-1] = np.floor(edges[-1]) + 1 - low
     cut = np.clip(cut, 0, below.size - 1).astype(np.int64)
     counts = np.diff(below[cut])
     return counts, edges

@@ -101,10 +101,12 @@ class TestHuHistogram:
         monkeypatch.setattr(metrics, "_SORT_BLOCK", 700)
         monkeypatch.setattr(metrics, "_COUNT_BLOCK", 700)
         monkeypatch.setattr(metrics, "_THREAD_ELEMENTS", 1000)
-        counts, first = metrics._value_counts16(values, by_sorting=by_sorting)
-        assert first == info.min
-        expected = np.bincount(values.astype(np.int64) - info.min, minlength=1 << 16)
-        np.testing.assert_array_equal(counts, expected)
+        counts, low = metrics._value_counts16(values, by_sorting=by_sorting)
+        assert low == info.min and counts.size == 1 << 16
+        np.testing.assert_array_equal(counts, np.bincount(values.astype(np.int64) - low))
+        counts, low = metrics._value_counts16(values[40:-3], by_sorting=by_sorting)
+        assert low == values[40:-3].min() and low + counts.size - 1 == values[40:-3].max()
+        np.testing.assert_array_equal(counts, np.bincount(values[40:-3].astype(np.int64) - low))
 
     def test_explicit_edges_and_closed_last_bin(self):
         """Given edges are used; the last bin includes its right edge."""

@@ -56,7 +56,10 @@ def _first_dicom_file(path: Path) -> Path:
                 handle.seek(128)
                 if handle.read(4) == b"DICM":
                     return candidate
-        raise InvalidDicomError(f"{path} holds no DICOM file with a DICM preamble")
+        raise InvalidDicomError(
+            f"{path} holds no DICOM file with a DICM preamble; pass one DICOM file, "
+            "or a folder with one directly inside it"
+        )
     raise FileNotFoundError(f"{path} does not exist")
 
 
@@ -94,7 +97,9 @@ def patient_identifiers(path: str | os.PathLike[str]) -> dict[str, str]:
     try:
         header = pydicom.dcmread(file, stop_before_pixels=True)
     except (PydicomInvalidDicomError, OSError, ValueError, EOFError) as error:
-        raise InvalidDicomError(f"{file} is not a readable DICOM file: {error}") from None
+        raise InvalidDicomError(
+            f"{file} is not a readable DICOM file: {error}; pass a complete DICOM file"
+        ) from None
     found = {}
     for keyword in IDENTIFYING_KEYWORDS:
         value = header.get(keyword)

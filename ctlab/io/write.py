@@ -100,11 +100,15 @@ def write_series(
     ['slice_000.dcm', 'slice_001.dcm']
     """
     if image.hu.dtype != np.int16:
-        raise InvalidImageError(f"write_series needs int16 HU, got {image.hu.dtype}")
+        raise InvalidImageError(
+            f"write_series needs int16 HU, got {image.hu.dtype}; round the HU to whole "
+            "numbers and convert them with .astype(np.int16) first"
+        )
     if image.hu.size and int(image.hu.max()) > 32767 + _RESCALE_INTERCEPT:
         raise InvalidImageError(
             f"HU up to {32767 + _RESCALE_INTERCEPT} can be stored with intercept "
-            f"{_RESCALE_INTERCEPT}; got {image.hu.max()}"
+            f"{_RESCALE_INTERCEPT}; got {image.hu.max()}: clip the HU to "
+            f"{32767 + _RESCALE_INTERCEPT} first (np.minimum)"
         )
     target = Path(folder)
     if target.is_dir() and any(target.glob("*.dcm")) and not overwrite:
@@ -180,7 +184,9 @@ def write_series(
         try:
             ds.save_as(path, enforce_file_format=True)
         except OSError as error:
-            raise ExportError(f"cannot write {path}: {error}") from None
+            raise ExportError(
+                f"cannot write {path}: {error}; check that the folder is writable and has space"
+            ) from None
         files.append(path)
     return files
 

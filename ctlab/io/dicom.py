@@ -46,6 +46,7 @@ __all__ = [
     "check_pixel_length",
     "functional_group_value",
     "read_header",
+    "read_native_hu",
     "to_hu",
 ]
 
@@ -154,12 +155,16 @@ def read_header(path: str | os.PathLike[str] | MemoryFile, *, defer_pixels: bool
             raise FileNotFoundError(f"{file} does not exist")
         if file.is_dir():
             raise InvalidDicomError(f"{file} is a folder; pass it to ctlab.load to read a series")
-        size = file.stat().st_size
+        status = file.stat()
+        size = status.st_size
         if size == 0:
             raise InvalidDicomError(f"{file} is empty (0 bytes); the export or copy failed")
         with file.open("rb") as handle:
-            handle.seek(128)
-            has_preamble = handle.read(4) == b"DICM"
+            head = handle.read(_HEAD_SIZE)
+        has_preamble = head[128:132] == b"DICM"
+        from_head = _read_head(head, file, size, has_preamble, status.st_mtime)
+        if from_head is not None:
+            return from_head
         reader = _ClampedFile(file)
     try:
         # pydicom's own warnings about odd elements would only be noise here:
@@ -195,6 +200,57 @@ def read_header(path: str | os.PathLike[str] | MemoryFile, *, defer_pixels: bool
 
 
 _PIXEL_DATA = 0x7FE00010
+
+# How much of a file read_header reads first. A CT header is a few KiB (the
+# phantom's 1.2 KiB, 1.4 to 6.2 KiB in the CT files pydicom ships), so this
+# holds all of it in one read, with only the start of the pixels.
+_HEAD_SIZE = 64 * 1024
+
+
+def _read_head(
+    head: bytes, file: Path, size: int, has_preamble: bool, mtime: float
+) -> Dataset | None:
+    """The header of ``file`` parsed from its first bytes, or None to read it in full.
+
+    pydicom parses bytes in memory through ``io.BytesIO`` (C code) faster
+    than through ``_ClampedFile`` (a Python ``read`` per element): the 300
+    headers of a 512 x 512 phantom series took 72 ms instead of 101 ms, and
+    the file is opened once, not twice (for the preamble, then to parse).
+    The result is used only when it must equal the whole file's parse:
+    the head is the whole file, or the parse reached the deferred Pixel Data
+    inside the head and that is the last element of the file, so nothing
+    after the head was ever read. Anything else (a failure, a longer header,
+    compressed pixels, elements after the pixels) returns None, and the
+    caller parses the whole file as before, with the same checks and errors.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            dataset = pydicom.dcmread(
+                io.BytesIO(head), force=not has_preamble, defer_size=_DEFER_SIZE
+            )
+    except Exception:  # the whole-file parse gives the error its proper message
+        return None
+    if len(head) < size:
+        pixels = dataset.get_item(_PIXEL_DATA, keep_deferred=True)
+        complete = (
+            isinstance(pixels, RawDataElement)
+            and pixels.value is None
+            and pixels.value_tell <= len(head)
+            and pixels.value_tell + pixels.length == size
+        )
+        if not complete:
+            return None
+    # Deferred values are read from the file by name, as for a parse of the file.
+    dataset.filename, dataset.fileobj_type, dataset.buffer = str(file), _ClampedFile, None
+    dataset.timestamp = mtime
+    try:
+        _parse_header(dataset, file, size)
+    except Exception:
+        return None
+    if not has_preamble and "SOPClassUID" not in dataset and "Rows" not in dataset:
+        return None
+    return dataset
 
 
 class _ClampedFile(io.RawIOBase):
@@ -544,13 +600,11 @@ def _rescale(dataset: Dataset, file: Source, conversion: HUConversion) -> None:
 _NATIVE_SYNTAXES = ("1.2.840.10008.1.2", "1.2.840.10008.1.2.1")
 
 
-def _native_pixels(dataset: Dataset) -> npt.NDArray[Any] | None:
-    """The usual CT slice, uncompressed 16-bit little-endian, as a view of its bytes.
+def _native_layout(dataset: Dataset) -> tuple[int, int, str] | None:
+    """Rows, columns and numpy dtype of the usual CT slice, None if it is less plain.
 
-    pydicom's decoder gives the same array but validates and copies it,
-    which costs more than reading the file. Anything
-    less plain than one 16-bit frame of exactly the declared length returns
-    None and goes through pydicom, with all its checks.
+    The usual slice: one frame, uncompressed, 16-bit little-endian, one
+    sample per pixel, on a little-endian machine.
     """
     syntax = getattr(dataset, "file_meta", Dataset()).get("TransferSyntaxUID")
     try:
@@ -564,15 +618,105 @@ def _native_pixels(dataset: Dataset) -> npt.NDArray[Any] | None:
             and dataset.get("PixelRepresentation") in (0, 1)
         )
         rows, cols = int(dataset.Rows), int(dataset.Columns)
-        data = dataset.PixelData if plain else None
     except Exception:  # damaged or unreadable: pydicom's decoder reports it
         return None
-    if not plain or rows < 1 or cols < 1 or not isinstance(data, bytes):
+    if not plain or rows < 1 or cols < 1:
         return None
-    if len(data) != rows * cols * 2:
+    return rows, cols, "<i2" if dataset.PixelRepresentation == 1 else "<u2"
+
+
+def _native_pixels(dataset: Dataset) -> npt.NDArray[Any] | None:
+    """The usual CT slice, uncompressed 16-bit little-endian, as a view of its bytes.
+
+    pydicom's decoder gives the same array but validates and copies it,
+    which costs more than reading the file. Anything
+    less plain than one 16-bit frame of exactly the declared length returns
+    None and goes through pydicom, with all its checks.
+    """
+    layout = _native_layout(dataset)
+    if layout is None:
         return None
-    signed = dataset.PixelRepresentation == 1
-    return np.frombuffer(data, dtype="<i2" if signed else "<u2").reshape(rows, cols)
+    rows, cols, dtype = layout
+    try:
+        data = dataset.PixelData
+    except Exception:  # damaged or unreadable: pydicom's decoder reports it
+        return None
+    if not isinstance(data, bytes) or len(data) != rows * cols * 2:
+        return None
+    return np.frombuffer(data, dtype=dtype).reshape(rows, cols)
+
+
+def read_native_hu(
+    dataset: Dataset, file: Source, conversion: HUConversion, out: npt.NDArray[Any]
+) -> int | None:
+    """Read the usual CT slice from disk straight into ``out`` (int16) and make it HU.
+
+    The fast path of :func:`to_hu`, with the same result, for a file on disk
+    whose Pixel Data is still deferred, a plain slice (see
+    ``_native_layout``) of exactly Rows x Columns x 2 bytes, slope 1 and a
+    whole intercept: its bytes go from the file into ``out`` with one
+    ``readinto``, the stored values are checked against BitsStored and the
+    int16 range once, and the intercept is added in place: no Python-level
+    reads, no 512 KiB bytes object per slice, one minimum and maximum per
+    slice instead of two. Reading the 300 slices of a 512 x 512 phantom
+    series into its volume took 128 ms through pydicom's deferred read and
+    ``to_hu``, 103 ms this way (both include filling the new volume's pages).
+
+    Returns
+    -------
+    int or None
+        The lowest HU of the slice, now in ``out``. None for anything else
+        (a pixel pitfall to correct, HU that do not fit int16, a short read,
+        a file changed since its header was read); ``out`` is then undefined
+        and the caller uses :func:`to_hu`, which handles or reports it.
+    """
+    slope, intercept = conversion.slope, conversion.intercept
+    if not (
+        isinstance(file, Path)
+        and out.dtype == np.int16
+        and out.flags.c_contiguous
+        and slope == 1
+        and intercept.is_integer()
+    ):
+        return None
+    layout = _native_layout(dataset)
+    element = dataset.get_item(_PIXEL_DATA, keep_deferred=True)
+    if layout is None or not isinstance(element, RawDataElement) or element.value is not None:
+        return None
+    rows, cols, dtype = layout
+    if out.shape != (rows, cols) or element.length != out.nbytes:
+        return None
+    buffer = memoryview(out).cast("B")
+    filled = 0
+    try:
+        with open(file, "rb", buffering=0) as handle:
+            timestamp = getattr(dataset, "timestamp", None)
+            if timestamp is not None and os.fstat(handle.fileno()).st_mtime != timestamp:
+                return None  # changed since read_header: pydicom's deferred read warns
+            handle.seek(element.value_tell)
+            while filled < out.nbytes and (count := handle.readinto(buffer[filled:])):
+                filled += count
+    except OSError:
+        return None
+    if filled != out.nbytes:
+        return None  # truncated since read_header: the general path reports it
+    stored = out.view(dtype)
+    low, high = int(stored.min()), int(stored.max())
+    bits = int(dataset.BitsStored)
+    if bits < 16:  # as _stored_values: values beyond BitsStored are a pitfall to correct
+        signed = dtype == "<i2"
+        lowest, highest = (
+            (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if signed else (0, (1 << bits) - 1)
+        )
+        if low < lowest or high > highest:
+            return None
+    # As to_hu: the range checked on the stored values, then int16 addition,
+    # which wraps modulo 2**16 and so is exact whenever the sum fits.
+    shift = int(intercept)
+    if low + shift < -32768 or high + shift > 32767:
+        return None
+    np.add(out, np.int16((shift + 2**15) % 2**16 - 2**15), out=out)
+    return low + shift
 
 
 def _decode(dataset: Dataset, file: Source, frame: int | None = None) -> npt.NDArray[Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 
 import numpy as np
@@ -9,8 +10,20 @@ import pytest
 from pydicom.data import get_testdata_file
 from pydicom.pixels import pixel_array
 
+from ctlab import load
 from ctlab.core.errors import InvalidDicomError
-from ctlab.io.dicom import HUConversion, _decode, _native_pixels, read_header, to_hu
+from ctlab.io.dicom import (
+    HUConversion,
+    _decode,
+    _native_pixels,
+    _read_head,
+    check_ct,
+    read_header,
+    read_native_hu,
+    to_hu,
+)
+from ctlab.io.phantom import make_phantom
+from ctlab.io.write import write_series
 from tests.io.conftest import ct_dataset, write
 
 PLAIN_FILES = ["CT_small.dcm", "693_UNCR.dcm", "693_UNCI.dcm", "explicit_VR-UN.dcm"]
@@ -110,3 +123,155 @@ class TestConvertedValues:
         assert [(e.tag, e.VR, e.value) for e in first if e.tag != 0x7FE00010] == [
             (e.tag, e.VR, e.value) for e in second if e.tag != 0x7FE00010
         ]
+
+
+def _elements(header):
+    """Every element's tag, VR and value but the pixels, for comparing two parses."""
+    return [(e.tag, e.VR, e.value) for e in header if e.tag != 0x7FE00010]
+
+
+def _whole_file_parse(path, monkeypatch):
+    """read_header as it reads a file whose head is not enough: through _ClampedFile."""
+    with monkeypatch.context() as patch:
+        patch.setattr("ctlab.io.dicom._read_head", lambda *args: None)
+        return read_header(path)
+
+
+class TestReadHead:
+    def test_plain_file_parsed_from_its_head(self, tmp_path, monkeypatch):
+        """A slice whose deferred pixels end the file is parsed from its head, as from the file."""
+        pixels = np.arange(64 * 64, dtype=np.int16).reshape(64, 64)
+        path = write(ct_dataset(pixels), tmp_path / "slice.dcm")
+        size = path.stat().st_size
+        head = path.read_bytes()[:2048]
+        assert size > len(head)
+        from_head = _read_head(head, path, size, True, path.stat().st_mtime)
+        assert from_head is not None
+        assert _elements(from_head) == _elements(_whole_file_parse(path, monkeypatch))
+        np.testing.assert_array_equal(_decode(from_head, path), pixels)
+
+    def test_elements_after_the_pixels_read_from_the_file(self, tmp_path, monkeypatch):
+        """Elements after Pixel Data are beyond the head: the whole file is parsed and keeps them."""
+        pixels = np.zeros((64, 64), dtype=np.int16)
+        path = write(
+            ct_dataset(pixels, DataSetTrailingPadding=b"\x00" * 8), tmp_path / "padded.dcm"
+        )
+        monkeypatch.setattr("ctlab.io.dicom._HEAD_SIZE", 2048)  # the pixels, not the padding
+        head = path.read_bytes()[:2048]
+        assert _read_head(head, path, path.stat().st_size, True, 0.0) is None
+        header = read_header(path)
+        assert "DataSetTrailingPadding" in header
+        assert _elements(header) == _elements(_whole_file_parse(path, monkeypatch))
+
+    @pytest.mark.parametrize("cut", [-700, -300, -12, -1])
+    def test_header_longer_than_the_head(self, cut, tmp_path, monkeypatch):
+        """A head ending before the Pixel Data value starts is not enough: the file is parsed."""
+        pixels = np.zeros((64, 64), dtype=np.int16)
+        path = write(ct_dataset(pixels), tmp_path / "slice.dcm")
+        whole = _whole_file_parse(path, monkeypatch)
+        start = whole.get_item(0x7FE00010, keep_deferred=True).value_tell
+        data, size = path.read_bytes(), path.stat().st_size
+        assert _read_head(data[:start], path, size, True, 0.0) is not None
+        assert _read_head(data[: start + cut], path, size, True, 0.0) is None
+        monkeypatch.setattr("ctlab.io.dicom._HEAD_SIZE", start + cut)
+        assert _elements(read_header(path)) == _elements(whole)
+
+    @pytest.mark.parametrize("name", PLAIN_FILES)
+    def test_real_files_equal_whole_file_parse(self, name, monkeypatch):
+        """The shipped real CT files give the same header either way."""
+        path = get_testdata_file(name, download=False)
+        if path is None:
+            pytest.skip(f"{name} is not installed")
+        assert _elements(read_header(path)) == _elements(_whole_file_parse(path, monkeypatch))
+
+
+def _native_case(tmp_path, pixels, name="slice.dcm", **change):
+    """A written slice, its header and HU conversion, as the loader has them."""
+    path = write(ct_dataset(pixels, **change), tmp_path / name)
+    header = read_header(path)
+    return path, header, check_ct(header, path)
+
+
+class TestReadNativeHu:
+    @pytest.mark.parametrize("dtype", [np.int16, np.uint16])
+    @pytest.mark.parametrize("intercept", [-1024.0, 0.0, 7.0])
+    def test_equals_to_hu(self, dtype, intercept, tmp_path):
+        """Read straight into the volume, the HU equal to_hu's through pydicom."""
+        rng = np.random.default_rng(11)
+        pixels = rng.integers(0, 4000, (64, 48)).astype(dtype)
+        path, header, conversion = _native_case(tmp_path, pixels, intercept=intercept)
+        fast = np.empty((64, 48), dtype=np.int16)
+        lowest = read_native_hu(header, path, conversion, fast)
+        general = np.empty((64, 48), dtype=np.int16)
+        assert to_hu(read_header(path), path, conversion, general)
+        np.testing.assert_array_equal(fast, general)
+        np.testing.assert_array_equal(fast, pixels.astype(np.int64) + int(intercept))
+        assert lowest == general.min()
+
+    @pytest.mark.parametrize(
+        ("stored", "change"),
+        [
+            (np.full((64, 48), 5000, dtype=np.uint16), {"BitsStored": 12}),  # high bits
+            (np.full((64, 48), 32000, dtype=np.int16), {"RescaleIntercept": 1000}),  # > int16
+            (np.full((64, 48), 100, dtype=np.int16), {"RescaleSlope": 2}),
+            (np.full((64, 48), 100, dtype=np.int16), {"RescaleIntercept": 0.5}),
+            (np.full((64, 48), 100, dtype=np.int16), {"BitsStored": 20}),
+            (np.full((8, 8), 100, dtype=np.int16), {}),  # pixels too small to be deferred
+        ],
+    )
+    def test_anything_else_left_to_to_hu(self, stored, change, tmp_path):
+        """Pitfalls, other rescales and HU beyond int16 return None for to_hu to handle."""
+        path, header, conversion = _native_case(tmp_path, stored, **change)
+        out = np.empty(stored.shape, dtype=np.int16)
+        assert read_native_hu(header, path, conversion, out) is None
+
+    def test_float_volume_or_other_shape_left_to_to_hu(self, tmp_path):
+        """Only an int16 row of the header's shape is filled."""
+        path, header, conversion = _native_case(tmp_path, np.zeros((64, 48), dtype=np.int16))
+        assert read_native_hu(header, path, conversion, np.empty((64, 48), np.float32)) is None
+        assert read_native_hu(header, path, conversion, np.empty((48, 64), np.int16)) is None
+
+    def test_file_changed_or_cut_after_its_header_was_read(self, tmp_path):
+        """A file rewritten or truncated since read_header goes to pydicom, which reports it."""
+        path, header, conversion = _native_case(tmp_path, np.zeros((64, 48), dtype=np.int16))
+        out = np.empty((64, 48), dtype=np.int16)
+        data = path.read_bytes()
+        path.write_bytes(data[:-100])
+        os.utime(path, (header.timestamp, header.timestamp))
+        assert path.stat().st_mtime == header.timestamp  # so only the length differs
+        assert read_native_hu(header, path, conversion, out) is None  # short read
+        path.write_bytes(data)
+        os.utime(path, (0, header.timestamp + 10))
+        assert read_native_hu(header, path, conversion, out) is None  # modified
+
+
+class TestLoadFastPath:
+    def test_series_equals_general_path(self, tmp_path, monkeypatch):
+        """A phantom series loads to the same HU with and without reading straight into it."""
+        files = write_series(make_phantom(n_slices=4, size=64), tmp_path / "series")
+        taken = []
+
+        def spy(*args):
+            taken.append(read_native_hu(*args))
+            return taken[-1]
+
+        monkeypatch.setattr("ctlab.io.loader.read_native_hu", spy)
+        fast = load(tmp_path / "series")
+        assert len(taken) == len(files) and None not in taken
+        monkeypatch.setattr("ctlab.io.loader.read_native_hu", lambda *args: None)
+        general = load(tmp_path / "series")
+        np.testing.assert_array_equal(fast.hu, general.hu)
+        assert fast.hu.dtype == general.hu.dtype == np.int16
+        assert fast.padding_range == general.padding_range
+
+    def test_lowest_hu_marks_padding(self, tmp_path):
+        """The lowest HU of slices read straight into the volume marks what lies below -1024."""
+        folder = tmp_path / "series"
+        folder.mkdir()
+        stored = np.full((3, 64, 64), 1024, dtype=np.int16)  # 0 HU
+        stored[1, :4, :4] = -976  # -2000 HU, outside the scanned field
+        for index, pixels in enumerate(stored):
+            write(ct_dataset(pixels, position=2.0 * index), folder / f"{index}.dcm")
+        image = load(folder)
+        assert image.hu.min() == -2000
+        assert image.padding_range == (-2000.0, -1025.0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import warnings
 
@@ -11,7 +12,7 @@ from pydicom.data import get_testdata_file
 from pydicom.pixels import pixel_array
 
 from ctlab import load
-from ctlab.core.errors import InvalidDicomError
+from ctlab.core.errors import InvalidDicomError, SeriesError
 from ctlab.io.dicom import (
     HUConversion,
     _decode,
@@ -275,3 +276,37 @@ class TestLoadFastPath:
         image = load(folder)
         assert image.hu.min() == -2000
         assert image.padding_range == (-2000.0, -1025.0)
+
+
+class TestCollectorPaused:
+    def test_paused_while_loading(self, series_folder, monkeypatch):
+        """The garbage collector is off while the headers are read."""
+        seen = []
+
+        def spy(*args, **kwargs):
+            seen.append(gc.isenabled())
+            return read_header(*args, **kwargs)
+
+        monkeypatch.setattr("ctlab.io.series.read_header", spy)
+        load(series_folder)
+        assert seen and not any(seen)
+
+    def test_back_on_after_a_load_or_an_error(self, series_folder, tmp_path):
+        """load switches the collector back on when it returns and when it raises."""
+        assert gc.isenabled()
+        load(series_folder)
+        assert gc.isenabled()
+        (tmp_path / "notes").mkdir()
+        (tmp_path / "notes" / "notes.txt").write_text("not DICOM")
+        with pytest.raises(SeriesError, match="no CT images"):
+            load(tmp_path / "notes")
+        assert gc.isenabled()
+
+    def test_callers_choice_kept(self, series_folder):
+        """A collector the caller switched off stays off."""
+        gc.disable()
+        try:
+            load(series_folder)
+            assert not gc.isenabled()
+        finally:
+            gc.enable()

@@ -310,3 +310,32 @@ class TestCollectorPaused:
             assert not gc.isenabled()
         finally:
             gc.enable()
+
+
+class TestOrderSlicesOrientation:
+    def _series(self, folder, orientations):
+        folder.mkdir()
+        pixels = np.zeros((4, 4), dtype=np.int16)
+        for index, orientation in enumerate(orientations):
+            ds = ct_dataset(pixels, position=2.0 * index, instance=index + 1)
+            if orientation is None:
+                del ds.ImageOrientationPatient
+            else:
+                ds.ImageOrientationPatient = orientation
+            write(ds, folder / f"{index}.dcm")
+        return folder
+
+    def test_cosines_written_differently_still_one_volume(self, tmp_path):
+        """Slightly different cosines get their own normal, and parallel ones load."""
+        axial, nearly = [1, 0, 0, 0, 1, 0], [1, 0, 0, 0, 0.9999999, 0.0004]
+        image = load(self._series(tmp_path / "s", [axial, nearly, axial]))
+        assert image.shape == (3, 4, 4)
+
+    @pytest.mark.parametrize(
+        "odd", [[0, 1, 0, 0, 0, -1], None, [1, 0, 0, 0, 1, float("nan")], [1, 0, 0]]
+    )
+    def test_other_or_unusable_orientation_refused(self, odd, tmp_path):
+        """A slice with another, a missing or an unusable orientation is not part of the volume."""
+        folder = self._series(tmp_path / "s", [[1, 0, 0, 0, 1, 0], odd, [1, 0, 0, 0, 1, 0]])
+        with pytest.raises(SeriesError, match="mixes slice orientations"):
+            load(folder)

@@ -365,32 +365,32 @@ def _(ctx):
     ctlab.conversion.hu_per_grey_level(HU, ctlab.apply_window(HU[:1], "default"))
 
 
-# ctlab.io.dicom: reading a header ----------------------------------------------------------------
+# ctlab.io.header: reading a header ----------------------------------------------------------------
 
 
-@case("ctlab.io.dicom.read_header", "InvalidDicomError", "{file} is a folder")
+@case("ctlab.io.header.read_header", "InvalidDicomError", "{file} is a folder")
 def _(ctx):
     # ctlab.load sends a folder to the series search, which reads only the files in it, so
-    # this defensive branch is met only by calling read_header (public in ctlab.io.dicom).
-    from ctlab.io.dicom import read_header
+    # this defensive branch is met only by calling read_header (public in ctlab.io.header).
+    from ctlab.io.header import read_header
 
     read_header(ctx.name(ctx.tmp))
 
 
-@case("ctlab.io.dicom.read_header", "InvalidDicomError", "{file} is empty (0 bytes); the export")
+@case("ctlab.io.header.read_header", "InvalidDicomError", "{file} is empty (0 bytes); the export")
 def _(ctx):
     path = ctx.name(ctx.tmp / "empty.dcm")
     path.write_bytes(b"")
     ctlab.load(path)
 
 
-@case("ctlab.io.dicom.read_header", "InvalidDicomError", "{file} is empty (0 bytes); the upload")
+@case("ctlab.io.header.read_header", "InvalidDicomError", "{file} is empty (0 bytes); the upload")
 def _(ctx):
     ctlab.load(b"", name=str(ctx.name("empty.dcm")))
 
 
 @case(
-    "ctlab.io.dicom.read_header",
+    "ctlab.io.header.read_header",
     "InvalidDicomError",
     "{file} is not a DICOM file (no 'DICM' marker, and",
 )
@@ -400,7 +400,7 @@ def _(ctx):
     ctlab.load(path)
 
 
-@case("ctlab.io.dicom.read_header", "InvalidDicomError", "{file} is not a DICOM file, or")
+@case("ctlab.io.header.read_header", "InvalidDicomError", "{file} is not a DICOM file, or")
 def _(ctx):
     # pydicom raises EOFError only in its strict reading mode (with its default it warns and
     # returns an empty dataset): a user may switch it on. An undefined-length element whose
@@ -412,7 +412,7 @@ def _(ctx):
     ctlab.load(path)
 
 
-@case("ctlab.io.dicom.read_header", "InvalidDicomError", "{file} has a damaged DICOM header")
+@case("ctlab.io.header.read_header", "InvalidDicomError", "{file} has a damaged DICOM header")
 def _(ctx):
     path = ctx.name(ctx.tmp / "cut.dcm")
     path.write_bytes(Path(CHEST).read_bytes()[:143])  # cut inside the file meta header
@@ -420,7 +420,7 @@ def _(ctx):
 
 
 @case(
-    "ctlab.io.dicom.read_header",
+    "ctlab.io.header.read_header",
     "InvalidDicomError",
     "{file} is not a DICOM file (no 'DICM' marker and",
 )
@@ -431,16 +431,16 @@ def _(ctx):
     ctlab.load(path)
 
 
-@case("ctlab.io.dicom._parse_elements", "InvalidDicomError", "{file}: element")
+@case("ctlab.io.header._parse_elements", "InvalidDicomError", "{file}: element")
 def _(ctx):
     path = ct_file(ctx.name(ctx.tmp / "long.dcm"), np.zeros((64, 64), np.int16))
     ctlab.load(with_pixel_data_length(path, 0x7FFFFFF0))
 
 
-# ctlab.io.dicom: pixel data lengths --------------------------------------------------------------
+# ctlab.io.header: pixel data lengths --------------------------------------------------------------
 
 
-@case("ctlab.io.dicom.check_pixel_length", "InvalidDicomError", "{file}: NumberOfFrames")
+@case("ctlab.io.header.check_pixel_length", "InvalidDicomError", "{file}: NumberOfFrames")
 def _(ctx):
     ds = pydicom.dcmread(ABDOMEN_J2K)
     ds.NumberOfFrames = 5
@@ -448,12 +448,14 @@ def _(ctx):
     ctlab.load(ctx.tmp / "frames.dcm")
 
 
-@case("ctlab.io.dicom.check_pixel_length", "InvalidDicomError", "{file}: {size} pixels cannot come")
+@case(
+    "ctlab.io.header.check_pixel_length", "InvalidDicomError", "{file}: {size} pixels cannot come"
+)
 def _(ctx):
     ctlab.load(rle_chest(ctx.name(ctx.tmp / "rle.dcm"), Rows=30000))
 
 
-@case("ctlab.io.dicom.check_pixel_length", "InvalidDicomError", "{file}: the compressed image is")
+@case("ctlab.io.header.check_pixel_length", "InvalidDicomError", "{file}: the compressed image is")
 def _(ctx):
     ds = pydicom.dcmread(ABDOMEN_J2K)
     ds.Rows = 256
@@ -461,25 +463,25 @@ def _(ctx):
     ctlab.load(ctx.tmp / "rows.dcm")
 
 
-@case("ctlab.io.dicom.check_pixel_length", "InvalidDicomError", "{file}: Pixel Data")
+@case("ctlab.io.header.check_pixel_length", "InvalidDicomError", "{file}: Pixel Data")
 def _(ctx):
     ctlab.load(ct_file(ctx.name(ctx.tmp / "liar.dcm"), Rows=30000))
 
 
-# ctlab.io.dicom: header values -------------------------------------------------------------------
+# ctlab.io.pixels: header values -------------------------------------------------------------------
 
 
-@case("ctlab.io.dicom._number", "InvalidDicomError", "{keyword} {tag} is {value!r} in {file}, not")
+@case("ctlab.io.pixels._number", "InvalidDicomError", "{keyword} {tag} is {value!r} in {file}, not")
 def _(ctx):
     ctlab.load(ct_file(ctx.name(ctx.tmp / "slope.dcm"), slope=[1, 2]))
 
 
-@case("ctlab.io.dicom._number", "InvalidDicomError", "{keyword} {tag} is {value!r} in {file};")
+@case("ctlab.io.pixels._number", "InvalidDicomError", "{keyword} {tag} is {value!r} in {file};")
 def _(ctx):
     ctlab.load(ct_file(ctx.name(ctx.tmp / "intercept.dcm"), intercept="nan"))
 
 
-@case("ctlab.io.dicom._check_modality", "DataPitfallWarning", "Modality (0008,0060) is missing")
+@case("ctlab.io.pixels._check_modality", "DataPitfallWarning", "Modality (0008,0060) is missing")
 def _(ctx):
     path = ct_file(ctx.name(ctx.tmp / "nomodality.dcm"))
     ds = pydicom.dcmread(path)
@@ -488,18 +490,18 @@ def _(ctx):
     ctlab.load(path)
 
 
-@case("ctlab.io.dicom._check_modality", "NotHounsfieldError", "{file} is {what}, not CT")
+@case("ctlab.io.pixels._check_modality", "NotHounsfieldError", "{file} is {what}, not CT")
 def _(ctx):
     ctlab.load(ct_file(ctx.name(ctx.tmp / "mr.dcm"), modality="MR"))
 
 
-@case("ctlab.io.dicom._check_modality", "DataPitfallWarning", "RescaleType (0028,1054) is 'US'")
+@case("ctlab.io.pixels._check_modality", "DataPitfallWarning", "RescaleType (0028,1054) is 'US'")
 def _(ctx):
     ctlab.load(ct_file(ctx.name(ctx.tmp / "us.dcm"), RescaleType="US"))
 
 
 @case(
-    "ctlab.io.dicom._check_modality",
+    "ctlab.io.pixels._check_modality",
     "NotHounsfieldError",
     "RescaleType (0028,1054) is {rescale_type!r}",
 )
@@ -507,30 +509,30 @@ def _(ctx):
     ctlab.load(ct_file(ctx.name(ctx.tmp / "od.dcm"), RescaleType="OD"))
 
 
-@case("ctlab.io.dicom._check_modality", "InvalidDicomError", "BitsAllocated (0028,0100)")
+@case("ctlab.io.pixels._check_modality", "InvalidDicomError", "BitsAllocated (0028,0100)")
 def _(ctx):
     ctlab.load(ct_file(ctx.name(ctx.tmp / "bits.dcm"), BitsAllocated=12))
 
 
-@case("ctlab.io.dicom._check_modality", "NotHounsfieldError", "{file} is a colour image")
+@case("ctlab.io.pixels._check_modality", "NotHounsfieldError", "{file} is a colour image")
 def _(ctx):
     ctlab.load(ct_file(ctx.name(ctx.tmp / "rgb.dcm"), SamplesPerPixel=3))
 
 
-@case("ctlab.io.dicom._rescale", "DataPitfallWarning", "RescaleSlope (0028,1053) and")
+@case("ctlab.io.pixels._rescale", "DataPitfallWarning", "RescaleSlope (0028,1053) and")
 def _(ctx):
     ctlab.load(ct_file(ctx.name(ctx.tmp / "norescale.dcm"), slope=None, intercept=None))
 
 
-@case("ctlab.io.dicom._rescale", "InvalidDicomError", "RescaleSlope (0028,1053) is 0")
+@case("ctlab.io.pixels._rescale", "InvalidDicomError", "RescaleSlope (0028,1053) is 0")
 def _(ctx):
     ctlab.load(ct_file(ctx.name(ctx.tmp / "IM0007"), slope=0.0))
 
 
-# ctlab.io.dicom: decoding ------------------------------------------------------------------------
+# ctlab.io.pixels: decoding ------------------------------------------------------------------------
 
 
-@case("ctlab.io.dicom.check_ct", "NoPixelDataError", "{file} has no image")
+@case("ctlab.io.pixels.check_ct", "NoPixelDataError", "{file} has no image")
 def _(ctx):
     path = ct_file(ctx.name(ctx.tmp / "report.dcm"))
     ds = pydicom.dcmread(path)
@@ -539,7 +541,7 @@ def _(ctx):
     ctlab.load(path)
 
 
-@case("ctlab.io.dicom._decode", "DecoderMissingError", "{file} is compressed as")
+@case("ctlab.io.pixels._decode", "DecoderMissingError", "{file} is compressed as")
 def _(ctx):
     from pydicom.pixels import get_decoder
 
@@ -548,7 +550,7 @@ def _(ctx):
     ctlab.load(ctx.name(ABDOMEN_J2K))
 
 
-@case("ctlab.io.dicom._decode", "InvalidDicomError", "{file}: its pixel data cannot be decoded")
+@case("ctlab.io.pixels._decode", "InvalidDicomError", "{file}: its pixel data cannot be decoded")
 def _(ctx):
     path = ctx.name(ctx.tmp / "video.dcm")
     with quiet_pydicom():
@@ -559,14 +561,14 @@ def _(ctx):
     ctlab.load(path)
 
 
-@case("ctlab.io.dicom._decode", "InvalidDicomError", "{file}: its pixel data is damaged")
+@case("ctlab.io.pixels._decode", "InvalidDicomError", "{file}: its pixel data is damaged")
 def _(ctx):
     path = ct_file(ctx.name(ctx.tmp / "short.dcm"), np.zeros((64, 64), np.int16))
     path.write_bytes(path.read_bytes()[:-100])  # the header still claims all 8192 bytes
     ctlab.load(path)
 
 
-@case("ctlab.io.dicom._stored_values", "DataPitfallWarning", "{file} says unsigned")
+@case("ctlab.io.pixels._stored_values", "DataPitfallWarning", "{file} says unsigned")
 def _(ctx):
     hu = np.array([[-1000, 40]], dtype=np.int16)
     path = ctx.name(ctx.tmp / "wrap.dcm")
@@ -574,7 +576,7 @@ def _(ctx):
     ctlab.load(path)
 
 
-@case("ctlab.io.dicom._stored_values", "DataPitfallWarning", "{file} has values outside")
+@case("ctlab.io.pixels._stored_values", "DataPitfallWarning", "{file} has values outside")
 def _(ctx):
     stored = np.array([[0, 1024]], dtype=np.uint16) | np.uint16(0x8000)
     path = ctx.name(ctx.tmp / "overlay.dcm")
@@ -582,12 +584,12 @@ def _(ctx):
     ctlab.load(path)
 
 
-@case("ctlab.io.dicom.check_ct", "DataPitfallWarning", "PhotometricInterpretation (0028,0004)")
+@case("ctlab.io.pixels.check_ct", "DataPitfallWarning", "PhotometricInterpretation (0028,0004)")
 def _(ctx):
     ctlab.load(ct_file(ctx.name(ctx.tmp / "m1.dcm"), PhotometricInterpretation="MONOCHROME1"))
 
 
-@case("ctlab.io.dicom.to_hu", "InvalidDicomError", "{file}: its pixel data has shape")
+@case("ctlab.io.pixels.to_hu", "InvalidDicomError", "{file}: its pixel data has shape")
 def _(ctx):
     # A two-frame file among single slices: its pixel data is two slices' worth.
     folder = series(ctx.tmp / "scan", 1)

@@ -26,16 +26,8 @@ from ctlab.core.errors import (
 )
 from ctlab.core.image import CTImage
 from ctlab.core.window import Window
-from ctlab.io.dicom import (
-    HUConversion,
-    MemoryFile,
-    check_ct,
-    check_pixel_length,
-    functional_group_value,
-    read_header,
-    read_native_hu,
-    to_hu,
-)
+from ctlab.io.header import MemoryFile, check_pixel_length, functional_group_value, read_header
+from ctlab.io.pixels import HUConversion, check_ct, read_native_hu, to_hu
 from ctlab.io.series import SliceFile, find_series, order_slices, slice_normal, slice_position
 
 __all__ = ["InMemory", "load"]

@@ -19,7 +19,7 @@ import numpy as np
 from pydicom.dataset import Dataset
 
 from ctlab.core.errors import CTLabError, SeriesError
-from ctlab.io.dicom import MemoryFile, Source, read_header
+from ctlab.io.header import MemoryFile, Source, read_header
 
 __all__ = ["Series", "SliceFile", "find_series", "order_slices", "slice_normal", "slice_position"]
 
@@ -33,7 +33,7 @@ _GAP_FACTOR = 1.5
 class SliceFile:
     """One CT file of a series, with its parsed (pixel-deferred) header.
 
-    ``path`` is a file on disk, or a :class:`~ctlab.io.dicom.MemoryFile` for
+    ``path`` is a file on disk, or a :class:`~ctlab.io.header.MemoryFile` for
     uploaded bytes; both have a ``name`` for messages.
     """
 

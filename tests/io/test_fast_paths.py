@@ -13,17 +13,9 @@ from pydicom.pixels import pixel_array
 
 from ctlab import load
 from ctlab.core.errors import InvalidDicomError, SeriesError
-from ctlab.io.dicom import (
-    HUConversion,
-    _decode,
-    _native_pixels,
-    _read_head,
-    check_ct,
-    read_header,
-    read_native_hu,
-    to_hu,
-)
+from ctlab.io.header import _read_head, read_header
 from ctlab.io.phantom import make_phantom
+from ctlab.io.pixels import HUConversion, _decode, _native_pixels, check_ct, read_native_hu, to_hu
 from ctlab.io.write import write_series
 from tests.io.conftest import ct_dataset, write
 
@@ -76,7 +68,7 @@ class TestToHuInt16:
         """int16 addition gives the exact HU, or False when they do not fit int16."""
         info = np.iinfo(dtype)
         stored = np.linspace(info.min, info.max, 64).astype(dtype).reshape(8, 8)
-        monkeypatch.setattr("ctlab.io.dicom._decode", lambda *args, **kwargs: stored)
+        monkeypatch.setattr("ctlab.io.pixels._decode", lambda *args, **kwargs: stored)
         conversion = HUConversion(1.0, intercept)
         header = ct_dataset(np.zeros((8, 8), dtype=np.int16))
         header.BitsStored = 8 * np.dtype(dtype).itemsize
@@ -134,7 +126,7 @@ def _elements(header):
 def _whole_file_parse(path, monkeypatch):
     """read_header as it reads a file whose head is not enough: through _ClampedFile."""
     with monkeypatch.context() as patch:
-        patch.setattr("ctlab.io.dicom._read_head", lambda *args: None)
+        patch.setattr("ctlab.io.header._read_head", lambda *args: None)
         return read_header(path)
 
 
@@ -157,7 +149,7 @@ class TestReadHead:
         path = write(
             ct_dataset(pixels, DataSetTrailingPadding=b"\x00" * 8), tmp_path / "padded.dcm"
         )
-        monkeypatch.setattr("ctlab.io.dicom._HEAD_SIZE", 2048)  # the pixels, not the padding
+        monkeypatch.setattr("ctlab.io.header._HEAD_SIZE", 2048)  # the pixels, not the padding
         head = path.read_bytes()[:2048]
         assert _read_head(head, path, path.stat().st_size, True, 0.0) is None
         header = read_header(path)
@@ -174,7 +166,7 @@ class TestReadHead:
         data, size = path.read_bytes(), path.stat().st_size
         assert _read_head(data[:start], path, size, True, 0.0) is not None
         assert _read_head(data[: start + cut], path, size, True, 0.0) is None
-        monkeypatch.setattr("ctlab.io.dicom._HEAD_SIZE", start + cut)
+        monkeypatch.setattr("ctlab.io.header._HEAD_SIZE", start + cut)
         assert _elements(read_header(path)) == _elements(whole)
 
     @pytest.mark.parametrize("name", PLAIN_FILES)

@@ -1,0 +1,436 @@
+"""One DICOM file's pixels in Hounsfield units.
+
+Stage names follow the DICOM pipeline (PS3.3 C.7.6.3 Image Pixel, C.11.1
+Modality LUT): stored values are decoded, their unused high bits handled,
+then ``HU = slope * stored + intercept``. Known data pitfalls are corrected
+here and recorded, naming the file and the tag; the loader reports each as
+a :class:`~ctlab.core.errors.DataPitfallWarning`. Headers come from
+:mod:`ctlab.io.header`.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from pydicom.dataelem import RawDataElement
+from pydicom.dataset import Dataset
+
+from ctlab.core.errors import (
+    DecoderMissingError,
+    InvalidDicomError,
+    NoPixelDataError,
+    NotHounsfieldError,
+)
+from ctlab.io.header import PIXEL_DATA_TAG, Source, functional_group_value
+
+__all__ = [
+    "HUConversion",
+    "check_ct",
+    "read_native_hu",
+    "to_hu",
+]
+
+# Modalities whose images are not Hounsfield units, for the error message.
+_OTHER_MODALITIES = {
+    "MR": "magnetic resonance (signal intensity in arbitrary units)",
+    "PT": "PET (activity concentration, e.g. Bq/ml or SUV)",
+    "NM": "nuclear medicine (counts)",
+    "US": "ultrasound (echo intensity)",
+    "CR": "computed radiography (detector values)",
+    "DX": "digital radiography (detector values)",
+    "MG": "mammography (detector values)",
+    "XA": "X-ray angiography (detector values)",
+    "RF": "fluoroscopy (detector values)",
+    "OT": "an 'other' image (no defined units)",
+    "SC": "a secondary capture (a screenshot, no units)",
+}
+
+# Decoder plugins to suggest, by the first digits of the Transfer Syntax UID.
+_DECODER_HINTS = (
+    ("1.2.840.10008.1.2.4.9", "pylibjpeg pylibjpeg-openjpeg"),  # JPEG 2000
+    ("1.2.840.10008.1.2.4.20", "pylibjpeg pylibjpeg-openjpeg"),  # HTJ2K
+    ("1.2.840.10008.1.2.4.8", "pylibjpeg pylibjpeg-libjpeg"),  # JPEG-LS
+    ("1.2.840.10008.1.2.4.", "pylibjpeg pylibjpeg-libjpeg"),  # JPEG
+)
+
+
+@dataclass
+class HUConversion:
+    """What turning one file's stored values into HU involved.
+
+    ``corrections`` maps a pitfall's name to the message describing it for
+    this file; the loader turns them into one warning per pitfall.
+    """
+
+    slope: float
+    intercept: float
+    corrections: dict[str, str] = field(default_factory=dict)
+    padding_hu: tuple[float, float] | None = None
+
+
+def _number(dataset: Dataset, keyword: str, tag: str, file: Source) -> float | None:
+    value = dataset.get(keyword)
+    if value is None or value == "":
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InvalidDicomError(
+            f"{keyword} {tag} is {value!r} in {file}, not a number; the header is damaged"
+        ) from None
+    if not math.isfinite(number):
+        raise InvalidDicomError(f"{keyword} {tag} is {value!r} in {file}; it must be finite")
+    return number
+
+
+def _check_modality(dataset: Dataset, file: Source, conversion: HUConversion) -> None:
+    modality = str(dataset.get("Modality", "") or "").upper()
+    if not modality:
+        conversion.corrections["missing_modality"] = (
+            f"Modality (0008,0060) is missing in {file}; assuming CT"
+        )
+    elif modality != "CT":
+        what = _OTHER_MODALITIES.get(modality, f"modality {modality}")
+        raise NotHounsfieldError(
+            f"{file} is {what}, not CT: only CT stores Hounsfield units, so windows in HU "
+            "do not apply; open a CT scan instead"
+        )
+    rescale_type = str(dataset.get("RescaleType", "") or "").upper()
+    if rescale_type == "US":
+        conversion.corrections["rescale_type_unspecified"] = (
+            f"RescaleType (0028,1054) is 'US' (unspecified) in {file}; "
+            "assuming Hounsfield units because the modality is CT"
+        )
+    elif rescale_type not in ("", "HU"):
+        raise NotHounsfieldError(
+            f"RescaleType (0028,1054) is {rescale_type!r} in {file}: its values are not "
+            "Hounsfield units, so HU windows do not apply"
+        )
+    bits = dataset.get("BitsAllocated")
+    if bits not in (8, 16, 32):
+        raise InvalidDicomError(
+            f"BitsAllocated (0028,0100) is {bits!r} in {file}; CT pixels are stored in "
+            "8, 16 or 32 bits (usually 16): the header is damaged"
+        )
+    if int(dataset.get("SamplesPerPixel", 1) or 1) != 1:
+        raise NotHounsfieldError(
+            f"{file} is a colour image (SamplesPerPixel (0028,0002) is "
+            f"{dataset.SamplesPerPixel}), e.g. a screenshot: it holds no HU; "
+            "export the original CT slices instead"
+        )
+
+
+def _rescale(dataset: Dataset, file: Source, conversion: HUConversion) -> None:
+    slope = _number(dataset, "RescaleSlope", "(0028,1053)", file)
+    intercept = _number(dataset, "RescaleIntercept", "(0028,1052)", file)
+    in_groups = functional_group_value(
+        dataset, 0, "PixelValueTransformationSequence", "RescaleSlope"
+    )
+    if slope is None and intercept is None and in_groups is None:
+        conversion.corrections["missing_rescale"] = (
+            f"RescaleSlope (0028,1053) and RescaleIntercept (0028,1052) are missing in {file}; "
+            "assuming slope 1 and intercept 0 (stored values are HU). Check that air reads "
+            "about -1000"
+        )
+    if slope == 0:
+        raise InvalidDicomError(
+            f"RescaleSlope (0028,1053) is 0 in {file}: every pixel would be the same HU; "
+            "the header is damaged, re-export the scan"
+        )
+    conversion.slope = 1.0 if slope is None else slope
+    conversion.intercept = 0.0 if intercept is None else intercept
+
+
+# Uncompressed little-endian transfer syntaxes: Implicit and Explicit VR.
+_NATIVE_SYNTAXES = ("1.2.840.10008.1.2", "1.2.840.10008.1.2.1")
+
+
+def _native_layout(dataset: Dataset) -> tuple[int, int, str] | None:
+    """Rows, columns and numpy dtype of the usual CT slice, None if it is less plain.
+
+    The usual slice: one frame, uncompressed, 16-bit little-endian, one
+    sample per pixel, on a little-endian machine.
+    """
+    syntax = getattr(dataset, "file_meta", Dataset()).get("TransferSyntaxUID")
+    try:
+        plain = (
+            sys.byteorder == "little"
+            and syntax in _NATIVE_SYNTAXES
+            and dataset.get("BitsAllocated") == 16
+            and 1 <= int(dataset.BitsStored) <= 16
+            and int(dataset.get("SamplesPerPixel", 1)) == 1
+            and int(dataset.get("NumberOfFrames", 1) or 1) == 1
+            and dataset.get("PixelRepresentation") in (0, 1)
+        )
+        rows, cols = int(dataset.Rows), int(dataset.Columns)
+    except Exception:  # damaged or unreadable: pydicom's decoder reports it
+        return None
+    if not plain or rows < 1 or cols < 1:
+        return None
+    return rows, cols, "<i2" if dataset.PixelRepresentation == 1 else "<u2"
+
+
+def _native_pixels(dataset: Dataset) -> npt.NDArray[Any] | None:
+    """The usual CT slice, uncompressed 16-bit little-endian, as a view of its bytes.
+
+    pydicom's decoder gives the same array but validates and copies it,
+    which costs more than reading the file. Anything
+    less plain than one 16-bit frame of exactly the declared length returns
+    None and goes through pydicom, with all its checks.
+    """
+    layout = _native_layout(dataset)
+    if layout is None:
+        return None
+    rows, cols, dtype = layout
+    try:
+        data = dataset.PixelData
+    except Exception:  # damaged or unreadable: pydicom's decoder reports it
+        return None
+    if not isinstance(data, bytes) or len(data) != rows * cols * 2:
+        return None
+    return np.frombuffer(data, dtype=dtype).reshape(rows, cols)
+
+
+def read_native_hu(
+    dataset: Dataset, file: Source, conversion: HUConversion, out: npt.NDArray[Any]
+) -> int | None:
+    """Read the usual CT slice from disk straight into ``out`` (int16) and make it HU.
+
+    The fast path of :func:`to_hu`, with the same result, for a file on disk
+    whose Pixel Data is still deferred, a plain slice (see
+    ``_native_layout``) of exactly Rows x Columns x 2 bytes, slope 1 and a
+    whole intercept: its bytes go from the file into ``out`` with one
+    ``readinto``, the stored values are checked against BitsStored and the
+    int16 range once, and the intercept is added in place: no Python-level
+    reads, no 512 KiB bytes object per slice, one minimum and maximum per
+    slice instead of two. Reading the 300 slices of a 512 x 512 phantom
+    series into its volume took 128 ms through pydicom's deferred read and
+    ``to_hu``, 103 ms this way (both include filling the new volume's pages).
+
+    Returns
+    -------
+    int or None
+        The lowest HU of the slice, now in ``out``. None for anything else
+        (a pixel pitfall to correct, HU that do not fit int16, a short read,
+        a file changed since its header was read); ``out`` is then undefined
+        and the caller uses :func:`to_hu`, which handles or reports it.
+    """
+    slope, intercept = conversion.slope, conversion.intercept
+    if not (
+        isinstance(file, Path)
+        and out.dtype == np.int16
+        and out.flags.c_contiguous
+        and slope == 1
+        and intercept.is_integer()
+    ):
+        return None
+    layout = _native_layout(dataset)
+    element = dataset.get_item(PIXEL_DATA_TAG, keep_deferred=True)
+    if layout is None or not isinstance(element, RawDataElement) or element.value is not None:
+        return None
+    rows, cols, dtype = layout
+    if out.shape != (rows, cols) or element.length != out.nbytes:
+        return None
+    buffer = memoryview(out).cast("B")
+    filled = 0
+    try:
+        with open(file, "rb", buffering=0) as handle:
+            timestamp = getattr(dataset, "timestamp", None)
+            if timestamp is not None and os.fstat(handle.fileno()).st_mtime != timestamp:
+                return None  # changed since read_header: pydicom's deferred read warns
+            handle.seek(element.value_tell)
+            while filled < out.nbytes and (count := handle.readinto(buffer[filled:])):
+                filled += count
+    except OSError:
+        return None
+    if filled != out.nbytes:
+        return None  # truncated since read_header: the general path reports it
+    stored = out.view(dtype)
+    low, high = int(stored.min()), int(stored.max())
+    bits = int(dataset.BitsStored)
+    if bits < 16:  # as _stored_values: values beyond BitsStored are a pitfall to correct
+        signed = dtype == "<i2"
+        lowest, highest = (
+            (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if signed else (0, (1 << bits) - 1)
+        )
+        if low < lowest or high > highest:
+            return None
+    # As to_hu: the range checked on the stored values, then int16 addition,
+    # which wraps modulo 2**16 and so is exact whenever the sum fits.
+    shift = int(intercept)
+    if low + shift < -32768 or high + shift > 32767:
+        return None
+    np.add(out, np.int16((shift + 2**15) % 2**16 - 2**15), out=out)
+    return low + shift
+
+
+def _decode(dataset: Dataset, file: Source, frame: int | None = None) -> npt.NDArray[Any]:
+    native = _native_pixels(dataset) if frame is None else None
+    if native is not None:
+        return native
+    from pydicom.pixels import pixel_array
+
+    try:
+        # Unused high bits are handled by _stored_values, which knows the
+        # pitfalls; pydicom's warnings about odd values would only be noise.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return pixel_array(dataset, index=frame, correct_unused_bits=False)
+    except (RuntimeError, NotImplementedError) as error:
+        text = str(error)
+        if "missing" in text and "dependencies" in text:
+            syntax = dataset.file_meta.get("TransferSyntaxUID", "")
+            hint = next(
+                (pkg for prefix, pkg in _DECODER_HINTS if str(syntax).startswith(prefix)),
+                "pylibjpeg pylibjpeg-libjpeg pylibjpeg-openjpeg",
+            )
+            name = getattr(syntax, "name", str(syntax))
+            raise DecoderMissingError(
+                f"{file} is compressed as {name} and no installed decoder can read it: "
+                f"pip install {hint}"
+            ) from None
+        raise InvalidDicomError(f"{file}: its pixel data cannot be decoded: {text}") from None
+    except Exception as error:  # corrupt pixel data surfaces as many types
+        raise InvalidDicomError(
+            f"{file}: its pixel data is damaged or truncated "
+            f"({type(error).__name__}: {error}); re-export the scan"
+        ) from None
+
+
+def _stored_values(
+    raw: npt.NDArray[Any], dataset: Dataset, file: Source, conversion: HUConversion
+) -> npt.NDArray[Any]:
+    """Apply BitsStored (0028,0101): mask or sign-extend, or undo a wraparound."""
+    allocated = raw.dtype.itemsize * 8
+    stored = int(dataset.get("BitsStored", allocated) or allocated)
+    if not 1 <= stored < allocated or raw.size == 0:
+        return raw
+    signed = int(dataset.get("PixelRepresentation", 0) or 0) == 1
+    if signed:
+        low, high = -(1 << (stored - 1)), (1 << (stored - 1)) - 1
+    else:
+        low, high = 0, (1 << stored) - 1
+    if raw.min() >= low and raw.max() <= high:
+        return raw
+    if (
+        not signed
+        and allocated == 16
+        and conversion.intercept > -100
+        and raw.view(np.int16).min() >= -1024 - 2048
+    ):
+        # Public challenge data: signed HU written into an "unsigned 12-bit"
+        # file. -1000 is stored as 64536, far beyond 4095: read as int16.
+        conversion.corrections["wraparound"] = (
+            f"{file} says unsigned {stored}-bit pixels (PixelRepresentation (0028,0103) 0, "
+            f"BitsStored (0028,0101) {stored}, RescaleIntercept {conversion.intercept:g}) but "
+            f"holds values up to {int(raw.max())}: signed values that wrapped around; "
+            "read them as signed 16-bit"
+        )
+        return raw.view(np.int16)
+    shift = allocated - stored
+    container = raw.view(f"i{raw.dtype.itemsize}") if signed else raw
+    corrected = (container << shift) >> shift if signed else raw & high
+    conversion.corrections["unused_high_bits"] = (
+        f"{file} has values outside its BitsStored (0028,0101) = {stored} bits "
+        f"(e.g. {int(raw.max())}): the unused high bits hold other data (an overlay?); "
+        f"kept only the low {stored} bits"
+    )
+    return corrected
+
+
+def _padding(dataset: Dataset, file: Source, conversion: HUConversion) -> None:
+    value = _number(dataset, "PixelPaddingValue", "(0028,0120)", file)
+    if value is None:
+        return
+    limit = _number(dataset, "PixelPaddingRangeLimit", "(0028,0121)", file)
+    ends = sorted(
+        conversion.slope * v + conversion.intercept
+        for v in (value, value if limit is None else limit)
+    )
+    conversion.padding_hu = (ends[0], ends[1])
+
+
+def check_ct(dataset: Dataset, file: Source) -> HUConversion:
+    """Check a header is a CT slice with HU and read its rescale and padding.
+
+    Raises
+    ------
+    NoPixelDataError
+        For a header without Pixel Data: cut short, or not an image at all.
+    NotHounsfieldError
+        For other modalities, a Rescale Type other than HU, colour images.
+    InvalidDicomError
+        For a zero or non-numeric rescale.
+    """
+    # First: a file cut short in its header parses cleanly up to the cut, and
+    # would otherwise be blamed on whichever image attribute it lost.
+    if "PixelData" not in dataset:
+        raise NoPixelDataError(
+            f"{file} has no image: Pixel Data (7FE0,0010) is missing. A CT file cut short "
+            "ends this way (copy or export it again); other objects have no pixels at all "
+            "(a report, a dose sheet or a structure set?)"
+        )
+    conversion = HUConversion(1.0, 0.0)
+    _check_modality(dataset, file, conversion)
+    _rescale(dataset, file, conversion)
+    _padding(dataset, file, conversion)
+    if str(dataset.get("PhotometricInterpretation", "")).upper() == "MONOCHROME1":
+        conversion.corrections["monochrome1"] = (
+            f"PhotometricInterpretation (0028,0004) is MONOCHROME1 in {file}: the scanner "
+            "meant low values to look white. HU do not depend on it, and ctlab shows "
+            "bone white as usual; pass invert=True to see it the scanner's way"
+        )
+    return conversion
+
+
+def to_hu(
+    dataset: Dataset,
+    file: Source,
+    conversion: HUConversion,
+    out: npt.NDArray[Any],
+    *,
+    frame: int | None = None,
+) -> bool:
+    """Decode one frame and write its HU into ``out`` (int16 or float32).
+
+    Returns
+    -------
+    bool
+        False if the HU do not fit an int16 ``out`` exactly; the caller then
+        retries with a float32 one. Nothing is written in that case.
+    """
+    raw = _stored_values(_decode(dataset, file, frame), dataset, file, conversion)
+    if raw.shape != out.shape:
+        raise InvalidDicomError(
+            f"{file}: its pixel data has shape {raw.shape}, but Rows x Columns say {out.shape}"
+        )
+    slope, intercept = conversion.slope, conversion.intercept
+    if out.dtype == np.int16:
+        if not (slope.is_integer() and intercept.is_integer()):
+            return False
+        if slope == 1 and raw.dtype.kind in "iu" and raw.dtype.itemsize <= 2 and raw.size:
+            # The usual CT file: check the range on the stored values, then
+            # add in int16, which wraps modulo 2**16 and so is exact whenever
+            # the sum fits: one pass and no int32 copy.
+            shift = int(intercept)
+            if int(raw.min()) + shift < -32768 or int(raw.max()) + shift > 32767:
+                return False
+            stored = raw.view(np.int16) if raw.dtype.itemsize == 2 else raw.astype(np.int16)
+            np.add(stored, np.int16((shift + 2**15) % 2**16 - 2**15), out=out)
+            return True
+        hu = raw.astype(np.int32) if slope == 1 else raw.astype(np.int64) * int(slope)
+        hu += int(intercept)
+        if hu.size and (hu.min() < -32768 or hu.max() > 32767):
+            return False
+        out[...] = hu
+    else:
+        out[...] = raw.astype(np.float64) * slope + intercept
+    return True

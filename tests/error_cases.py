@@ -8,7 +8,7 @@ by ``tests/test_error_catalogue_entries.py``.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -47,11 +47,19 @@ def quiet_pydicom() -> Iterator[None]:
         yield
 
 
-def ct_file(path: Path, pixels: np.ndarray | None = None, **kwargs) -> Path:
-    """Write one small valid CT slice (default 3 x 4 zeros) with ``kwargs`` as in ``ct_dataset``."""
+def ct_file(
+    path: Path, pixels: np.ndarray | None = None, *, missing: Sequence[str] = (), **kwargs
+) -> Path:
+    """Write one small CT slice (default 3 x 4 zeros) with ``kwargs`` as in ``ct_dataset``.
+
+    ``missing`` names elements (keywords) to leave out of the file.
+    """
     pixels = np.zeros((3, 4), np.int16) if pixels is None else pixels
     with quiet_pydicom():
-        return write(ct_dataset(pixels, **kwargs), path)
+        ds = ct_dataset(pixels, **kwargs)
+        for keyword in missing:
+            delattr(ds, keyword)
+        return write(ds, path)
 
 
 def series(folder: Path, count: int = 3, **kwargs) -> Path:

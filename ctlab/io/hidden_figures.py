@@ -36,14 +36,18 @@ import numpy as np
 import numpy.typing as npt
 
 from ctlab.core.image import CTImage
-from ctlab.core.window import PRESETS
-from ctlab.io.phantom import _smooth_noise
+from ctlab.io.synthetic import (
+    SUPERSAMPLE,
+    average_down,
+    centre_samples,
+    smooth_noise,
+    synthetic_image,
+)
 
 __all__ = ["FIGURES", "LABELS", "hidden_figures"]
 
 _ROWS, _COLS = 256, 512
 _SPACING_MM = 1.0
-_SUPERSAMPLE = 2
 _STAGE_HU = -1000.0
 _FLOOR_MM = 20.0  # height of the singers' feet above the bottom edge
 
@@ -167,8 +171,8 @@ def hidden_figures(*, noise_hu: float = 0.8, seed: int = 0) -> CTImage:
     >>> image.shape, image.label_names[3]
     ((256, 512), 'fat')
     """
-    fine_rows, fine_cols = _ROWS * _SUPERSAMPLE, _COLS * _SUPERSAMPLE
-    step = _SPACING_MM / _SUPERSAMPLE
+    fine_rows, fine_cols = _ROWS * SUPERSAMPLE, _COLS * SUPERSAMPLE
+    step = _SPACING_MM / SUPERSAMPLE
     x = ((np.arange(fine_cols) + 0.5) * step)[np.newaxis, :]
     # y in mm upwards from the singers' floor; row 0 is the top of the image.
     y = ((fine_rows - 1 - np.arange(fine_rows) + 0.5) * step - _FLOOR_MM)[:, np.newaxis]
@@ -183,25 +187,14 @@ def hidden_figures(*, noise_hu: float = 0.8, seed: int = 0) -> CTImage:
         labels[body] = index + 1
         values[body] = singer.hu
 
-    coarse = values.reshape(_ROWS, _SUPERSAMPLE, _COLS, _SUPERSAMPLE).mean(axis=(1, 3))
+    coarse = average_down(values)
     rng = np.random.default_rng(seed)
-    coarse += noise_hu * _smooth_noise(rng, (_ROWS, _COLS), sigma=1.0)
+    coarse += noise_hu * smooth_noise(rng, (_ROWS, _COLS), sigma=1.0)
     hu = np.rint(coarse).astype(np.int16)
-    middle = _SUPERSAMPLE // 2
-    coarse_labels = labels[middle::_SUPERSAMPLE, middle::_SUPERSAMPLE]
-    return CTImage(
+    return synthetic_image(
         hu,
-        spacing=(_SPACING_MM, _SPACING_MM),
-        default_window=PRESETS["default"],
-        windows=(PRESETS["default"],),
-        info={
-            "modality": "CT",
-            "description": "ctlab hidden figures (synthetic)",
-            "shape": hu.shape,
-            "spacing_mm": (_SPACING_MM, _SPACING_MM),
-            "manufacturer": "ctlab",
-            "corrections": [],
-        },
-        labels=np.ascontiguousarray(coarse_labels),
+        (_SPACING_MM, _SPACING_MM),
+        description="ctlab hidden figures (synthetic)",
+        labels=np.ascontiguousarray(centre_samples(labels)),
         label_names=LABELS,
     )

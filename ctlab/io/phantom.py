@@ -15,13 +15,18 @@ import numpy as np
 import numpy.typing as npt
 
 from ctlab.core.image import CTImage
-from ctlab.core.window import PRESETS
+from ctlab.io.synthetic import (
+    SUPERSAMPLE,
+    average_down,
+    centre_samples,
+    smooth_noise,
+    synthetic_image,
+)
 
 __all__ = ["LABELS", "make_phantom"]
 
 # Stored outside the reconstruction circle, as scanners do.
 _OUTSIDE_FIELD_HU = -3024
-_SUPERSAMPLE = 2
 
 
 @dataclass(frozen=True)
@@ -70,16 +75,6 @@ def _paint(
     dy = ((coordinates[first_row:last_row] - cy) / ay) ** 2
     box = labels[first_row:last_row, first_col:last_col]
     box[dy[:, None] + dx[None, :] <= 1.0] = value
-
-
-def _smooth_noise(rng: np.random.Generator, shape: tuple[int, int], sigma: float) -> np.ndarray:
-    """Gaussian-filtered white noise scaled to unit standard deviation."""
-    white = rng.standard_normal(shape)
-    fy = np.fft.fftfreq(shape[0])[:, None]
-    fx = np.fft.rfftfreq(shape[1])[None, :]
-    kernel = np.exp(-2 * (np.pi * sigma) ** 2 * (fx**2 + fy**2))
-    field = np.fft.irfft2(np.fft.rfft2(white) * kernel, s=shape)
-    return field / field.std()
 
 
 def _labels_for_slice(
@@ -173,8 +168,8 @@ def make_phantom(
     ((2, 64, 64), 'fat')
     """
     rng = np.random.default_rng(seed)
-    fine = size * _SUPERSAMPLE
-    coordinates = (np.arange(fine) - (fine - 1) / 2) * pixel_spacing / _SUPERSAMPLE
+    fine = size * SUPERSAMPLE
+    coordinates = (np.arange(fine) - (fine - 1) / 2) * pixel_spacing / SUPERSAMPLE
     scale = 256 * 1.5 / (size * pixel_spacing)  # keep the anatomy inside the field
     coordinates = coordinates * scale
     bowel = [
@@ -186,7 +181,7 @@ def make_phantom(
         )
         for _ in range(6)
     ]
-    field_radius = (fine / 2) * pixel_spacing / _SUPERSAMPLE * scale
+    field_radius = (fine / 2) * pixel_spacing / SUPERSAMPLE * scale
     outside_field = coordinates[:, None] ** 2 + coordinates[None, :] ** 2 > field_radius**2
 
     hu = np.empty((n_slices, size, size), dtype=np.int16)
@@ -201,35 +196,23 @@ def make_phantom(
         rows, cols = np.nonzero(bone.any(axis=1))[0], np.nonzero(bone.any(axis=0))[0]
         if rows.size:
             box = np.s_[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
-            texture = _smooth_noise(rng, bone[box].shape, sigma=1.5)
+            texture = smooth_noise(rng, bone[box].shape, sigma=1.5)
             values[box][bone[box]] += 60 * texture[bone[box]]
         values[outside_field] = -1000
         # Averaging the fine grid gives partial-volume edges.
-        coarse = values.reshape(size, _SUPERSAMPLE, size, _SUPERSAMPLE).mean(axis=(1, 3))
+        coarse = average_down(values)
         coarse += rng.normal(0, noise_hu, coarse.shape)
         np.clip(coarse, -1024, 3071, out=coarse)
-        coarse[outside_field[::_SUPERSAMPLE, ::_SUPERSAMPLE]] = _OUTSIDE_FIELD_HU
+        coarse[outside_field[::SUPERSAMPLE, ::SUPERSAMPLE]] = _OUTSIDE_FIELD_HU
         hu[index] = np.rint(coarse)
-        labels[index] = fine_labels[
-            _SUPERSAMPLE // 2 :: _SUPERSAMPLE, _SUPERSAMPLE // 2 :: _SUPERSAMPLE
-        ]
+        labels[index] = centre_samples(fine_labels)
 
-    return CTImage(
+    return synthetic_image(
         hu,
-        spacing=(slice_spacing, pixel_spacing, pixel_spacing),
-        default_window=PRESETS["default"],
-        windows=(PRESETS["default"],),
-        info={
-            "modality": "CT",
-            "description": "ctlab procedural abdominal phantom",
-            "shape": hu.shape,
-            "spacing_mm": (slice_spacing, pixel_spacing, pixel_spacing),
-            "manufacturer": "ctlab",
-            "padding_hu": (float(_OUTSIDE_FIELD_HU), float(_OUTSIDE_FIELD_HU)),
-            "corrections": [],
-        },
+        (slice_spacing, pixel_spacing, pixel_spacing),
+        description="ctlab procedural abdominal phantom",
         labels=labels,
         label_names=LABELS,
-        padding_range=(float(_OUTSIDE_FIELD_HU), float(_OUTSIDE_FIELD_HU)),
+        padding_hu=_OUTSIDE_FIELD_HU,
         slice_positions=tuple(slice_spacing * k for k in range(n_slices)),
     )

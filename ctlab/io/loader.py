@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import gc
+import math
 import os
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
@@ -26,8 +27,14 @@ from ctlab.core.errors import (
 )
 from ctlab.core.image import CTImage
 from ctlab.core.window import Window
-from ctlab.io.header import MemoryFile, check_pixel_length, functional_group_value, read_header
-from ctlab.io.pixels import HUConversion, check_ct, read_native_hu, to_hu
+from ctlab.io.header import (
+    MemoryFile,
+    Source,
+    check_pixel_length,
+    functional_group_value,
+    read_header,
+)
+from ctlab.io.pixels import HUConversion, check_ct, to_hu
 from ctlab.io.series import SliceFile, find_series, order_slices, slice_normal, slice_position
 
 __all__ = ["InMemory", "load"]
@@ -258,10 +265,9 @@ def _from_files(
     conversions = [check_ct(f.header, f.path) for f in files]
     frames = _frame_count(first)
     if len(files) == 1 and frames > 1:
-        hu, positions, slice_spacing, conversions = _read_frames(
+        hu, lowest, positions, slice_spacing, conversions = _read_frames(
             first, conversions[0], frames, budget
         )
-        lowest = float(hu.min())
     else:
         hu, lowest = _read_slices(files, conversions, budget)
         if len(files) == 1:
@@ -419,26 +425,41 @@ def _read_slices(
     first = files[0].path
     where = first.parent if isinstance(first, Path) else f"the {len(files)} uploaded files"
     hu = _allocate((len(files), rows, cols), budget, where)
-    lowest = float("inf")
+    lowest = math.inf
     for index, (file, conversion) in enumerate(zip(files, conversions, strict=True)):
-        # The usual slice is read straight into the volume; the rest through to_hu.
-        low = read_native_hu(file.header, file.path, conversion, hu[index])
-        if low is None:
-            if not to_hu(file.header, file.path, conversion, hu[index]):
-                hu = hu.astype(np.float32)
-                to_hu(file.header, file.path, conversion, hu[index])
-            low = hu[index].min()
-        lowest = min(lowest, float(low))
+        hu, low = _convert_into(hu, index, file.header, file.path, conversion)
+        lowest = min(lowest, low)
         # Drop the pixel bytes now read, so the headers do not keep a copy.
         if "PixelData" in file.header:
             del file.header.PixelData
     return hu, lowest
 
 
+def _convert_into(
+    volume: npt.NDArray[Any],
+    index: int,
+    header: Dataset,
+    path: Source,
+    conversion: HUConversion,
+    *,
+    frame: int | None = None,
+) -> tuple[npt.NDArray[Any], float]:
+    """Write one slice's HU into ``volume[index]``; give the volume and the slice's lowest HU.
+
+    The volume becomes float32 (from this slice on) when these HU do not fit int16.
+    """
+    lowest = to_hu(header, path, conversion, volume[index], frame=frame)
+    if lowest is None:
+        volume = volume.astype(np.float32)
+        lowest = to_hu(header, path, conversion, volume[index], frame=frame)
+        assert lowest is not None  # a float32 out takes any HU
+    return volume, lowest
+
+
 def _read_frames(
     slice_file: SliceFile, conversion: HUConversion, frames: int, budget: float
-) -> tuple[npt.NDArray[Any], list[float], float | None, list[HUConversion]]:
-    """Enhanced multi-frame CT: per-frame rescale and position, frames sorted."""
+) -> tuple[npt.NDArray[Any], float, list[float], float | None, list[HUConversion]]:
+    """Enhanced multi-frame CT: per-frame rescale and position, frames sorted; the lowest HU."""
     header, path = slice_file.header, slice_file.path
     rows, cols = _shape(slice_file)
     # Before any per-frame work: a header may claim billions of frames.
@@ -483,17 +504,17 @@ def _read_frames(
         positions.append(slice_position(frame_header, slice_normal(frame_header)))
 
     hu = _allocate((frames, rows, cols), budget, path)
+    lowest = math.inf
     for frame in range(frames):
-        if not to_hu(header, path, conversions[frame], hu[frame], frame=frame):
-            hu = hu.astype(np.float32)
-            to_hu(header, path, conversions[frame], hu[frame], frame=frame)
+        hu, low = _convert_into(hu, frame, header, path, conversions[frame], frame=frame)
+        lowest = min(lowest, low)
     if any(p is None for p in positions):
-        return hu, [], None, conversions
+        return hu, lowest, [], None, conversions
     order = np.argsort(np.asarray(positions, dtype=np.float64), kind="stable")
     sorted_positions = [float(positions[i]) for i in order]  # type: ignore[arg-type]
     steps = np.diff(sorted_positions)
     spacing = float(np.median(steps)) if len(steps) and np.median(steps) > 0 else None
-    return hu[order], sorted_positions, spacing, [conversions[i] for i in order]
+    return hu[order], lowest, sorted_positions, spacing, [conversions[i] for i in order]
 
 
 def _spacing_values(value: Any) -> tuple[float, float] | None:

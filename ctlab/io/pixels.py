@@ -34,7 +34,6 @@ from ctlab.io.header import PIXEL_DATA_TAG, Source, functional_group_value
 __all__ = [
     "HUConversion",
     "check_ct",
-    "read_native_hu",
     "to_hu",
 ]
 
@@ -199,38 +198,20 @@ def _native_pixels(dataset: Dataset) -> npt.NDArray[Any] | None:
     return np.frombuffer(data, dtype=dtype).reshape(rows, cols)
 
 
-def read_native_hu(
-    dataset: Dataset, file: Source, conversion: HUConversion, out: npt.NDArray[Any]
-) -> int | None:
-    """Read the usual CT slice from disk straight into ``out`` (int16) and make it HU.
+def _read_stored(dataset: Dataset, file: Source, out: npt.NDArray[Any]) -> npt.NDArray[Any] | None:
+    """The usual slice's stored values, read from disk straight into ``out``'s memory.
 
-    The fast path of :func:`to_hu`, with the same result, for a file on disk
-    whose Pixel Data is still deferred, a plain slice (see
-    ``_native_layout``) of exactly Rows x Columns x 2 bytes, slope 1 and a
-    whole intercept: its bytes go from the file into ``out`` with one
-    ``readinto``, the stored values are checked against BitsStored and the
-    int16 range once, and the intercept is added in place: no Python-level
-    reads, no 512 KiB bytes object per slice, one minimum and maximum per
-    slice instead of two. Reading the 300 slices of a 512 x 512 phantom
-    series into its volume took 128 ms through pydicom's deferred read and
-    ``to_hu``, 103 ms this way (both include filling the new volume's pages).
-
-    Returns
-    -------
-    int or None
-        The lowest HU of the slice, now in ``out``. None for anything else
-        (a pixel pitfall to correct, HU that do not fit int16, a short read,
-        a file changed since its header was read); ``out`` is then undefined
-        and the caller uses :func:`to_hu`, which handles or reports it.
+    For a file on disk whose Pixel Data is still deferred, a plain slice (see
+    ``_native_layout``) of exactly the bytes of an int16 ``out`` of Rows x
+    Columns: one ``readinto``, no Python-level reads and no 512 KiB bytes
+    object per slice. Reading the 300 slices of a 512 x 512 phantom series
+    into its volume took 128 ms through pydicom's deferred read, 103 ms this
+    way (both include filling the new volume's pages). Returns ``out`` viewed
+    as the stored type, or None for anything else (then pydicom decodes it,
+    with all its checks), including a short read or a file changed since its
+    header was read.
     """
-    slope, intercept = conversion.slope, conversion.intercept
-    if not (
-        isinstance(file, Path)
-        and out.dtype == np.int16
-        and out.flags.c_contiguous
-        and slope == 1
-        and intercept.is_integer()
-    ):
+    if not (isinstance(file, Path) and out.dtype == np.int16 and out.flags.c_contiguous):
         return None
     layout = _native_layout(dataset)
     element = dataset.get_item(PIXEL_DATA_TAG, keep_deferred=True)
@@ -252,24 +233,8 @@ def read_native_hu(
     except OSError:
         return None
     if filled != out.nbytes:
-        return None  # truncated since read_header: the general path reports it
-    stored = out.view(dtype)
-    low, high = int(stored.min()), int(stored.max())
-    bits = int(dataset.BitsStored)
-    if bits < 16:  # as _stored_values: values beyond BitsStored are a pitfall to correct
-        signed = dtype == "<i2"
-        lowest, highest = (
-            (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if signed else (0, (1 << bits) - 1)
-        )
-        if low < lowest or high > highest:
-            return None
-    # As to_hu: the range checked on the stored values, then int16 addition,
-    # which wraps modulo 2**16 and so is exact whenever the sum fits.
-    shift = int(intercept)
-    if low + shift < -32768 or high + shift > 32767:
-        return None
-    np.add(out, np.int16((shift + 2**15) % 2**16 - 2**15), out=out)
-    return low + shift
+        return None  # truncated since read_header: pydicom reports it
+    return out.view(dtype)
 
 
 def _decode(dataset: Dataset, file: Source, frame: int | None = None) -> npt.NDArray[Any]:
@@ -398,16 +363,20 @@ def to_hu(
     out: npt.NDArray[Any],
     *,
     frame: int | None = None,
-) -> bool:
+) -> float | None:
     """Decode one frame and write its HU into ``out`` (int16 or float32).
 
     Returns
     -------
-    bool
-        False if the HU do not fit an int16 ``out`` exactly; the caller then
-        retries with a float32 one. Nothing is written in that case.
+    float or None
+        The lowest HU written. None if the HU do not fit an int16 ``out``
+        exactly; the caller then retries with a float32 one, and what ``out``
+        holds is undefined (the stored values, when they were read straight
+        into it).
     """
-    raw = _stored_values(_decode(dataset, file, frame), dataset, file, conversion)
+    stored_in_out = _read_stored(dataset, file, out) if frame is None else None
+    decoded = _decode(dataset, file, frame) if stored_in_out is None else stored_in_out
+    raw = _stored_values(decoded, dataset, file, conversion)
     if raw.shape != out.shape:
         raise InvalidDicomError(
             f"{file}: its pixel data has shape {raw.shape}, but Rows x Columns say {out.shape}"
@@ -415,22 +384,24 @@ def to_hu(
     slope, intercept = conversion.slope, conversion.intercept
     if out.dtype == np.int16:
         if not (slope.is_integer() and intercept.is_integer()):
-            return False
+            return None
         if slope == 1 and raw.dtype.kind in "iu" and raw.dtype.itemsize <= 2 and raw.size:
             # The usual CT file: check the range on the stored values, then
             # add in int16, which wraps modulo 2**16 and so is exact whenever
-            # the sum fits: one pass and no int32 copy.
+            # the sum fits: one pass and no int32 copy (in place, when the
+            # stored values were read into out).
             shift = int(intercept)
-            if int(raw.min()) + shift < -32768 or int(raw.max()) + shift > 32767:
-                return False
+            low = int(raw.min()) + shift
+            if low < -32768 or int(raw.max()) + shift > 32767:
+                return None
             stored = raw.view(np.int16) if raw.dtype.itemsize == 2 else raw.astype(np.int16)
             np.add(stored, np.int16((shift + 2**15) % 2**16 - 2**15), out=out)
-            return True
+            return float(low)
         hu = raw.astype(np.int32) if slope == 1 else raw.astype(np.int64) * int(slope)
         hu += int(intercept)
         if hu.size and (hu.min() < -32768 or hu.max() > 32767):
-            return False
+            return None
         out[...] = hu
     else:
         out[...] = raw.astype(np.float64) * slope + intercept
-    return True
+    return float(out.min()) if out.size else math.inf

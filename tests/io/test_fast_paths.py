@@ -15,7 +15,7 @@ from ctlab import load
 from ctlab.core.errors import InvalidDicomError, SeriesError
 from ctlab.io.header import _read_head, read_header
 from ctlab.io.phantom import make_phantom
-from ctlab.io.pixels import HUConversion, _decode, _native_pixels, check_ct, read_native_hu, to_hu
+from ctlab.io.pixels import HUConversion, _decode, _native_pixels, _read_stored, check_ct, to_hu
 from ctlab.io.write import write_series
 from tests.io.conftest import ct_dataset, write
 
@@ -75,7 +75,7 @@ class TestToHuInt16:
         out = np.zeros((8, 8), dtype=np.int16)
         exact = stored.astype(np.int64) + int(intercept)
         fits = exact.min() >= -32768 and exact.max() <= 32767
-        assert to_hu(header, tmp_path / "x.dcm", conversion, out) == fits
+        assert (to_hu(header, tmp_path / "x.dcm", conversion, out) is not None) == fits
         if fits:
             np.testing.assert_array_equal(out, exact)
         else:
@@ -185,18 +185,25 @@ def _native_case(tmp_path, pixels, name="slice.dcm", **change):
     return path, header, check_ct(header, path)
 
 
-class TestReadNativeHu:
+def _through_pydicom(monkeypatch):
+    """Make to_hu decode every slice through pydicom, never reading it straight into out."""
+    monkeypatch.setattr("ctlab.io.pixels._read_stored", lambda *args: None)
+
+
+class TestReadStored:
     @pytest.mark.parametrize("dtype", [np.int16, np.uint16])
     @pytest.mark.parametrize("intercept", [-1024.0, 0.0, 7.0])
-    def test_equals_to_hu(self, dtype, intercept, tmp_path):
+    def test_equals_to_hu(self, dtype, intercept, tmp_path, monkeypatch):
         """Read straight into the volume, the HU equal to_hu's through pydicom."""
         rng = np.random.default_rng(11)
         pixels = rng.integers(0, 4000, (64, 48)).astype(dtype)
         path, header, conversion = _native_case(tmp_path, pixels, intercept=intercept)
         fast = np.empty((64, 48), dtype=np.int16)
-        lowest = read_native_hu(header, path, conversion, fast)
+        assert _read_stored(header, path, fast) is not None
+        lowest = to_hu(header, path, conversion, fast)
+        _through_pydicom(monkeypatch)
         general = np.empty((64, 48), dtype=np.int16)
-        assert to_hu(read_header(path), path, conversion, general)
+        assert to_hu(read_header(path), path, conversion, general) is not None
         np.testing.assert_array_equal(fast, general)
         np.testing.assert_array_equal(fast, pixels.astype(np.int64) + int(intercept))
         assert lowest == general.min()
@@ -208,34 +215,60 @@ class TestReadNativeHu:
             (np.full((64, 48), 32000, dtype=np.int16), {"RescaleIntercept": 1000}),  # > int16
             (np.full((64, 48), 100, dtype=np.int16), {"RescaleSlope": 2}),
             (np.full((64, 48), 100, dtype=np.int16), {"RescaleIntercept": 0.5}),
+        ],
+    )
+    def test_pitfalls_and_other_rescales_as_through_pydicom(
+        self, stored, change, tmp_path, monkeypatch
+    ):
+        """Pitfalls, other rescales and HU beyond int16 give what they give through pydicom."""
+        path, header, _ = _native_case(tmp_path, stored, **change)
+        assert _read_stored(header, path, np.empty(stored.shape, dtype=np.int16)) is not None
+        results = []
+        for reads_straight in (True, False):
+            if not reads_straight:
+                _through_pydicom(monkeypatch)
+            conversion = check_ct(read_header(path), path)
+            out = np.empty(stored.shape, dtype=np.int16)
+            lowest = to_hu(read_header(path), path, conversion, out)
+            if lowest is None:  # as the loader does: float32 from then on
+                out = np.empty(stored.shape, dtype=np.float32)
+                lowest = to_hu(read_header(path), path, conversion, out)
+            results.append((out, lowest, conversion.corrections))
+        (fast, fast_lowest, fast_notes), (general, general_lowest, general_notes) = results
+        np.testing.assert_array_equal(fast, general)
+        assert fast.dtype == general.dtype
+        assert fast_lowest == general_lowest and fast_notes == general_notes
+
+    @pytest.mark.parametrize(
+        ("stored", "change"),
+        [
             (np.full((64, 48), 100, dtype=np.int16), {"BitsStored": 20}),
             (np.full((8, 8), 100, dtype=np.int16), {}),  # pixels too small to be deferred
         ],
     )
-    def test_anything_else_left_to_to_hu(self, stored, change, tmp_path):
-        """Pitfalls, other rescales and HU beyond int16 return None for to_hu to handle."""
-        path, header, conversion = _native_case(tmp_path, stored, **change)
-        out = np.empty(stored.shape, dtype=np.int16)
-        assert read_native_hu(header, path, conversion, out) is None
+    def test_anything_less_plain_left_to_pydicom(self, stored, change, tmp_path):
+        """Odd bit depths and pixels already in the header are not read straight from disk."""
+        path, header, _ = _native_case(tmp_path, stored, **change)
+        assert _read_stored(header, path, np.empty(stored.shape, dtype=np.int16)) is None
 
-    def test_float_volume_or_other_shape_left_to_to_hu(self, tmp_path):
+    def test_float_volume_or_other_shape_left_to_pydicom(self, tmp_path):
         """Only an int16 row of the header's shape is filled."""
-        path, header, conversion = _native_case(tmp_path, np.zeros((64, 48), dtype=np.int16))
-        assert read_native_hu(header, path, conversion, np.empty((64, 48), np.float32)) is None
-        assert read_native_hu(header, path, conversion, np.empty((48, 64), np.int16)) is None
+        path, header, _ = _native_case(tmp_path, np.zeros((64, 48), dtype=np.int16))
+        assert _read_stored(header, path, np.empty((64, 48), np.float32)) is None
+        assert _read_stored(header, path, np.empty((48, 64), np.int16)) is None
 
     def test_file_changed_or_cut_after_its_header_was_read(self, tmp_path):
         """A file rewritten or truncated since read_header goes to pydicom, which reports it."""
-        path, header, conversion = _native_case(tmp_path, np.zeros((64, 48), dtype=np.int16))
+        path, header, _ = _native_case(tmp_path, np.zeros((64, 48), dtype=np.int16))
         out = np.empty((64, 48), dtype=np.int16)
         data = path.read_bytes()
         path.write_bytes(data[:-100])
         os.utime(path, (header.timestamp, header.timestamp))
         assert path.stat().st_mtime == header.timestamp  # so only the length differs
-        assert read_native_hu(header, path, conversion, out) is None  # short read
+        assert _read_stored(header, path, out) is None  # short read
         path.write_bytes(data)
         os.utime(path, (0, header.timestamp + 10))
-        assert read_native_hu(header, path, conversion, out) is None  # modified
+        assert _read_stored(header, path, out) is None  # modified
 
 
 class TestLoadFastPath:
@@ -245,13 +278,13 @@ class TestLoadFastPath:
         taken = []
 
         def spy(*args):
-            taken.append(read_native_hu(*args))
+            taken.append(_read_stored(*args))
             return taken[-1]
 
-        monkeypatch.setattr("ctlab.io.loader.read_native_hu", spy)
+        monkeypatch.setattr("ctlab.io.pixels._read_stored", spy)
         fast = load(tmp_path / "series")
-        assert len(taken) == len(files) and None not in taken
-        monkeypatch.setattr("ctlab.io.loader.read_native_hu", lambda *args: None)
+        assert len(taken) == len(files) and not any(stored is None for stored in taken)
+        _through_pydicom(monkeypatch)
         general = load(tmp_path / "series")
         np.testing.assert_array_equal(fast.hu, general.hu)
         assert fast.hu.dtype == general.hu.dtype == np.int16

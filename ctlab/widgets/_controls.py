@@ -1,4 +1,4 @@
-"""Window controls shared by the widgets: the preset menu and the centre/width sliders.
+"""Controls shared by the widgets: the preset menu, the centre/width and slice sliders.
 
 The sliders are linked to a :class:`~ctlab.widgets.views.SliceView` in the
 browser (``jslink``), so moving one repaints without the kernel; the preset
@@ -8,6 +8,7 @@ menu works through Python, since choosing a preset is a click, not a drag.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import ipywidgets
@@ -26,6 +27,7 @@ __all__ = [
     "preset_key",
     "preset_options",
     "preset_window",
+    "slice_slider",
     "start_slice",
     "window_sliders",
 ]
@@ -193,3 +195,20 @@ def browser_link(view: ipywidgets.Widget, name: str, control: ipywidgets.Widget)
     right. (The link lives in ipywidgets' registry as long as both ends.)
     """
     ipywidgets.jslink((view, name), (control, "value"))
+
+
+def slice_slider(
+    image: CTImage, views: Sequence[SliceView], index: int, *, width: int | None = None
+) -> list[ipywidgets.Widget]:
+    """One slice slider moving every view in the browser (``width`` in pixels); none for a slice."""
+    if not image.is_volume:
+        return []
+    slider = ipywidgets.IntSlider(
+        index, description="slice", min=0, max=image.n_slices - 1, continuous_update=True
+    )
+    if width is not None:
+        slider.layout.width = f"{width}px"
+    slider.add_class("ctlab-slice-index")
+    for view in views:
+        browser_link(view, "slice_index", slider)
+    return [slider]

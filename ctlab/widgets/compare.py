@@ -18,26 +18,13 @@ from ctlab.io.export import jpeg_roundtrip
 from ctlab.plot import compare_windows
 from ctlab.plot._common import as_image
 from ctlab.plot.slice import FIGURE_5, window_title
-from ctlab.widgets._controls import SliceTraits, browser_link, start_slice
+from ctlab.widgets._controls import SliceTraits, browser_link, slice_slider, start_slice
 from ctlab.widgets._static import StaticFallback
 from ctlab.widgets.views import SliceView
 
-__all__ = ["WindowCompare", "naive_jpeg_image", "slice_slider"]
+__all__ = ["WindowCompare", "naive_jpeg_image"]
 
 _PANEL_WIDTH = 300
-
-
-def slice_slider(image: CTImage, views: Sequence[SliceView], index: int) -> list[ipywidgets.Widget]:
-    """One slice slider moving every view in the browser; none for a single slice."""
-    if not image.is_volume:
-        return []
-    slider = ipywidgets.IntSlider(
-        index, description="slice", min=0, max=image.n_slices - 1, continuous_update=True
-    )
-    slider.add_class("ctlab-slice-index")
-    for view in views:
-        browser_link(view, "slice_index", slider)
-    return [slider]
 
 
 def naive_jpeg_image(image: CTImage, *, quality: int) -> CTImage:

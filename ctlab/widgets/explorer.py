@@ -24,6 +24,7 @@ from ctlab.widgets._controls import (
     header_key,
     preset_key,
     preset_options,
+    slice_slider,
     start_slice,
     window_sliders,
 )
@@ -144,7 +145,10 @@ class WindowExplorer(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox)
                 ipywidgets.HBox(
                     [
                         ipywidgets.VBox(
-                            [self._view, *self._volume_controls()],
+                            [
+                                self._view,
+                                *slice_slider(self._image, [self._view], index, width=_SLICE_WIDTH),
+                            ],
                             layout=ipywidgets.Layout(flex="0 0 auto", margin="0 12px 0 0"),
                         ),
                         ipywidgets.VBox([self._histogram, controls]),
@@ -244,21 +248,6 @@ class WindowExplorer(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox)
                 self._percentile_slider,
             ]
         )
-
-    def _volume_controls(self) -> list[ipywidgets.Widget]:
-        if not self._image.is_volume:
-            return []
-        self._slice_slider = ipywidgets.IntSlider(
-            self._view.slice_index,
-            description="slice",
-            min=0,
-            max=self._image.n_slices - 1,
-            continuous_update=True,
-            layout=ipywidgets.Layout(width=f"{_SLICE_WIDTH}px"),
-        )
-        self._slice_slider.add_class("ctlab-slice-index")
-        browser_link(self._view, "slice_index", self._slice_slider)
-        return [self._slice_slider]
 
     # -- the model ------------------------------------------------------------
 

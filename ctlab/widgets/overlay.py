@@ -23,11 +23,11 @@ from ctlab.widgets._controls import (
     browser_link,
     check_window,
     preset_key,
+    slice_slider,
     start_slice,
     window_sliders,
 )
 from ctlab.widgets._static import StaticFallback
-from ctlab.widgets.compare import slice_slider
 from ctlab.widgets.views import SliceView
 
 __all__ = ["TissueOverlay"]

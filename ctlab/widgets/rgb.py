@@ -20,11 +20,11 @@ from ctlab.widgets._controls import (
     SliceTraits,
     check_window,
     preset_key,
+    slice_slider,
     start_slice,
     window_sliders,
 )
 from ctlab.widgets._static import StaticFallback
-from ctlab.widgets.compare import slice_slider
 from ctlab.widgets.views import SliceView, window_record
 
 __all__ = ["MultiWindowRGB"]

@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -20,12 +21,18 @@ from ctlab.core.image import CTImage
 from ctlab.core.voi import multiwindow
 from ctlab.core.window import Window, resolve_window
 
-__all__ = ["MANIFEST_NAME", "export", "jpeg_roundtrip", "save_png"]
+__all__ = ["FORMATS", "MANIFEST_NAME", "export", "export_options", "jpeg_roundtrip", "save_png"]
 
 #: Name of the JSON manifest written beside the exported slices.
 MANIFEST_NAME = "ctlab-manifest.json"
 
-ExportFormat = Literal["png", "npy"]
+#: The formats of :func:`export`: a file per slice, or one array per series.
+FORMATS = ("png", "npy", "volume-npy", "volume-npz")
+ExportFormat = Literal["png", "npy", "volume-npy", "volume-npz"]
+#: Pillow's zlib level for PNG files when none is given (its own default).
+DEFAULT_COMPRESS_LEVEL = 6
+# What an unfinished file is called until it is complete and renamed.
+_PARTIAL = ".partial"
 
 
 def _grey_image(grey: npt.ArrayLike, file_format: str) -> npt.NDArray[np.uint8]:
@@ -41,7 +48,40 @@ def _grey_image(grey: npt.ArrayLike, file_format: str) -> npt.NDArray[np.uint8]:
     return array
 
 
-def save_png(grey: npt.ArrayLike, path: str | os.PathLike[str]) -> Path:
+def _check_compress_level(compress_level: int) -> None:
+    if isinstance(compress_level, bool) or not isinstance(compress_level, (int, np.integer)):
+        raise ExportError(
+            f"compress_level must be an integer from 0 (fastest) to 9 (smallest), "
+            f"got {compress_level!r}"
+        )
+    if not 0 <= compress_level <= 9:
+        raise ExportError(
+            f"compress_level must be from 0 (fastest) to 9 (smallest), got {compress_level}"
+        )
+
+
+def _write_atomically(target: Path, write: Callable[[IO[bytes]], object]) -> None:
+    """Write ``target`` under a temporary name and rename it when complete.
+
+    A run killed half-way leaves a ``.partial`` file, never a truncated file
+    under the final name that looks done.
+    """
+    unfinished = target.with_name(target.name + _PARTIAL)
+    try:
+        with open(unfinished, "wb") as file:
+            write(file)
+        os.replace(unfinished, target)
+    except OSError as error:
+        unfinished.unlink(missing_ok=True)
+        raise ExportError(f"cannot write {target}: {error.strerror or error}") from None
+
+
+def save_png(
+    grey: npt.ArrayLike,
+    path: str | os.PathLike[str],
+    *,
+    compress_level: int = DEFAULT_COMPRESS_LEVEL,
+) -> Path:
     """Save an 8-bit image as a lossless PNG, exactly as given.
 
     Parameters
@@ -51,17 +91,20 @@ def save_png(grey: npt.ArrayLike, path: str | os.PathLike[str]) -> Path:
         :func:`ctlab.apply_window` or :func:`ctlab.multiwindow`.
     path : path-like
         Where to write; its folder must exist.
+    compress_level : int
+        zlib level, 0 (no compression, fastest) to 9 (smallest, slowest);
+        every level holds the same pixels.
 
     Returns
     -------
     Path
-        The path written.
+        The path written (under a temporary name first, renamed when complete).
 
     Raises
     ------
     ExportError
-        If ``grey`` is not uint8 of a PNG-able shape, or the file cannot be
-        written.
+        If ``grey`` is not uint8 of a PNG-able shape, ``compress_level`` is
+        not 0..9, or the file cannot be written.
 
     Examples
     --------
@@ -73,11 +116,13 @@ def save_png(grey: npt.ArrayLike, path: str | os.PathLike[str]) -> Path:
     from PIL import Image
 
     array = _grey_image(grey, "PNG")
+    _check_compress_level(compress_level)
     target = Path(path)
-    try:
-        Image.fromarray(array, mode="L" if array.ndim == 2 else "RGB").save(target, format="PNG")
-    except OSError as error:
-        raise ExportError(f"cannot write {target}: {error.strerror or error}") from None
+    picture = Image.fromarray(array, mode="L" if array.ndim == 2 else "RGB")
+    _write_atomically(
+        target,
+        lambda file: picture.save(file, format="PNG", compress_level=int(compress_level)),
+    )
     return target
 
 
@@ -146,6 +191,30 @@ def _window_record(window: Window) -> dict[str, Any]:
     }
 
 
+def export_options(
+    windows: Sequence[Window], *, format: ExportFormat, compress_level: int, invert: bool
+) -> dict[str, Any]:
+    """How a series is exported, as its manifest records it (a rerun compares these).
+
+    Examples
+    --------
+    >>> from ctlab import PRESETS
+    >>> options = export_options([PRESETS["fat"]], format="png", compress_level=6, invert=False)
+    >>> options["windows"][0]["low"], options["windows"][0]["high"], options["compress_level"]
+    (-100.0, -60.0, 6)
+    """
+    options: dict[str, Any] = {
+        "format": format,
+        "dtype": "uint8",
+        "channels": [window.name or str(window) for window in windows],
+        "windows": [_window_record(window) for window in windows],
+        "invert": invert,
+    }
+    if format == "png":
+        options["compress_level"] = int(compress_level)
+    return options
+
+
 def _prepare_folder(folder: Path, image_source: Path | None, overwrite: bool) -> None:
     if folder.exists() and not folder.is_dir():
         raise ExportError(f"{folder} is a file, not a folder; choose a folder to export into")
@@ -171,6 +240,7 @@ def export(
     *,
     windows: Sequence[Window | str] = ("default",),
     format: ExportFormat = "png",
+    compress_level: int = DEFAULT_COMPRESS_LEVEL,
     invert: bool = False,
     overwrite: bool = False,
     source: str | os.PathLike[str] | None = None,
@@ -180,8 +250,10 @@ def export(
 
     One window gives grey images; several give one channel per window
     (three make an RGB PNG). Files are named ``slice_0000.png`` ... in slice
-    order; a JSON manifest (:data:`MANIFEST_NAME`) records the windows, the
-    channel order, each file's slice position and the redacted image summary.
+    order, or one ``volume.npy`` / ``volume.npz`` holds the whole series; a
+    JSON manifest (:data:`MANIFEST_NAME`) records the windows, the channel
+    order, each slice's file and position and the redacted image summary.
+    Each file is written under a temporary name and renamed when complete.
 
     Parameters
     ----------
@@ -191,9 +263,14 @@ def export(
         Output folder; created if missing. Must be empty unless ``overwrite``.
     windows : sequence of Window or str
         One window or preset name per channel.
-    format : {"png", "npy"}
-        Lossless PNG (1 or 3 channels) or NumPy ``.npy`` arrays of uint8,
-        shape ``(rows, cols)`` for one window, ``(rows, cols, k)`` for k.
+    format : {"png", "npy", "volume-npy", "volume-npz"}
+        Per slice: lossless PNG (1 or 3 channels) or NumPy ``.npy`` arrays
+        of uint8, shape ``(rows, cols)`` for one window, ``(rows, cols, k)``
+        for k. Per series: one uint8 array of shape ``(slices, rows, cols)``
+        or ``(slices, rows, cols, k)``, in ``volume.npy``, or compressed in
+        ``volume.npz`` under the key ``"images"``.
+    compress_level : int
+        PNG zlib level, 0 (fastest, largest) to 9 (slowest, smallest).
     invert : bool
         Low HU white instead of black.
     overwrite : bool
@@ -211,8 +288,9 @@ def export(
     Raises
     ------
     ExportError
-        For an unknown format, a channel count PNG cannot hold, a non-empty
-        folder, the input folder as output, or a write failure.
+        For an unknown format, a channel count PNG cannot hold, a
+        compression level outside 0..9, a non-empty folder, the input folder
+        as output, or a write failure.
 
     Examples
     --------
@@ -224,8 +302,9 @@ def export(
     >>> [entry["file"] for entry in json.loads(manifest.read_text())["files"]]
     ['slice_0000.png', 'slice_0001.png']
     """
-    if format not in ("png", "npy"):
-        raise ExportError(f"format must be 'png' or 'npy', got {format!r}")
+    if format not in FORMATS:
+        raise ExportError(f"format must be one of {', '.join(map(repr, FORMATS))}, got {format!r}")
+    _check_compress_level(compress_level)
     resolved = [resolve_window(window) for window in windows]
     if not resolved:
         raise ExportError("give at least one window (preset) to export")
@@ -243,30 +322,38 @@ def export(
 
     files = []
     total = image.n_slices
+    volume_name = "volume." + format.removeprefix("volume-")
+    volume = None
     for index in range(total):
         channels = multiwindow(image.slice_hu(index), resolved, invert=invert)
         pixels = channels[..., 0] if len(resolved) == 1 else channels
-        name = f"slice_{index:04d}.{format}"
-        if format == "png":
-            save_png(pixels, target / name)
+        if format.startswith("volume-"):
+            if volume is None:
+                volume = np.empty((total, *pixels.shape), np.uint8)
+            volume[index] = pixels
+            name = volume_name
         else:
-            try:
-                np.save(target / name, pixels, allow_pickle=False)
-            except OSError as error:
-                raise ExportError(f"cannot write {target / name}: {error}") from None
+            name = f"slice_{index:04d}.{format}"
+        if format == "png":
+            save_png(pixels, target / name, compress_level=compress_level)
+        elif format == "npy":
+            _write_atomically(target / name, partial(np.save, arr=pixels, allow_pickle=False))
         entry: dict[str, Any] = {"file": name, "slice_index": index}
         if index < len(image.slice_positions):
             entry["position_mm"] = image.slice_positions[index]
         files.append(entry)
         if progress is not None:
             progress(index + 1, total)
+    if volume is not None:
+        write_volume = (
+            partial(np.save, arr=volume, allow_pickle=False)
+            if format == "volume-npy"
+            else partial(np.savez_compressed, images=volume)
+        )
+        _write_atomically(target / volume_name, write_volume)
 
     manifest = {
-        "format": format,
-        "dtype": "uint8",
-        "channels": [window.name or str(window) for window in resolved],
-        "windows": [_window_record(window) for window in resolved],
-        "invert": invert,
+        **export_options(resolved, format=format, compress_level=compress_level, invert=invert),
         "image": {
             "shape": list(image.shape),
             "spacing_mm": list(image.spacing),
@@ -275,7 +362,8 @@ def export(
         "files": files,
     }
     manifest_path = target / MANIFEST_NAME
-    manifest_path.write_text(json.dumps(manifest, indent=2, default=str) + "\n")
+    text = json.dumps(manifest, indent=2, default=str) + "\n"
+    _write_atomically(manifest_path, lambda file: file.write(text.encode()))
     return manifest_path
 
 

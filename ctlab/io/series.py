@@ -21,7 +21,15 @@ from pydicom.dataset import Dataset
 from ctlab.core.errors import CTLabError, SeriesError
 from ctlab.io.header import MemoryFile, Source, read_header
 
-__all__ = ["Series", "SliceFile", "find_series", "order_slices", "slice_normal", "slice_position"]
+__all__ = [
+    "Series",
+    "SliceFile",
+    "find_all_series",
+    "find_series",
+    "order_slices",
+    "slice_normal",
+    "slice_position",
+]
 
 # Two positions closer than this (mm) are the same place: a duplicate slice.
 _SAME_POSITION_MM = 0.01
@@ -75,6 +83,70 @@ def _files_in(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
+def _group(files: Iterable[Source]) -> tuple[dict[str, Series], Counter[str]]:
+    """The CT files among ``files`` by Series Instance UID, and what was skipped, by kind."""
+    skipped: Counter[str] = Counter()
+    by_uid: dict[str, Series] = {}
+    for file in files:
+        try:
+            header = read_header(file)
+        except CTLabError:
+            skipped["not DICOM"] += 1
+            continue
+        if "Rows" not in header or "PixelData" not in header:
+            skipped["DICOM without an image"] += 1
+            continue
+        modality = str(header.get("Modality", "") or "CT").upper()
+        if modality != "CT":
+            skipped[f"{modality} image"] += 1
+            continue
+        uid = str(header.get("SeriesInstanceUID", "") or "unknown")
+        by_uid.setdefault(uid, Series(uid)).files.append(SliceFile(file, header))
+    return by_uid, skipped
+
+
+def find_all_series(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Series], list[str]]:
+    """Every CT series in files and folder trees, for exporting a collection.
+
+    Files are grouped by Series Instance UID (0020,000E) wherever they lie:
+    a series split over several folders is one series, and a folder of
+    studies gives each of its series.
+
+    Returns
+    -------
+    series : list of Series
+        In the order of their UIDs, so the same files always give the same list.
+    notes : list of str
+        What was skipped (files that are not CT images), for a warning.
+
+    Raises
+    ------
+    SeriesError
+        If no CT image is found.
+    FileNotFoundError
+        If a path does not exist.
+
+    Examples
+    --------
+    >>> from pydicom.examples import get_path
+    >>> found, notes = find_all_series([get_path("ct")])
+    >>> [len(series.files) for series in found], notes
+    ([1], [])
+    """
+    roots = [Path(p) for p in paths]
+    files = _files_in(roots)
+    by_uid, skipped = _group(files)
+    where = roots[0] if len(roots) == 1 else f"the {len(roots)} paths given"
+    found = ", ".join(f"{n} {what}" for what, n in skipped.items())
+    if not by_uid:
+        summary = f"{len(files)} files" + (f": {found}" if found else "")
+        raise SeriesError(
+            f"no CT images in {where} ({summary}); give the folders that hold the CT series"
+        )
+    notes = [f"skipped {found} in {where}"] if found else []
+    return [by_uid[uid] for uid in sorted(by_uid)], notes
+
+
 def find_series(
     paths: Iterable[str | os.PathLike[str] | MemoryFile], *, series_uid: str | None = None
 ) -> tuple[Series, list[str]]:
@@ -103,24 +175,7 @@ def find_series(
         where: object = f"the {len(uploads)} uploaded files"
     else:
         where = roots[0] if len(given) == 1 else f"the {len(given)} paths given"
-    skipped: Counter[str] = Counter()
-    by_uid: dict[str, Series] = {}
-    for file in files:
-        try:
-            header = read_header(file)
-        except CTLabError:
-            skipped["not DICOM"] += 1
-            continue
-        if "Rows" not in header or "PixelData" not in header:
-            skipped["DICOM without an image"] += 1
-            continue
-        modality = str(header.get("Modality", "") or "CT").upper()
-        if modality != "CT":
-            skipped[f"{modality} image"] += 1
-            continue
-        uid = str(header.get("SeriesInstanceUID", "") or "unknown")
-        by_uid.setdefault(uid, Series(uid)).files.append(SliceFile(file, header))
-
+    by_uid, skipped = _group(files)
     found = ", ".join(f"{n} {what}" for what, n in skipped.items())
     if not by_uid:
         summary = f"{len(files)} files" + (f": {found}" if found else "")

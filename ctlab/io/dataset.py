@@ -1,0 +1,485 @@
+"""Export a collection of CT series as one windowed data set, on every core or a Dask cluster.
+
+:func:`export_many` finds every CT series in folder trees, lists of paths
+or a CSV of paths (:func:`ctlab.io.series.find_all_series`) and gives each
+to a worker, which loads it and writes it with :func:`ctlab.io.export.export`
+into its own folder. Folders are named by a digest of the Series Instance
+UID, never by a patient's name or ID; an index CSV (:data:`INDEX_NAME`) lists
+every slice of every series for a training loop.
+
+The work is safe to stop: a series is written into ``<folder>.partial`` and
+renamed when complete, so a killed run never leaves a folder that looks
+done, and a rerun skips the series already exported.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import queue
+import shutil
+import warnings
+from collections.abc import Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ctlab.core.errors import CTLabError, ExportError
+from ctlab.core.window import Window, resolve_window
+from ctlab.io.export import (
+    DEFAULT_COMPRESS_LEVEL,
+    FORMATS,
+    MANIFEST_NAME,
+    ExportFormat,
+    export,
+    export_options,
+)
+from ctlab.io.series import find_all_series
+
+__all__ = ["INDEX_COLUMNS", "INDEX_NAME", "ExportSummary", "export_many", "series_folder_name"]
+
+#: Name of the data-set index written at the top of the output folder.
+INDEX_NAME = "index.csv"
+#: The index's columns. ``file`` is relative to the output folder; for the
+#: per-series formats ``slice`` is also the index into the file's first axis.
+#: ``labels_file`` is left empty until segmentations are exported beside the images.
+INDEX_COLUMNS = (
+    "series",
+    "slice",
+    "file",
+    "windows",
+    "position_mm",
+    "slice_spacing_mm",
+    "row_spacing_mm",
+    "column_spacing_mm",
+    "labels_file",
+)
+_PARTIAL = ".partial"
+
+
+def series_folder_name(series_uid: str) -> str:
+    """The output folder of a series: a digest of its Series Instance UID.
+
+    The same series always gets the same name, so a rerun finds what is done;
+    the name says nothing about the patient, and the UID cannot be read back
+    from it.
+
+    Examples
+    --------
+    >>> series_folder_name("1.2.826.0.1.3680043.8.498.1")
+    'series-6dadc91b850d6b88'
+    """
+    return "series-" + hashlib.sha256(series_uid.encode()).hexdigest()[:16]
+
+
+@dataclass
+class ExportSummary:
+    """What :func:`export_many` did, series by series (by output folder name).
+
+    ``sources`` maps each folder name to the folder its files were read from,
+    so a failure can be traced; it is returned, never written to the output.
+    """
+
+    done: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    warnings: dict[str, list[str]] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    slices: int = 0
+    index: Path | None = None
+
+    def __str__(self) -> str:
+        text = (
+            f"{len(self.done)} series exported ({self.slices} slices), "
+            f"{len(self.skipped)} already done, {len(self.failed)} failed"
+        )
+        return text + (f"; index {self.index}" if self.index else "")
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One series for a worker: where its files are and how to write them."""
+
+    name: str
+    files: tuple[str, ...]
+    folder: str
+    windows: tuple[Window, ...]
+    format: ExportFormat
+    compress_level: int
+    invert: bool
+
+
+@dataclass(frozen=True)
+class _Result:
+    name: str
+    slices: int = 0
+    error: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+# Where a worker process reports each slice written (set by _start_worker).
+_slice_queue: Any = None
+
+
+def _start_worker(slice_queue: Any) -> None:
+    global _slice_queue
+    _slice_queue = slice_queue
+
+
+def _export_series(job: _Job) -> _Result:
+    """Load one series and write it; a CTLabError becomes the result's error.
+
+    Runs in a worker (or in the caller for one job): everything it needs is
+    in ``job``, and it returns what the caller reports.
+    """
+    from ctlab.io.loader import load
+
+    final = Path(job.folder)
+    unfinished = final.with_name(final.name + _PARTIAL)
+    report = _slice_queue
+
+    def progress(done: int, total: int) -> None:
+        if report is not None:
+            report.put(1)
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            # What a killed run left behind is ctlab's own temporary folder.
+            shutil.rmtree(unfinished, ignore_errors=True)
+            image = load(list(job.files))
+            export(
+                image,
+                unfinished,
+                windows=job.windows,
+                format=job.format,
+                compress_level=job.compress_level,
+                invert=job.invert,
+                source=job.files[0],
+                progress=progress,
+            )
+            if final.exists():  # --overwrite: the earlier export of this series goes
+                shutil.rmtree(final)
+            os.replace(unfinished, final)
+        except (CTLabError, OSError) as error:
+            shutil.rmtree(unfinished, ignore_errors=True)
+            return _Result(job.name, error=" ".join(str(error).split()))
+    return _Result(job.name, image.n_slices, warnings=tuple(str(w.message) for w in caught))
+
+
+def _csv_paths(path: Path) -> list[Path]:
+    """The paths listed in a CSV file: its ``path`` column, or its first column."""
+    try:
+        with open(path, newline="") as file:
+            rows = [row for row in csv.reader(file) if any(cell.strip() for cell in row)]
+    except (OSError, UnicodeDecodeError) as error:
+        raise ExportError(f"cannot read the list of paths {path}: {error}") from None
+    header = [cell.strip().lower() for cell in rows[0]] if rows else []
+    column = header.index("path") if "path" in header else 0
+    if "path" in header:
+        rows = rows[1:]
+    paths = [row[column].strip() for row in rows if len(row) > column and row[column].strip()]
+    if not paths:
+        raise ExportError(
+            f"{path} lists no paths; give one file or folder per line (or in a column named 'path')"
+        )
+    # Relative paths are relative to the list, wherever the command runs.
+    return [path.parent / entry for entry in paths]
+
+
+def _roots(sources: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[Path]:
+    given = [sources] if isinstance(sources, (str, os.PathLike)) else list(sources)
+    if not given:
+        raise ExportError("no sources given; give a folder, a list of paths or a CSV of paths")
+    roots: list[Path] = []
+    for entry in given:
+        path = Path(entry)
+        if path.suffix.lower() == ".csv" and path.is_file():
+            roots.extend(_csv_paths(path))
+        else:
+            roots.append(path)
+    return roots
+
+
+def _read_manifest(folder: Path) -> dict[str, Any] | None:
+    """The manifest of a finished series folder, None if it is not one."""
+    try:
+        manifest: dict[str, Any] = json.loads((folder / MANIFEST_NAME).read_text())
+    except (OSError, ValueError):
+        return None
+    files = {entry["file"] for entry in manifest.get("files", [])}
+    return manifest if all((folder / name).is_file() for name in files) else None
+
+
+def _index_rows(name: str, manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    windows = ";".join(
+        f"C{w['center']:g} W{w['width']:g}"
+        + ("" if w["function"] == "linear" else f" {w['function']}")
+        for w in manifest["windows"]
+    )
+    # A single-slice image has no slice spacing: (rows, cols) only.
+    *slice_mm, row_mm, column_mm = manifest["image"]["spacing_mm"]
+    return [
+        {
+            "series": name,
+            "slice": entry["slice_index"],
+            "file": f"{name}/{entry['file']}",
+            "windows": windows,
+            "position_mm": entry.get("position_mm", ""),
+            "slice_spacing_mm": slice_mm[0] if slice_mm else "",
+            "row_spacing_mm": row_mm,
+            "column_spacing_mm": column_mm,
+            "labels_file": "",
+        }
+        for entry in manifest["files"]
+    ]
+
+
+def _write_index(out: Path, rows: list[dict[str, Any]]) -> Path:
+    target = out / INDEX_NAME
+    unfinished = target.with_name(target.name + _PARTIAL)
+    with open(unfinished, "w", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=INDEX_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    os.replace(unfinished, target)
+    return target
+
+
+def _check_jobs(jobs: int | None) -> int:
+    if jobs is None:
+        return os.cpu_count() or 1
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ExportError(f"jobs must be a whole number of processes >= 1, got {jobs!r}")
+    return jobs
+
+
+class _Progress:
+    """tqdm bars for series and slices, or nothing when there is no terminal or notebook."""
+
+    def __init__(self, series: int, slices: int, enabled: bool | None) -> None:
+        from tqdm.auto import tqdm
+
+        # disable=None: shown on a terminal or in a notebook, silent in a pipe or a log.
+        disable = None if enabled is None else not enabled
+        self.series = tqdm(total=series, desc="series", unit="series", disable=disable)
+        self.slices = tqdm(total=slices, desc="slices", unit="slice", disable=disable)
+
+    def close(self) -> None:
+        self.slices.close()
+        self.series.close()
+
+
+def _run_pool(jobs: list[_Job], workers: int, bars: _Progress) -> list[_Result]:
+    import multiprocessing
+
+    context = multiprocessing.get_context()
+    slice_queue = context.Queue()
+    results = []
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_worker, initargs=(slice_queue,)
+    ) as pool:
+        pending: set[Future[_Result]] = {pool.submit(_export_series, job) for job in jobs}
+        try:
+            while pending:
+                finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    results.append(future.result())
+                    bars.series.update()
+                _drain(slice_queue, bars)
+        except BrokenProcessPool:
+            for future in pending:
+                future.cancel()
+            raise ExportError(
+                "a worker process died (killed, or out of memory) before its series was "
+                "complete; the series written so far are kept: run the same export again "
+                "to finish the rest, or use fewer --jobs if memory ran out"
+            ) from None
+        _drain(slice_queue, bars)
+    return results
+
+
+def _drain(slice_queue: Any, bars: _Progress) -> None:
+    count = 0
+    while True:
+        try:
+            count += slice_queue.get_nowait()
+        except queue.Empty:
+            break
+    if count:
+        bars.slices.update(count)
+
+
+def _run_dask(jobs: list[_Job], client: Any, bars: _Progress) -> list[_Result]:
+    from distributed import as_completed
+
+    results = []
+    # pure=False: a rerun after --overwrite must write again, not reuse a result.
+    futures = client.map(_export_series, jobs, pure=False)
+    for future in as_completed(futures):
+        result = future.result()
+        results.append(result)
+        bars.series.update()
+        bars.slices.update(result.slices)
+    return results
+
+
+def export_many(
+    sources: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    out_dir: str | os.PathLike[str],
+    *,
+    windows: Sequence[Window | str] = ("default",),
+    format: ExportFormat = "png",
+    compress_level: int = DEFAULT_COMPRESS_LEVEL,
+    invert: bool = False,
+    overwrite: bool = False,
+    jobs: int | None = None,
+    client: Any = None,
+    progress: bool | None = None,
+) -> ExportSummary:
+    """Export every CT series of a collection as a windowed data set with an index.
+
+    Each series goes to its own folder ``series-<digest of its UID>`` (see
+    :func:`series_folder_name`) holding what :func:`ctlab.export` writes: the
+    slices and a manifest. ``index.csv`` lists every slice of every exported
+    series with its file, windows, position and spacing (columns
+    :data:`INDEX_COLUMNS`). No patient identifier is written anywhere.
+
+    Parameters
+    ----------
+    sources : path-like or iterable of path-like
+        A folder tree (every CT series in it is found, wherever its files
+        are), a list of files and folders, or a ``.csv`` file listing paths
+        (a column named ``path``, or the first column; relative paths are
+        relative to the CSV file).
+    out_dir : path-like
+        Output folder, created if missing. Series already exported there
+        with the same options are skipped.
+    windows, format, compress_level, invert
+        As in :func:`ctlab.export`, for every series.
+    overwrite : bool
+        Export every series again, replacing what an earlier run wrote.
+    jobs : int, optional
+        Worker processes on this machine, each loading and writing whole
+        series; default: one per core. ``1`` works in this process.
+    client : dask.distributed.Client, optional
+        Send the series to a Dask cluster instead (a ``LocalCluster``, or one
+        on Kubernetes, SLURM, ...). Its workers must see the source and output
+        paths (a shared file system); ``jobs`` is then ignored.
+    progress : bool, optional
+        Show tqdm bars of series and slices; default: on a terminal or in a
+        notebook only.
+
+    Returns
+    -------
+    ExportSummary
+        The series exported, skipped (already done) and failed (with the
+        CTLabError message of each); the index file.
+
+    Raises
+    ------
+    ExportError
+        For options :func:`ctlab.export` refuses, a bad ``jobs``, an output
+        folder holding series exported with other options, or a worker
+        process that died (the finished series are kept: run again).
+    SeriesError
+        If the sources hold no CT image.
+
+    Notes
+    -----
+    The files are the same bytes whichever way the work is spread: serially,
+    on ``jobs`` processes or on a cluster. One series that cannot be read is
+    reported in ``failed`` and the others go on.
+
+    Examples
+    --------
+    >>> import csv, tempfile, pathlib
+    >>> from pydicom.examples import get_path
+    >>> out = pathlib.Path(tempfile.mkdtemp())
+    >>> summary = export_many([get_path("ct")], out, windows=["brain"], jobs=1)
+    >>> len(summary.done), summary.slices, summary.failed
+    (1, 1, {})
+    >>> row = next(csv.DictReader((out / "index.csv").read_text().splitlines()))
+    >>> row["file"] == summary.done[0] + "/slice_0000.png", row["windows"]
+    (True, 'C40 W80')
+    >>> export_many([get_path("ct")], out, windows=["brain"], jobs=1).skipped == summary.done
+    True
+    """
+    if format not in FORMATS:
+        raise ExportError(f"format must be one of {', '.join(map(repr, FORMATS))}, got {format!r}")
+    resolved = tuple(resolve_window(window) for window in windows)
+    workers = _check_jobs(jobs)
+    out = Path(out_dir)
+    found, notes = find_all_series(_roots(sources))
+    if out.exists() and not out.is_dir():
+        raise ExportError(f"{out} is a file, not a folder; choose a folder to export into")
+    out.mkdir(parents=True, exist_ok=True)
+
+    summary = ExportSummary(warnings={"": notes} if notes else {})
+    todo: list[_Job] = []
+    done: dict[str, dict[str, Any]] = {}
+    for series in found:
+        name = series_folder_name(series.uid)
+        files = tuple(str(f.path) for f in series.files)
+        summary.sources[name] = os.path.commonpath([os.path.dirname(f) for f in files])
+        job = _Job(name, files, str(out / name), resolved, format, compress_level, invert)
+        manifest = None if overwrite else _read_manifest(out / name)
+        if manifest is not None:
+            done[name] = manifest
+        else:
+            todo.append(job)
+    if done:
+        # The options as a fresh export would record them, after the same JSON round trip.
+        options = export_options(
+            resolved, format=format, compress_level=compress_level, invert=invert
+        )
+        wanted = json.loads(json.dumps(options, default=str))
+        mismatched = [
+            name
+            for name, manifest in done.items()
+            if {key: manifest.get(key) for key in wanted} != wanted
+        ]
+        if mismatched:
+            raise ExportError(
+                f"{out} holds {len(mismatched)} series exported with other windows or format "
+                f"(e.g. {mismatched[0]}); export into another folder, or pass overwrite=True "
+                "(--overwrite) to export them again"
+            )
+        summary.skipped = sorted(done)
+
+    bars = _Progress(len(todo), sum(len(job.files) for job in todo), progress)
+    try:
+        if client is not None:
+            results = _run_dask(todo, client, bars)
+        elif workers == 1 or len(todo) <= 1:
+            results = []
+            for job in todo:
+                result = _export_series(job)
+                results.append(result)
+                bars.series.update()
+                bars.slices.update(result.slices)
+        else:
+            results = _run_pool(todo, min(workers, len(todo)), bars)
+    finally:
+        bars.close()
+
+    for result in sorted(results, key=lambda r: r.name):
+        if result.warnings:
+            summary.warnings[result.name] = list(result.warnings)
+        if result.error is not None:
+            summary.failed[result.name] = result.error
+            continue
+        manifest = _read_manifest(out / result.name)
+        if manifest is None:
+            summary.failed[result.name] = f"{out / result.name} was not written completely"
+            continue
+        summary.done.append(result.name)
+        summary.slices += result.slices
+        done[result.name] = manifest
+    rows = [row for name in sorted(done) for row in _index_rows(name, done[name])]
+    summary.index = _write_index(out, rows)
+    return summary

@@ -36,6 +36,7 @@ __version__ = "0.1.0"
 _LAZY = {
     "load": "ctlab.io.loader",
     "export": "ctlab.io.export",
+    "export_many": "ctlab.io.dataset",
     "save_png": "ctlab.io.export",
     "patient_identifiers": "ctlab.io.privacy",
     "WindowExplorer": "ctlab.widgets",
@@ -65,6 +66,7 @@ __all__ = [
     "conversion",
     "data",
     "export",
+    "export_many",
     "grey_levels",
     "hu_histogram",
     "link_windows",
@@ -82,6 +84,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from ctlab import conversion, data, plot
+    from ctlab.io.dataset import export_many
     from ctlab.io.export import export, save_png
     from ctlab.io.loader import load
     from ctlab.io.privacy import patient_identifiers

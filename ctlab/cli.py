@@ -2,7 +2,8 @@
 
 ``ctlab info PATH`` summarises a scan (never patient identifiers unless
 ``--show-phi``); ``ctlab window PATH`` writes one windowed slice as PNG;
-``ctlab export PATH -o DIR`` writes a windowed data set for deep learning.
+``ctlab export PATH... -o DIR`` writes a windowed data set for deep learning,
+from one series or every series of a collection, on every core or a Dask cluster.
 A bad argument or file prints one line and exits with status 2.
 """
 
@@ -11,9 +12,11 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from pathlib import Path
+from typing import Any, NoReturn
 
 import ctlab
+from ctlab.io.export import DEFAULT_COMPRESS_LEVEL, FORMATS
 
 _EXIT_USAGE = 2
 
@@ -69,15 +72,45 @@ def build_parser() -> argparse.ArgumentParser:
     window.add_argument("-o", "--output", required=True, help="PNG file to write")
 
     export = commands.add_parser(
-        "export", help="write every slice windowed, as PNG or .npy, with a manifest"
+        "export",
+        help="write every slice windowed, as PNG or .npy, with a manifest; "
+        "every series of a collection, with an index.csv",
     )
-    export.add_argument("path", help="a DICOM file or a folder holding a series")
-    export.add_argument("--series", metavar="UID", help="pick a series in a folder")
+    export.add_argument(
+        "path",
+        nargs="+",
+        help="a DICOM file or a folder holding a series; or folder trees of studies, "
+        "several paths or a .csv listing paths: every series, each to its own subfolder",
+    )
+    export.add_argument("--series", metavar="UID", help="pick one series in a folder")
     export.add_argument("-o", "--output", required=True, help="folder to write into")
     _add_window_options(export, several=True)
-    export.add_argument("--format", choices=("png", "npy"), default="png")
+    export.add_argument("--format", choices=FORMATS, default="png")
     export.add_argument(
-        "--overwrite", action="store_true", help="allow an output folder that is not empty"
+        "--compress-level",
+        type=int,
+        default=DEFAULT_COMPRESS_LEVEL,
+        metavar="0-9",
+        help="PNG zlib level: 0 fastest and largest, 9 smallest "
+        f"(default: {DEFAULT_COMPRESS_LEVEL})",
+    )
+    export.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="allow an output folder that is not empty; for a collection: export "
+        "again the series an earlier run finished",
+    )
+    export.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="for a collection: worker processes, each exporting whole series (default: all cores)",
+    )
+    export.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="for a collection: the address of a Dask scheduler (tcp://host:8786) whose "
+        'workers see the same paths; needs pip install "ctlab[dask]"',
     )
     return parser
 
@@ -157,13 +190,40 @@ def _window(args: argparse.Namespace) -> None:
     )
 
 
+def _one_series(paths: list[str], series_uid: str | None) -> bool:
+    """Whether the paths name one series (exported flat, as ever) rather than a collection."""
+    if len(paths) > 1 or Path(paths[0]).suffix.lower() == ".csv":
+        return False
+    if series_uid is not None or not Path(paths[0]).is_dir():
+        return True
+    from ctlab.io.series import find_all_series
+
+    found, _ = find_all_series(paths)
+    return len(found) == 1
+
+
+def _dask_client(address: str) -> Any:
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ctlab.CTLabError(
+            f"--scheduler {address} needs Dask's distributed scheduler, which is not "
+            'installed: pip install "ctlab[dask]"'
+        ) from None
+    return Client(address)
+
+
 def _export(args: argparse.Namespace) -> None:
-    image = ctlab.load(args.path, series_uid=args.series)
     windows = [ctlab.resolve_window(name) for name in (args.preset or ["default"])]
     if args.function:
         windows = [
             ctlab.Window(w.center, w.width, function=args.function, name=w.name) for w in windows
         ]
+    if not _one_series(args.path, args.series):
+        _export_many(args, windows)
+        return
+    path = args.path[0]
+    image = ctlab.load(path, series_uid=args.series)
     show_progress = sys.stderr.isatty() and image.n_slices > 1
 
     def progress(done: int, total: int) -> None:
@@ -179,13 +239,45 @@ def _export(args: argparse.Namespace) -> None:
         args.output,
         windows=windows,
         format=args.format,
+        compress_level=args.compress_level,
         invert=args.invert,
         overwrite=args.overwrite,
-        source=args.path,
+        source=path,
         progress=progress,
     )
     channels = ", ".join(w.name for w in windows)
     print(f"wrote {image.n_slices} {args.format} files ({channels}) and {manifest}")
+
+
+def _export_many(args: argparse.Namespace, windows: list[ctlab.Window]) -> None:
+    client = None if args.scheduler is None else _dask_client(args.scheduler)
+    try:
+        summary = ctlab.export_many(
+            args.path,
+            args.output,
+            windows=windows,
+            format=args.format,
+            compress_level=args.compress_level,
+            invert=args.invert,
+            overwrite=args.overwrite,
+            jobs=args.jobs,
+            client=client,
+        )
+    finally:
+        if client is not None:
+            client.close()
+    for name, messages in summary.warnings.items():
+        for message in messages:
+            print(f"warning: {name + ': ' if name else ''}{message}", file=sys.stderr)
+    print(summary)
+    for name, message in summary.failed.items():
+        print(f"failed: {name} ({summary.sources[name]}): {message}", file=sys.stderr)
+    if summary.failed:
+        raise ctlab.CTLabError(
+            f"{len(summary.failed)} of {len(summary.failed) + len(summary.done)} series could "
+            "not be exported (listed above); the others were. Fix or remove those files and "
+            "run the same command again: finished series are skipped"
+        )
 
 
 _COMMANDS = {"info": _info, "window": _window, "export": _export}

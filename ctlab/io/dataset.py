@@ -29,12 +29,12 @@ from pathlib import Path
 from typing import Any
 
 from ctlab.core.errors import CTLabError, ExportError
-from ctlab.core.window import Window, resolve_window
+from ctlab.core.window import Window
 from ctlab.io.export import (
     DEFAULT_COMPRESS_LEVEL,
-    FORMATS,
     MANIFEST_NAME,
     ExportFormat,
+    checked_windows,
     export,
     export_options,
 )
@@ -409,9 +409,7 @@ def export_many(
     >>> export_many([get_path("ct")], out, windows=["brain"], jobs=1).skipped == summary.done
     True
     """
-    if format not in FORMATS:
-        raise ExportError(f"format must be one of {', '.join(map(repr, FORMATS))}, got {format!r}")
-    resolved = tuple(resolve_window(window) for window in windows)
+    resolved = checked_windows(windows, format=format, compress_level=compress_level)
     workers = _check_jobs(jobs)
     out = Path(out_dir)
     found, notes = find_all_series(_roots(sources))

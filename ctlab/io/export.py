@@ -21,7 +21,15 @@ from ctlab.core.image import CTImage
 from ctlab.core.voi import multiwindow
 from ctlab.core.window import Window, resolve_window
 
-__all__ = ["FORMATS", "MANIFEST_NAME", "export", "export_options", "jpeg_roundtrip", "save_png"]
+__all__ = [
+    "FORMATS",
+    "MANIFEST_NAME",
+    "checked_windows",
+    "export",
+    "export_options",
+    "jpeg_roundtrip",
+    "save_png",
+]
 
 #: Name of the JSON manifest written beside the exported slices.
 MANIFEST_NAME = "ctlab-manifest.json"
@@ -191,6 +199,36 @@ def _window_record(window: Window) -> dict[str, Any]:
     }
 
 
+def checked_windows(
+    windows: Sequence[Window | str], *, format: str, compress_level: int
+) -> tuple[Window, ...]:
+    """The windows of an export, resolved, once the options are known to fit together.
+
+    Raises
+    ------
+    ExportError
+        For an unknown format, no window, a channel count PNG cannot hold,
+        or a compression level outside 0..9.
+
+    Examples
+    --------
+    >>> [w.center for w in checked_windows(["brain", "bone"], format="npy", compress_level=6)]
+    [40.0, 400.0]
+    """
+    if format not in FORMATS:
+        raise ExportError(f"format must be one of {', '.join(map(repr, FORMATS))}, got {format!r}")
+    _check_compress_level(compress_level)
+    resolved = tuple(resolve_window(window) for window in windows)
+    if not resolved:
+        raise ExportError("give at least one window (preset) to export")
+    if format == "png" and len(resolved) not in (1, 3):
+        raise ExportError(
+            f"a PNG holds 1 (grey) or 3 (RGB) channels, got {len(resolved)} windows; "
+            "give 1 or 3 presets, or use format='npy' (--format npy)"
+        )
+    return resolved
+
+
 def export_options(
     windows: Sequence[Window], *, format: ExportFormat, compress_level: int, invert: bool
 ) -> dict[str, Any]:
@@ -302,17 +340,7 @@ def export(
     >>> [entry["file"] for entry in json.loads(manifest.read_text())["files"]]
     ['slice_0000.png', 'slice_0001.png']
     """
-    if format not in FORMATS:
-        raise ExportError(f"format must be one of {', '.join(map(repr, FORMATS))}, got {format!r}")
-    _check_compress_level(compress_level)
-    resolved = [resolve_window(window) for window in windows]
-    if not resolved:
-        raise ExportError("give at least one window (preset) to export")
-    if format == "png" and len(resolved) not in (1, 3):
-        raise ExportError(
-            f"a PNG holds 1 (grey) or 3 (RGB) channels, got {len(resolved)} windows; "
-            "give 1 or 3 presets, or use format='npy' (--format npy)"
-        )
+    resolved = checked_windows(windows, format=format, compress_level=compress_level)
     target = Path(folder)
     source_folder = None
     if source is not None:

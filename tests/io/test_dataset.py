@@ -1,0 +1,277 @@
+"""Tests for ctlab.io.dataset: exporting every series of a collection, serially, on processes and Dask."""
+
+from __future__ import annotations
+
+import csv
+import multiprocessing
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import ctlab
+import ctlab.io.export
+from ctlab.core.errors import ExportError
+from ctlab.io.dataset import INDEX_COLUMNS, INDEX_NAME, export_many, series_folder_name
+from tests.io.conftest import ct_dataset, write
+
+ROOT = Path(__file__).resolve().parents[2]
+WINDOWS = ["brain", "subdural", "bone"]
+# Three small series of different sizes, each with its own UID, in a tree of studies.
+SERIES = {
+    "1.2.826.0.1.3680043.8.498.101": ("study_a/ct", 3),
+    "1.2.826.0.1.3680043.8.498.102": ("study_b/day1/ct", 4),
+    "1.2.826.0.1.3680043.8.498.103": ("study_b/day2/ct", 2),
+}
+BROKEN_UID = "1.2.826.0.1.3680043.8.498.109"
+
+
+def write_series(folder: Path, uid: str, count: int, seed: int, *, size=(12, 10)) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    for index in range(count):
+        pixels = rng.integers(0, 3000, size).astype(np.int16)
+        ds = ct_dataset(pixels, position=2.5 * index, instance=index + 1, series_uid=uid)
+        write(ds, folder / f"IM{index:04d}")
+
+
+@pytest.fixture(scope="module")
+def studies(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("studies")
+    for seed, (uid, (where, count)) in enumerate(SERIES.items()):
+        write_series(root / where, uid, count, seed)
+    (root / "study_a" / "report.txt").write_text("not DICOM")
+    return root
+
+
+@pytest.fixture
+def with_broken(studies, tmp_path) -> Path:
+    """The studies plus one series whose slices differ in size: it cannot be loaded."""
+    root = tmp_path / "studies"
+    subprocess.run(["cp", "-r", str(studies), str(root)], check=True)
+    write_series(root / "study_c" / "ct", BROKEN_UID, 2, 9)
+    write_series(root / "study_c" / "ct2", BROKEN_UID, 1, 10, size=(5, 5))
+    return root
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` by relative path, with its bytes."""
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def index_rows(out: Path) -> list[dict[str, str]]:
+    with open(out / INDEX_NAME, newline="") as file:
+        return list(csv.DictReader(file))
+
+
+class TestExportMany:
+    def test_each_series_in_its_own_folder(self, studies, tmp_path):
+        """Every series of the tree is exported, to a folder named by a digest of its UID."""
+        summary = export_many(studies, tmp_path / "out", windows=WINDOWS, jobs=1)
+        names = sorted(series_folder_name(uid) for uid in SERIES)
+        assert summary.done == names and summary.skipped == [] and summary.failed == {}
+        assert summary.slices == 9
+        assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [INDEX_NAME, *names]
+        assert summary.sources[series_folder_name("1.2.826.0.1.3680043.8.498.102")] == str(
+            studies / "study_b" / "day1" / "ct"
+        )
+
+    def test_index_matches_the_files(self, studies, tmp_path):
+        """The index lists every image file once, and each PNG is the windowed slice it names."""
+        out = tmp_path / "out"
+        export_many(studies, out, windows=WINDOWS, jobs=1)
+        rows = index_rows(out)
+        assert list(rows[0]) == list(INDEX_COLUMNS)
+        listed = sorted(row["file"] for row in rows)
+        written = sorted(str(p.relative_to(out)) for p in out.rglob("*.png"))
+        assert listed == written and len(rows) == 9
+        for uid, (where, count) in SERIES.items():
+            image = ctlab.load(studies / where)
+            mine = [row for row in rows if row["series"] == series_folder_name(uid)]
+            assert [int(row["slice"]) for row in mine] == list(range(count))
+            for row in mine:
+                png = np.asarray(Image.open(out / row["file"]))
+                expected = ctlab.multiwindow(image.hu[int(row["slice"])], WINDOWS)
+                np.testing.assert_array_equal(png, expected)
+                assert float(row["position_mm"]) == image.slice_positions[int(row["slice"])]
+                assert float(row["slice_spacing_mm"]) == 2.5
+                assert (float(row["row_spacing_mm"]), float(row["column_spacing_mm"])) == (
+                    0.5,
+                    0.75,
+                )
+                assert row["windows"] == "C40 W80;C75 W215;C400 W1800"
+                assert row["labels_file"] == ""
+
+    def test_serial_processes_and_dask_write_the_same_bytes(self, studies, tmp_path):
+        """jobs=1, a pool of 2 processes and a Dask LocalCluster of 2 processes: identical files."""
+        distributed = pytest.importorskip("distributed")
+        export_many(studies, tmp_path / "serial", windows=WINDOWS, jobs=1)
+        export_many(studies, tmp_path / "pool", windows=WINDOWS, jobs=2)
+        with (
+            distributed.LocalCluster(
+                n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+            ) as cluster,
+            distributed.Client(cluster) as client,
+        ):
+            summary = export_many(studies, tmp_path / "dask", windows=WINDOWS, client=client)
+        assert len(summary.done) == 3
+        serial = tree_bytes(tmp_path / "serial")
+        assert len(serial) == 9 + 3 + 1
+        assert tree_bytes(tmp_path / "pool") == serial
+        assert tree_bytes(tmp_path / "dask") == serial
+
+    def test_list_of_paths_and_csv(self, studies, tmp_path):
+        """A list of folders and a CSV of (relative) paths export what the root does."""
+        export_many(studies, tmp_path / "root", windows=["lung"], jobs=1)
+        folders = [studies / where for where, _ in SERIES.values()]
+        export_many(folders, tmp_path / "list", windows=["lung"], jobs=1)
+        listing = studies.parent / "paths.csv"
+        rows = [os.path.relpath(folder, listing.parent) for folder in folders]
+        listing.write_text("path,site\n" + "".join(f"{row},x\n" for row in rows))
+        export_many(listing, tmp_path / "csv", windows=["lung"], jobs=1)
+        root = tree_bytes(tmp_path / "root")
+        assert tree_bytes(tmp_path / "list") == root == tree_bytes(tmp_path / "csv")
+
+    def test_rerun_skips_finished_series(self, studies, tmp_path):
+        """A rerun skips what is done (files untouched); overwrite=True exports again."""
+        out = tmp_path / "out"
+        export_many(studies, out, windows=["bone"], jobs=1)
+        before = {p: p.stat().st_mtime_ns for p in out.rglob("*.png")}
+        again = export_many(studies, out, windows=["bone"], jobs=1)
+        assert again.done == [] and len(again.skipped) == 3 and again.slices == 0
+        assert {p: p.stat().st_mtime_ns for p in out.rglob("*.png")} == before
+        assert len(index_rows(out)) == 9
+        redone = export_many(studies, out, windows=["bone"], jobs=1, overwrite=True)
+        assert len(redone.done) == 3 and redone.skipped == []
+
+    def test_rerun_with_other_options_is_refused(self, studies, tmp_path):
+        """Series exported with other windows are not mixed into the data set silently."""
+        export_many(studies, tmp_path / "out", windows=["bone"], jobs=1)
+        with pytest.raises(ExportError, match="3 series exported with other windows"):
+            export_many(studies, tmp_path / "out", windows=["brain"], jobs=1)
+
+    @pytest.mark.parametrize("jobs", [1, 2])
+    def test_broken_series_reported_others_go_on(self, with_broken, tmp_path, jobs):
+        """A series that cannot be loaded is reported with its message; the rest is exported."""
+        out = tmp_path / "out"
+        summary = export_many(with_broken, out, windows=["bone"], jobs=jobs)
+        broken = series_folder_name(BROKEN_UID)
+        assert list(summary.failed) == [broken]
+        assert "mixes image sizes" in summary.failed[broken]
+        assert len(summary.done) == 3
+        assert summary.sources[broken] == str(with_broken / "study_c")
+        assert not (out / broken).exists() and not list(out.glob("*.partial"))
+        assert {row["series"] for row in index_rows(out)} == set(summary.done)
+
+    @pytest.mark.parametrize("format", ["volume-npy", "volume-npz"])
+    def test_volume_per_series(self, studies, tmp_path, format):
+        """One uint8 array per series; the index's slice is its first axis."""
+        out = tmp_path / "out"
+        export_many(studies, out, windows=["brain", "bone"], format=format, jobs=1)
+        rows = index_rows(out)
+        assert len(rows) == 9 and len({row["file"] for row in rows}) == 3
+        for row in rows[:3]:
+            path = out / row["file"]
+            volume = np.load(path)["images"] if format == "volume-npz" else np.load(path)
+            uid = next(u for u in SERIES if series_folder_name(u) == row["series"])
+            image = ctlab.load(studies / SERIES[uid][0])
+            assert volume.dtype == np.uint8 and volume.shape == (*image.hu.shape, 2)
+            np.testing.assert_array_equal(
+                volume[int(row["slice"])],
+                ctlab.multiwindow(image.hu[int(row["slice"])], ["brain", "bone"]),
+            )
+
+    def test_compress_levels_hold_the_same_pixels(self, studies, tmp_path):
+        """Level 0 and level 9 PNGs hold the same pixels; 9 is smaller."""
+        for level in (0, 9):
+            export_many(
+                studies, tmp_path / str(level), windows=WINDOWS, compress_level=level, jobs=1
+            )
+        fast, small = tree_bytes(tmp_path / "0"), tree_bytes(tmp_path / "9")
+        pngs = [name for name in fast if name.endswith(".png")]
+        for name in pngs:
+            np.testing.assert_array_equal(
+                np.asarray(Image.open(tmp_path / "0" / name)),
+                np.asarray(Image.open(tmp_path / "9" / name)),
+            )
+        assert sum(len(small[n]) for n in pngs) < sum(len(fast[n]) for n in pngs)
+
+    def test_progress_bars(self, studies, tmp_path, capsys):
+        """progress=True shows tqdm bars of series and slices."""
+        export_many(studies, tmp_path / "out", windows=["bone"], jobs=1, progress=True)
+        err = capsys.readouterr().err
+        assert "series: 100%" in err and "9/9" in err
+
+
+def _finish_and_compare(studies: Path, out: Path, clean: Path) -> None:
+    """Rerunning a killed export completes it: no partial file left, the bytes of a clean run."""
+    summary = export_many(studies, out, windows=WINDOWS, jobs=1)
+    assert summary.failed == {} and len(summary.done) + len(summary.skipped) == 3
+    assert not [p for p in out.rglob("*") if p.name.endswith(".partial")]
+    export_many(studies, clean, windows=WINDOWS, jobs=1)
+    assert tree_bytes(out) == tree_bytes(clean)
+
+
+class TestKilledRun:
+    def test_killed_process_resumes(self, studies, tmp_path):
+        """A run killed (SIGKILL) in the middle of a series leaves only a .partial folder; a rerun completes."""
+        out = tmp_path / "out"
+        script = textwrap.dedent(
+            f"""
+            import os, signal
+            import ctlab.io.export as export_module
+            from ctlab.io.dataset import export_many
+
+            save, written = export_module.save_png, []
+
+            def save_then_die(*args, **kwargs):
+                # Killed while writing the 5th slice: the 2nd series is half done.
+                if len(written) == 4:
+                    os.kill(os.getpid(), signal.SIGKILL)
+                written.append(args[1])
+                return save(*args, **kwargs)
+
+            export_module.save_png = save_then_die
+            export_many({str(studies)!r}, {str(out)!r}, windows={WINDOWS!r}, jobs=1)
+            """
+        )
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        result = subprocess.run([sys.executable, "-c", script], env=env, timeout=120)
+        assert result.returncode == -9
+        partial = list(out.glob("*.partial"))
+        assert len(partial) == 1 and len(list(partial[0].glob("*.png"))) == 1
+        finished = [p for p in out.iterdir() if p.is_dir() and not p.name.endswith(".partial")]
+        assert len(finished) == 1 and len(list(finished[0].glob("*.png"))) == 3
+        assert not (out / INDEX_NAME).exists()
+        _finish_and_compare(studies, out, tmp_path / "clean")
+
+    @pytest.mark.skipif(
+        multiprocessing.get_start_method() != "fork",
+        reason="the workers inherit the patched writer only when forked",
+    )
+    def test_killed_worker_resumes(self, studies, tmp_path, monkeypatch):
+        """A pool worker that dies mid-series stops the run with an ExportError; a rerun completes."""
+        save = ctlab.io.export.save_png
+        parent = os.getpid()
+
+        def save_then_die(grey, path, **kwargs):
+            if os.getpid() != parent and path.name == "slice_0001.png":
+                os._exit(1)
+            return save(grey, path, **kwargs)
+
+        monkeypatch.setattr(ctlab.io.export, "save_png", save_then_die)
+        out = tmp_path / "out"
+        with pytest.raises(ExportError, match="a worker process died"):
+            export_many(studies, out, windows=WINDOWS, jobs=2)
+        assert list(out.glob("*.partial"))
+        monkeypatch.undo()
+        _finish_and_compare(studies, out, tmp_path / "clean")

@@ -271,7 +271,7 @@ def _export_many(args: argparse.Namespace, windows: list[ctlab.Window]) -> None:
             print(f"warning: {name + ': ' if name else ''}{message}", file=sys.stderr)
     print(summary)
     for name, message in summary.failed.items():
-        print(f"failed: {name} ({summary.sources[name]}): {message}", file=sys.stderr)
+        print(f"failed: {name} ({summary.sources[name]}): {message}")
     if summary.failed:
         raise ctlab.CTLabError(
             f"{len(summary.failed)} of {len(summary.failed) + len(summary.done)} series could "

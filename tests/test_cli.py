@@ -11,6 +11,8 @@ from pydicom.data import get_testdata_file
 
 import ctlab
 from ctlab.cli import main
+from ctlab.io.dataset import series_folder_name
+from tests.io.test_dataset import BROKEN_UID, make_studies, tree_bytes, write_series
 
 CHEST = get_testdata_file("CT_small.dcm")
 HEAD = get_testdata_file("693_UNCR.dcm")
@@ -129,6 +131,41 @@ class TestExport:
         assert main(["export", CHEST, "-o", str(tmp_path)]) == 2
         assert "not empty" in capsys.readouterr().err
         assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+
+
+class TestExportCollection:
+    def test_cli_and_api_agree(self, tmp_path, capsys):
+        """ctlab export ROOT --jobs 2 writes what ctlab.export_many writes, and says how much."""
+        root = make_studies(tmp_path / "studies")
+        windows = ["brain", "subdural", "bone"]
+        argv = ["export", str(root), "-o", str(tmp_path / "cli"), "--jobs", "2"]
+        argv += ["--compress-level", "1", *[arg for w in windows for arg in ("--preset", w)]]
+        assert main(argv) == 0
+        assert "3 series exported (9 slices), 0 already done, 0 failed" in capsys.readouterr().out
+        ctlab.export_many(root, tmp_path / "api", windows=windows, compress_level=1, jobs=1)
+        assert tree_bytes(tmp_path / "cli") == tree_bytes(tmp_path / "api")
+        assert main(argv) == 0
+        assert "0 series exported (0 slices), 3 already done" in capsys.readouterr().out
+
+    def test_failed_series_listed_and_status_2(self, tmp_path, capsys):
+        """A series that cannot be loaded is listed; the others are written; the status is 2."""
+        root = make_studies(tmp_path / "studies")
+        write_series(root / "bad" / "a", BROKEN_UID, 1, 0)
+        write_series(root / "bad" / "b", BROKEN_UID, 1, 0, size=(5, 5))
+        assert main(["export", str(root), "-o", str(tmp_path / "out"), "--jobs", "1"]) == 2
+        out, err = capsys.readouterr()
+        assert f"failed: {series_folder_name(BROKEN_UID)} ({root / 'bad'}): " in out
+        assert "mixes image sizes" in out and "3 series exported" in out
+        assert err.startswith(f"warning: skipped 1 not DICOM in {root}\n")
+        last = err.splitlines()[-1]
+        assert last.startswith("ctlab export: error: 1 of 4 series could not be exported")
+
+    def test_one_series_folder_stays_flat(self, tmp_path):
+        """A folder holding one series is exported flat, as a single scan always was."""
+        root = make_studies(tmp_path / "studies")
+        assert main(["export", str(root / "study_a"), "-o", str(tmp_path / "out")]) == 0
+        names = sorted(p.name for p in (tmp_path / "out").iterdir())
+        assert names == ["ctlab-manifest.json", *[f"slice_{i:04d}.png" for i in range(3)]]
 
 
 def test_errors_print_on_one_line(capsys, monkeypatch):

@@ -20,6 +20,7 @@ switch on (a header cut inside an undefined-length element).
 from __future__ import annotations
 
 import re
+import sys
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ import pytest
 from pydicom.uid import MPEG2MPML
 
 import ctlab
+import ctlab.io.export
 from ctlab import cli
 from ctlab.core.errors import CTLabError, CTLabWarning
 from tests.error_cases import (
@@ -154,6 +156,20 @@ def _(ctx):
 @case("ctlab.cli._chosen_window", "CTLabError", "choose a window")
 def _(ctx):
     _cli(ctx, "window", CHEST, "-o", str(ctx.tmp / "x.png"))
+
+
+@case("ctlab.cli._dask_client", "CTLabError", "--scheduler {address} needs Dask")
+def _(ctx):
+    ctx.monkeypatch.setitem(sys.modules, "distributed", None)  # as if not installed
+    _cli(ctx, "export", CHEST, CHEST, "-o", str(ctx.tmp / "out"), "--scheduler", "tcp://x:8786")
+
+
+@case("ctlab.cli._export_many", "CTLabError", "{len(summary.failed)} of")
+def _(ctx):
+    series(ctx.tmp / "scans" / "good", 2, series_uid="1.2.826.0.1.3680043.8.498.301")
+    bad = series(ctx.tmp / "scans" / "bad", 2, series_uid="1.2.826.0.1.3680043.8.498.302")
+    ct_file(bad / "IM0009", np.zeros((5, 5), np.int16), series_uid="1.2.826.0.1.3680043.8.498.302")
+    _cli(ctx, "export", str(ctx.tmp / "scans"), "-o", str(ctx.tmp / "out"), "--jobs", "1")
 
 
 @case("ctlab.cli._window", "CTLabError", "--slice {index} is out of range")
@@ -603,7 +619,7 @@ def _(ctx):
     ctlab.save_png(HU, ctx.tmp / "hu.png")
 
 
-@case("ctlab.io.export.save_png", "ExportError", "cannot write {target}")
+@case("ctlab.io.export._write_atomically", "ExportError", "cannot write {target}")
 def _(ctx):
     ctlab.save_png(ctlab.apply_window(HU, "default"), ctx.name(ctx.tmp / "nowhere" / "x.png"))
 
@@ -632,25 +648,92 @@ def _(ctx):
     ctlab.export(_volume(), ctx.name(ctx.tmp / "file" / "out"))
 
 
-@case("ctlab.io.export.export", "ExportError", "format must be 'png' or 'npy'")
+@case("ctlab.io.export.checked_windows", "ExportError", "format must be one of")
 def _(ctx):
     ctlab.export(_volume(), ctx.tmp / "out", format="jpg")
 
 
-@case("ctlab.io.export.export", "ExportError", "give at least one window")
+@case("ctlab.io.export.checked_windows", "ExportError", "give at least one window")
 def _(ctx):
     ctlab.export(_volume(), ctx.tmp / "out", windows=[])
 
 
-@case("ctlab.io.export.export", "ExportError", "a PNG holds 1 (grey) or 3 (RGB) channels")
+@case("ctlab.io.export.checked_windows", "ExportError", "a PNG holds 1 (grey) or 3 (RGB)")
 def _(ctx):
     ctlab.export(_volume(), ctx.tmp / "out", windows=["brain", "bone"])
 
 
-@case("ctlab.io.export.export", "ExportError", "cannot write {target / name}")
+@case("ctlab.io.export._check_compress_level", "ExportError", "compress_level must be an integer")
 def _(ctx):
-    ctx.name(ctx.tmp / "out" / "slice_0000.npy").mkdir(parents=True)  # a folder in its place
-    ctlab.export(_volume(), ctx.tmp / "out", format="npy", overwrite=True)
+    ctlab.export(_volume(), ctx.tmp / "out", compress_level="best")
+
+
+@case("ctlab.io.export._check_compress_level", "ExportError", "compress_level must be from 0")
+def _(ctx):
+    ctlab.save_png(ctlab.apply_window(HU, "default"), ctx.tmp / "x.png", compress_level=10)
+
+
+# ctlab.io.dataset --------------------------------------------------------------------------------
+
+
+def _two_series(root: Path) -> Path:
+    series(root / "a", 2, series_uid="1.2.826.0.1.3680043.8.498.201")
+    series(root / "b", 2, series_uid="1.2.826.0.1.3680043.8.498.202")
+    return root
+
+
+@case("ctlab.io.dataset._csv_paths", "ExportError", "cannot read the list of paths")
+def _(ctx):
+    listing = ctx.name(ctx.tmp / "paths.csv")
+    listing.write_bytes(b"path\n\xff\xfe scan\n")  # not text
+    ctlab.export_many(listing, ctx.tmp / "out")
+
+
+@case("ctlab.io.dataset._csv_paths", "ExportError", "{path} lists no paths")
+def _(ctx):
+    listing = ctx.name(ctx.tmp / "paths.csv")
+    listing.write_text("path,site\n")
+    ctlab.export_many(listing, ctx.tmp / "out")
+
+
+@case("ctlab.io.dataset._roots", "ExportError", "no sources given")
+def _(ctx):
+    ctlab.export_many([], ctx.tmp / "out")
+
+
+@case("ctlab.io.dataset._check_jobs", "ExportError", "jobs must be a whole number")
+def _(ctx):
+    ctlab.export_many(_two_series(ctx.tmp / "scans"), ctx.tmp / "out", jobs=0)
+
+
+@case("ctlab.io.dataset._run_pool", "ExportError", "a worker process died")
+def _(ctx):
+    import multiprocessing
+    import os
+
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("the workers inherit the patched writer only when forked")
+    parent = os.getpid()
+
+    def die_in_worker(*args, **kwargs):
+        if os.getpid() != parent:
+            os._exit(1)
+
+    ctx.monkeypatch.setattr(ctlab.io.export, "save_png", die_in_worker)
+    ctlab.export_many(_two_series(ctx.tmp / "scans"), ctx.tmp / "out", jobs=2)
+
+
+@case("ctlab.io.dataset.export_many", "ExportError", "{out} is a file")
+def _(ctx):
+    (ctx.tmp / "out").write_text("not a folder")
+    ctlab.export_many(_two_series(ctx.tmp / "scans"), ctx.name(ctx.tmp / "out"), jobs=1)
+
+
+@case("ctlab.io.dataset.export_many", "ExportError", "{out} holds {len(mismatched)} series")
+def _(ctx):
+    scans = _two_series(ctx.tmp / "scans")
+    ctlab.export_many(scans, ctx.tmp / "out", windows=["bone"], jobs=1)
+    ctlab.export_many(scans, ctx.name(ctx.tmp / "out"), windows=["lung"], jobs=1)
 
 
 @case("ctlab.io.export.jpeg_roundtrip", "ExportError", "quality must be an integer")
@@ -804,6 +887,12 @@ def _(ctx):
 def _(ctx):
     (ctx.tmp / "notes.txt").write_text("no scans here")
     ctlab.load(ctx.name(ctx.tmp))
+
+
+@case("ctlab.io.series.find_all_series", "SeriesError", "no CT images in {where}")
+def _(ctx):
+    (ctx.tmp / "notes.txt").write_text("not DICOM")
+    ctlab.export_many(ctx.name(ctx.tmp), ctx.tmp / "out")
 
 
 @case("ctlab.io.series.find_series", "SeriesError", "no CT series {series_uid!r}")

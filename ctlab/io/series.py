@@ -134,7 +134,11 @@ def find_all_series(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Serie
     ([1], [])
     """
     roots = [Path(p) for p in paths]
-    files = _files_in(roots)
+    # A file reached twice (a folder and its subfolder both listed) counts once.
+    unique: dict[Path, Path] = {}
+    for file in _files_in(roots):
+        unique.setdefault(file.resolve(), file)
+    files = list(unique.values())
     by_uid, skipped = _group(files)
     where = roots[0] if len(roots) == 1 else f"the {len(roots)} paths given"
     found = ", ".join(f"{n} {what}" for what, n in skipped.items())

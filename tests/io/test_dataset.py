@@ -40,13 +40,17 @@ def write_series(folder: Path, uid: str, count: int, seed: int, *, size=(12, 10)
         write(ds, folder / f"IM{index:04d}")
 
 
-@pytest.fixture(scope="module")
-def studies(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("studies")
+def make_studies(root: Path) -> Path:
+    """The three series of ``SERIES`` under ``root``, and a file that is not DICOM."""
     for seed, (uid, (where, count)) in enumerate(SERIES.items()):
         write_series(root / where, uid, count, seed)
     (root / "study_a" / "report.txt").write_text("not DICOM")
     return root
+
+
+@pytest.fixture(scope="module")
+def studies(tmp_path_factory) -> Path:
+    return make_studies(tmp_path_factory.mktemp("studies"))
 
 
 @pytest.fixture
@@ -138,8 +142,11 @@ class TestExportMany:
         rows = [os.path.relpath(folder, listing.parent) for folder in folders]
         listing.write_text("path,site\n" + "".join(f"{row},x\n" for row in rows))
         export_many(listing, tmp_path / "csv", windows=["lung"], jobs=1)
+        # A folder listed with its parent: its files count once.
+        export_many([studies, studies / "study_a"], tmp_path / "twice", windows=["lung"], jobs=1)
         root = tree_bytes(tmp_path / "root")
         assert tree_bytes(tmp_path / "list") == root == tree_bytes(tmp_path / "csv")
+        assert tree_bytes(tmp_path / "twice") == root
 
     def test_rerun_skips_finished_series(self, studies, tmp_path):
         """A rerun skips what is done (files untouched); overwrite=True exports again."""

@@ -69,17 +69,33 @@ def test_export_files_and_manifest(planted_series, tmp_path):
         assert leaks(path.read_bytes().decode("latin-1")) == []
 
 
+def test_export_many_names_index_and_manifests(planted_series, tmp_path):
+    """A collection export: folder and file names, the index, manifests and bytes hold no identifier."""
+    root = tmp_path / "studies"
+    (root / "PLANTEDPATIENTN").mkdir(parents=True)  # even a folder named after the patient
+    for file in planted_series.iterdir():
+        (root / "PLANTEDPATIENTN" / file.name).write_bytes(file.read_bytes())
+    summary = ctlab.export_many(root, tmp_path / "out", windows=["default"], jobs=1)
+    assert len(summary.done) == 1
+    for path in (tmp_path / "out").rglob("*"):
+        assert leaks(str(path.relative_to(tmp_path / "out"))) == []
+        if path.is_file():
+            assert leaks(path.read_bytes().decode("latin-1")) == []
+
+
 @pytest.mark.parametrize(
     "args",
     [
         ["info"],
         ["window", "--preset", "fat", "-o", "{tmp}/w.png"],
         ["export", "-o", "{tmp}/x", "--preset", "bone"],
+        ["export", "{tmp}/paths.csv", "-o", "{tmp}/x", "--preset", "bone"],
     ],
 )
 def test_cli_output(planted_series, tmp_path, args):
     """No CLI command prints an identifier without --show-phi."""
     argv = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    (tmp_path / "paths.csv").write_text(f"path\n{planted_series}\n")
     argv.insert(1, str(planted_series))
     result = subprocess.run(
         [sys.executable, "-m", "ctlab", *argv], capture_output=True, text=True, timeout=120

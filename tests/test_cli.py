@@ -163,9 +163,9 @@ class TestExportCollection:
     def test_one_series_folder_stays_flat(self, tmp_path):
         """A folder holding one series is exported flat, as a single scan always was."""
         root = make_studies(tmp_path / "studies")
-        assert main(["export", str(root / "study_a"), "-o", str(tmp_path / "out")]) == 0
+        assert main(["export", str(root / "study_b" / "day1"), "-o", str(tmp_path / "out")]) == 0
         names = sorted(p.name for p in (tmp_path / "out").iterdir())
-        assert names == ["ctlab-manifest.json", *[f"slice_{i:04d}.png" for i in range(3)]]
+        assert names == ["ctlab-manifest.json", *[f"slice_{i:04d}.png" for i in range(4)]]
 
 
 def test_errors_print_on_one_line(capsys, monkeypatch):

@@ -1,6 +1,6 @@
 """ctlab's benchmark: speed ratios measured against the limits, in one run.
 
-    python bench/run.py [--quick] [--no-browser] [--out bench/results.json]
+    python bench/run.py [--quick] [--no-browser] [--only GROUP] [--out bench/results.json]
 
 Each row times ctlab and what it is measured against in the same run, so
 the ratios hold on any machine. Prints a table, writes the JSON and a plot,
@@ -213,6 +213,180 @@ def load_rows(n_slices: int, size: int, repeats: int) -> list[Row]:
     ]
 
 
+EXPORT_WINDOWS = ("brain", "subdural", "bone")
+
+
+def hand_written_export(files: list[Path], out: Path) -> None:
+    """What a user writes without ctlab: pydicom + numpy + Pillow, three windows to RGB PNG."""
+    import pydicom
+    from PIL import Image
+
+    import ctlab
+
+    windows = [ctlab.PRESETS[name] for name in EXPORT_WINDOWS]
+    out.mkdir(parents=True)
+    for index, path in enumerate(files):
+        ds = pydicom.dcmread(path)
+        hu = ds.pixel_array * float(ds.RescaleSlope) + float(ds.RescaleIntercept)
+        channels = [
+            np.clip((hu - (w.center - w.width / 2)) / w.width * 255, 0, 255) for w in windows
+        ]
+        rgb = np.stack(channels, axis=-1).astype(np.uint8)
+        Image.fromarray(rgb).save(out / f"slice_{index:04d}.png")
+
+
+def export_rows(n_series: int, n_slices: int, size: int, repeats: int) -> list[Row]:
+    """Exporting a collection: --jobs 2 against --jobs 1, a hand-written loop and Dask."""
+    import shutil
+
+    import ctlab
+    from ctlab.io.phantom import make_phantom
+    from ctlab.io.write import write_series
+
+    work = Path(tempfile.mkdtemp())
+    sources = []
+    for seed in range(n_series):  # another seed, other HU: another Series Instance UID
+        image = make_phantom(n_slices=n_slices, size=size, seed=seed)
+        sources.append(sorted(write_series(image, work / "studies" / f"study{seed}")))
+    slices = n_series * n_slices
+    runs = iter(range(1_000_000))
+
+    def fresh() -> Path:
+        return work / f"out{next(runs)}"
+
+    def ctlab_export(**options: Any) -> Callable[[], object]:
+        def run() -> None:
+            out = fresh()
+            ctlab.export_many(
+                work / "studies", out, windows=EXPORT_WINDOWS, progress=False, **options
+            )
+            shutil.rmtree(out)
+
+        return run
+
+    def hand_loop() -> None:
+        out = fresh()
+        for index, files in enumerate(sources):
+            hand_written_export(files, out / str(index))
+        shutil.rmtree(out)
+
+    functions = {
+        "jobs2": ctlab_export(jobs=2),
+        "jobs1": ctlab_export(jobs=1),
+        "hand": hand_loop,
+    }
+    dask_note = ""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        cluster = None
+        dask_note = 'Dask is not installed: pip install "ctlab[dask]"'
+    else:
+        # Started before timing: a cluster is up before its users export.
+        cluster = LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+        )
+        client = Client(cluster)
+        functions["dask"] = ctlab_export(client=client)
+    try:
+        ms = median_ms(functions, repeats, warm=False)
+    finally:
+        if cluster is not None:
+            client.close()
+            cluster.close()
+
+    def rate(name: str) -> str:
+        return f"{slices / ms[name] * 1000:.1f} slices/s"
+
+    what = f"export {n_series}x{n_slices} slices {size}x{size}, 3 windows -> RGB PNG"
+    rows = [
+        Row(
+            f"{what}, --jobs 2",
+            ms["jobs2"],
+            "--jobs 1",
+            ms["jobs1"],
+            ms["jobs2"] / ms["jobs1"],
+            "<= 0.56x (1.8x throughput)",
+            ms["jobs2"] / ms["jobs1"] <= 1 / 1.8,
+            f"{rate('jobs2')} against {rate('jobs1')}",
+        ),
+        Row(
+            f"{what}, --jobs 2",
+            ms["jobs2"],
+            "hand-written pydicom + numpy + Pillow loop",
+            ms["hand"],
+            ms["jobs2"] / ms["hand"],
+            "<= 0.56x (1.8x throughput)",
+            ms["jobs2"] / ms["hand"] <= 1 / 1.8,
+            f"{rate('jobs2')} against {rate('hand')}; --jobs 1 at {rate('jobs1')}",
+        ),
+    ]
+    if "dask" in ms:
+        rows.append(
+            Row(
+                f"{what}, Dask LocalCluster of 2 processes",
+                ms["dask"],
+                "--jobs 2",
+                ms["jobs2"],
+                ms["dask"] / ms["jobs2"],
+                "<= 1.1x (within 10%)",
+                ms["dask"] / ms["jobs2"] <= 1.1,
+                f"{rate('dask')} against {rate('jobs2')}",
+            )
+        )
+    else:
+        rows.append(
+            Row(
+                f"{what}, Dask",
+                None,
+                "--jobs 2",
+                None,
+                None,
+                "<= 1.1x (within 10%)",
+                None,
+                dask_note,
+            )
+        )
+
+    # PNG compression: the same series at each zlib level, one process, against the default.
+    levels: dict[str, Callable[[], object]] = {}
+    sizes: dict[int, int] = {}
+    for level in (0, 1, 6, 9):
+
+        def run(level: int = level) -> None:
+            out = fresh()
+            ctlab.export_many(
+                sources[0],
+                out,
+                windows=EXPORT_WINDOWS,
+                compress_level=level,
+                jobs=1,
+                progress=False,
+            )
+            sizes[level] = sum(p.stat().st_size for p in out.rglob("*.png"))
+            shutil.rmtree(out)
+
+        levels[str(level)] = run
+    level_ms = median_ms(levels, max(1, repeats // 2), warm=False)
+    for level in (0, 1, 9):
+        rows.append(
+            Row(
+                f"PNG compress_level {level}, {n_slices} slices {size}x{size} RGB",
+                level_ms[str(level)],
+                "compress_level 6 (default)",
+                level_ms["6"],
+                level_ms[str(level)] / level_ms["6"],
+                "size/speed reported",
+                True,
+                f"{n_slices / level_ms[str(level)] * 1000:.1f} against "
+                f"{n_slices / level_ms['6'] * 1000:.1f} slices/s; "
+                f"{sizes[level] / 2**20:.1f} MiB against {sizes[6] / 2**20:.1f} MiB",
+            )
+        )
+    shutil.rmtree(work)
+    return rows
+
+
 WINDOW_LATENCY = "slider -> repainted slice, 512x512"
 DELAYED_LATENCY = "same, 150 ms kernel latency"
 SCROLL_LATENCY = "slice scroll, 300 slices"
@@ -333,6 +507,8 @@ RATIO_LIMITS = {
     "peak <= 1.2x volume": 1.2,
     "<= 0.5x (2x faster)": 0.5,
     "p50 <= 16 ms, p95 <= 33 ms, >= 20x faster": 1 / 20,
+    "<= 0.56x (1.8x throughput)": 1 / 1.8,
+    "<= 1.1x (within 10%)": 1.1,
 }
 
 
@@ -369,6 +545,9 @@ def plot(rows: list[Row], path: Path) -> None:
     figure.savefig(path, dpi=100)
 
 
+GROUPS = ("window", "load", "export", "browser")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -377,17 +556,35 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-browser", action="store_true", help="leave out the rows timed in Chromium"
     )
-    parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=GROUPS,
+        help="run only these groups of rows (repeat for several); default: all",
+    )
+    parser.add_argument("--out", type=Path, help="default: bench/results.json (all groups)")
     args = parser.parse_args(argv)
     skip = "--no-browser given" if args.no_browser else ""
-    if args.quick:
-        rows = window_rows((64, 64), 5) + load_rows(4, 64, 1)
-        rows += browser_rows(5, slices=10, skip=skip)
-    else:
-        rows = (
-            window_rows((512, 512), 200) + window_rows((300, 512, 512), 5) + load_rows(300, 512, 5)
+    groups = args.only or list(GROUPS)
+    if args.out is None:
+        args.out = HERE / (
+            "results.json" if args.only is None else f"results-{'-'.join(groups)}.json"
         )
-        rows += browser_rows(60, skip=skip)
+    if args.quick:
+        plan = {
+            "window": lambda: window_rows((64, 64), 5),
+            "load": lambda: load_rows(4, 64, 1),
+            "export": lambda: export_rows(2, 4, 64, 1),
+            "browser": lambda: browser_rows(5, slices=10, skip=skip),
+        }
+    else:
+        plan = {
+            "window": lambda: window_rows((512, 512), 200) + window_rows((300, 512, 512), 5),
+            "load": lambda: load_rows(300, 512, 5),
+            "export": lambda: export_rows(2, 120, 512, 3),
+            "browser": lambda: browser_rows(60, skip=skip),
+        }
+    rows = [row for group in groups for row in plan[group]()]
     print(table(rows))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(

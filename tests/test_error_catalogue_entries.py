@@ -696,6 +696,13 @@ def _(ctx):
     ctlab.export_many(listing, ctx.tmp / "out")
 
 
+@case("ctlab.io.dataset._local", "ExportError", "{entry} is a URL")
+def _(ctx):
+    listing = ctx.tmp / "paths.csv"
+    listing.write_text("path\ns3://bucket/study1\n")
+    ctlab.export_many(listing, ctx.tmp / "out")
+
+
 @case("ctlab.io.dataset._roots", "ExportError", "no sources given")
 def _(ctx):
     ctlab.export_many([], ctx.tmp / "out")

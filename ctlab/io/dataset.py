@@ -188,7 +188,17 @@ def _csv_paths(path: Path) -> list[Path]:
             f"{path} lists no paths; give one file or folder per line (or in a column named 'path')"
         )
     # Relative paths are relative to the list, wherever the command runs.
-    return [path.parent / entry for entry in paths]
+    return [path.parent / _local(entry) for entry in paths]
+
+
+def _local(entry: str | os.PathLike[str]) -> Path:
+    """``entry`` as a path, refusing URLs (``Path`` would turn s3://b/x into a folder s3:/b/x)."""
+    if "://" in str(entry):
+        raise ExportError(
+            f"{entry} is a URL; ctlab reads and writes paths the workers see as files: "
+            "mount the storage (e.g. mountpoint-s3, s3fs-fuse, gcsfuse) and give its path"
+        )
+    return Path(entry)
 
 
 def _roots(sources: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -197,7 +207,7 @@ def _roots(sources: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -
         raise ExportError("no sources given; give a folder, a list of paths or a CSV of paths")
     roots: list[Path] = []
     for entry in given:
-        path = Path(entry)
+        path = _local(entry)
         if path.suffix.lower() == ".csv" and path.is_file():
             roots.extend(_csv_paths(path))
         else:
@@ -411,7 +421,7 @@ def export_many(
     """
     resolved = checked_windows(windows, format=format, compress_level=compress_level)
     workers = _check_jobs(jobs)
-    out = Path(out_dir)
+    out = _local(out_dir)
     found, notes = find_all_series(_roots(sources))
     if out.exists() and not out.is_dir():
         raise ExportError(f"{out} is a file, not a folder; choose a folder to export into")

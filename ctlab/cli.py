@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import ctlab
-from ctlab.io.export import DEFAULT_COMPRESS_LEVEL, FORMATS
+from ctlab.io.export import DEFAULT_COMPRESS_LEVEL, DTYPES, FORMATS
 
 _EXIT_USAGE = 2
 
@@ -93,6 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="0-9",
         help="PNG zlib level: 0 fastest and largest, 9 smallest "
         f"(default: {DEFAULT_COMPRESS_LEVEL})",
+    )
+    export.add_argument(
+        "--dtype",
+        choices=DTYPES,
+        default="uint8",
+        help="8-bit grey levels, or float32 in 0..1 unrounded (npy formats only)",
     )
     export.add_argument(
         "--overwrite",
@@ -240,6 +246,7 @@ def _export(args: argparse.Namespace) -> None:
         windows=windows,
         format=args.format,
         compress_level=args.compress_level,
+        dtype=args.dtype,
         invert=args.invert,
         overwrite=args.overwrite,
         source=path,
@@ -258,6 +265,7 @@ def _export_many(args: argparse.Namespace, windows: list[ctlab.Window]) -> None:
             windows=windows,
             format=args.format,
             compress_level=args.compress_level,
+            dtype=args.dtype,
             invert=args.invert,
             overwrite=args.overwrite,
             jobs=args.jobs,

@@ -663,6 +663,16 @@ def _(ctx):
     ctlab.export(_volume(), ctx.tmp / "out", windows=["brain", "bone"])
 
 
+@case("ctlab.io.export.checked_windows", "ExportError", "dtype must be 'uint8' or 'float32'")
+def _(ctx):
+    ctlab.export(_volume(), ctx.tmp / "out", format="npy", dtype="float64")
+
+
+@case("ctlab.io.export.checked_windows", "ExportError", "a PNG holds 8-bit grey levels")
+def _(ctx):
+    ctlab.export(_volume(), ctx.tmp / "out", dtype="float32")
+
+
 @case("ctlab.io.export._check_compress_level", "ExportError", "compress_level must be an integer")
 def _(ctx):
     ctlab.export(_volume(), ctx.tmp / "out", compress_level="best")

@@ -20,7 +20,7 @@ import numpy.typing as npt
 from ctlab.core.errors import InvalidWindowError
 from ctlab.core.window import VOIFunction, Window, check_function, resolve_window
 
-__all__ = ["apply_window", "grey_lut", "multiwindow"]
+__all__ = ["apply_window", "apply_window_float", "grey_lut", "multiwindow"]
 
 _GREY_MAX = 255.0
 # Elements per block on the floating-point path: float64 temporaries stay
@@ -236,6 +236,60 @@ def apply_window(
     for start in range(0, source.size, _BLOCK):
         block = source[start : start + _BLOCK].astype(np.float64)
         target[start : start + _BLOCK] = _to_uint8(_grey(block, window, function), invert)
+    return out
+
+
+def apply_window_float(
+    hu: npt.ArrayLike,
+    window: Window | str,
+    *,
+    function: VOIFunction | None = None,
+    invert: bool = False,
+) -> npt.NDArray[np.float32]:
+    """Window Hounsfield units to grey levels from 0 to 1, before rounding to 8 bits.
+
+    The VOI function of :func:`apply_window` (DICOM PS3.3 C.11.2.1.2), with
+    the output range 0..1 and no rounding: the windowed image a network can
+    train on without the 256-level quantisation of an 8-bit image.
+    ``apply_window`` is ``floor(255 * y + 0.5)`` of this ``y`` (up to float32
+    rounding of the last digit).
+
+    Parameters
+    ----------
+    hu, window, function, invert
+        As in :func:`apply_window`; ``invert`` gives ``1 - y``.
+
+    Returns
+    -------
+    ndarray of float32
+        A new array of the same shape as ``hu``, in 0..1; NaN stays NaN.
+
+    Raises
+    ------
+    InvalidWindowError
+        For an unknown preset or function, or a non-numeric ``hu``.
+
+    Notes
+    -----
+    Computed in float64 blocks of 65536 pixels, stored as float32.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> hu = np.array([-160, 40, 140, 240], dtype=np.int16)
+    >>> apply_window_float(hu, Window(center=40, width=400), function="linear_exact")
+    array([0.  , 0.5 , 0.75, 1.  ], dtype=float32)
+    """
+    array = _as_hu_array(hu)
+    window = resolve_window(window)
+    function = _resolve_function(window, function)
+    out = np.empty(array.shape, dtype=np.float32)
+    source = array.reshape(-1)
+    target = out.reshape(-1)
+    for start in range(0, source.size, _BLOCK):
+        grey = _grey(source[start : start + _BLOCK].astype(np.float64), window, function)
+        grey /= _GREY_MAX
+        target[start : start + _BLOCK] = 1.0 - grey if invert else grey
     return out
 
 

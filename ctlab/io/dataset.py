@@ -33,6 +33,7 @@ from ctlab.core.window import Window
 from ctlab.io.export import (
     DEFAULT_COMPRESS_LEVEL,
     MANIFEST_NAME,
+    ExportDtype,
     ExportFormat,
     checked_windows,
     export,
@@ -110,6 +111,7 @@ class _Job:
     windows: tuple[Window, ...]
     format: ExportFormat
     compress_level: int
+    dtype: ExportDtype
     invert: bool
 
 
@@ -158,6 +160,7 @@ def _export_series(job: _Job) -> _Result:
                 windows=job.windows,
                 format=job.format,
                 compress_level=job.compress_level,
+                dtype=job.dtype,
                 invert=job.invert,
                 source=job.files[0],
                 progress=progress,
@@ -345,6 +348,7 @@ def export_many(
     windows: Sequence[Window | str] = ("default",),
     format: ExportFormat = "png",
     compress_level: int = DEFAULT_COMPRESS_LEVEL,
+    dtype: ExportDtype = "uint8",
     invert: bool = False,
     overwrite: bool = False,
     jobs: int | None = None,
@@ -369,7 +373,7 @@ def export_many(
     out_dir : path-like
         Output folder, created if missing. Series already exported there
         with the same options are skipped.
-    windows, format, compress_level, invert
+    windows, format, compress_level, dtype, invert
         As in :func:`ctlab.export`, for every series.
     overwrite : bool
         Export every series again, replacing what an earlier run wrote.
@@ -419,7 +423,7 @@ def export_many(
     >>> export_many([get_path("ct")], out, windows=["brain"], jobs=1).skipped == summary.done
     True
     """
-    resolved = checked_windows(windows, format=format, compress_level=compress_level)
+    resolved = checked_windows(windows, format=format, compress_level=compress_level, dtype=dtype)
     workers = _check_jobs(jobs)
     out = _local(out_dir)
     found, notes = find_all_series(_roots(sources))
@@ -434,7 +438,7 @@ def export_many(
         name = series_folder_name(series.uid)
         files = tuple(str(f.path) for f in series.files)
         summary.sources[name] = os.path.commonpath([os.path.dirname(f) for f in files])
-        job = _Job(name, files, str(out / name), resolved, format, compress_level, invert)
+        job = _Job(name, files, str(out / name), resolved, format, compress_level, dtype, invert)
         manifest = None if overwrite else _read_manifest(out / name)
         if manifest is not None:
             done[name] = manifest
@@ -443,7 +447,7 @@ def export_many(
     if done:
         # The options as a fresh export would record them, after the same JSON round trip.
         options = export_options(
-            resolved, format=format, compress_level=compress_level, invert=invert
+            resolved, format=format, compress_level=compress_level, invert=invert, dtype=dtype
         )
         wanted = json.loads(json.dumps(options, default=str))
         mismatched = [

@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from ctlab.core.errors import ExportError
 from ctlab.core.image import CTImage
-from ctlab.core.voi import multiwindow
+from ctlab.core.voi import apply_window_float, multiwindow
 from ctlab.core.window import Window, resolve_window
 
 __all__ = [
@@ -37,6 +37,9 @@ MANIFEST_NAME = "ctlab-manifest.json"
 #: The formats of :func:`export`: a file per slice, or one array per series.
 FORMATS = ("png", "npy", "volume-npy", "volume-npz")
 ExportFormat = Literal["png", "npy", "volume-npy", "volume-npz"]
+#: The grey levels written: 8-bit, or the VOI function's unrounded 0..1 (NumPy formats only).
+DTYPES = ("uint8", "float32")
+ExportDtype = Literal["uint8", "float32"]
 #: Pillow's zlib level for PNG files when none is given (its own default).
 DEFAULT_COMPRESS_LEVEL = 6
 # What an unfinished file is called until it is complete and renamed.
@@ -200,15 +203,15 @@ def _window_record(window: Window) -> dict[str, Any]:
 
 
 def checked_windows(
-    windows: Sequence[Window | str], *, format: str, compress_level: int
+    windows: Sequence[Window | str], *, format: str, compress_level: int, dtype: str = "uint8"
 ) -> tuple[Window, ...]:
     """The windows of an export, resolved, once the options are known to fit together.
 
     Raises
     ------
     ExportError
-        For an unknown format, no window, a channel count PNG cannot hold,
-        or a compression level outside 0..9.
+        For an unknown format or dtype, float32 asked of a PNG, no window,
+        a channel count PNG cannot hold, or a compression level outside 0..9.
 
     Examples
     --------
@@ -217,6 +220,13 @@ def checked_windows(
     """
     if format not in FORMATS:
         raise ExportError(f"format must be one of {', '.join(map(repr, FORMATS))}, got {format!r}")
+    if dtype not in DTYPES:
+        raise ExportError(f"dtype must be 'uint8' or 'float32', got {dtype!r}")
+    if dtype == "float32" and format == "png":
+        raise ExportError(
+            "a PNG holds 8-bit grey levels, not float32; use format 'npy', 'volume-npy' or "
+            "'volume-npz' (--format) for float32, or dtype='uint8'"
+        )
     _check_compress_level(compress_level)
     resolved = tuple(resolve_window(window) for window in windows)
     if not resolved:
@@ -230,7 +240,12 @@ def checked_windows(
 
 
 def export_options(
-    windows: Sequence[Window], *, format: ExportFormat, compress_level: int, invert: bool
+    windows: Sequence[Window],
+    *,
+    format: ExportFormat,
+    compress_level: int,
+    invert: bool,
+    dtype: ExportDtype = "uint8",
 ) -> dict[str, Any]:
     """How a series is exported, as its manifest records it (a rerun compares these).
 
@@ -243,7 +258,7 @@ def export_options(
     """
     options: dict[str, Any] = {
         "format": format,
-        "dtype": "uint8",
+        "dtype": dtype,
         "channels": [window.name or str(window) for window in windows],
         "windows": [_window_record(window) for window in windows],
         "invert": invert,
@@ -279,6 +294,7 @@ def export(
     windows: Sequence[Window | str] = ("default",),
     format: ExportFormat = "png",
     compress_level: int = DEFAULT_COMPRESS_LEVEL,
+    dtype: ExportDtype = "uint8",
     invert: bool = False,
     overwrite: bool = False,
     source: str | os.PathLike[str] | None = None,
@@ -309,6 +325,10 @@ def export(
         ``volume.npz`` under the key ``"images"``.
     compress_level : int
         PNG zlib level, 0 (fastest, largest) to 9 (slowest, smallest).
+    dtype : {"uint8", "float32"}
+        8-bit grey levels (:func:`ctlab.multiwindow`), or, for the NumPy
+        formats, the unrounded grey levels in 0..1
+        (:func:`ctlab.core.voi.apply_window_float`), free of 8-bit quantisation.
     invert : bool
         Low HU white instead of black.
     overwrite : bool
@@ -340,7 +360,7 @@ def export(
     >>> [entry["file"] for entry in json.loads(manifest.read_text())["files"]]
     ['slice_0000.png', 'slice_0001.png']
     """
-    resolved = checked_windows(windows, format=format, compress_level=compress_level)
+    resolved = checked_windows(windows, format=format, compress_level=compress_level, dtype=dtype)
     target = Path(folder)
     source_folder = None
     if source is not None:
@@ -353,11 +373,16 @@ def export(
     volume_name = "volume." + format.removeprefix("volume-")
     volume = None
     for index in range(total):
-        channels = multiwindow(image.slice_hu(index), resolved, invert=invert)
+        hu = image.slice_hu(index)
+        channels: npt.NDArray[Any] = (
+            np.stack([apply_window_float(hu, w, invert=invert) for w in resolved], axis=-1)
+            if dtype == "float32"
+            else multiwindow(hu, resolved, invert=invert)
+        )
         pixels = channels[..., 0] if len(resolved) == 1 else channels
         if format.startswith("volume-"):
             if volume is None:
-                volume = np.empty((total, *pixels.shape), np.uint8)
+                volume = np.empty((total, *pixels.shape), pixels.dtype)
             volume[index] = pixels
             name = volume_name
         else:
@@ -381,7 +406,9 @@ def export(
         _write_atomically(target / volume_name, write_volume)
 
     manifest = {
-        **export_options(resolved, format=format, compress_level=compress_level, invert=invert),
+        **export_options(
+            resolved, format=format, compress_level=compress_level, invert=invert, dtype=dtype
+        ),
         "image": {
             "shape": list(image.shape),
             "spacing_mm": list(image.spacing),

@@ -8,7 +8,7 @@ from hypothesis.extra import numpy as hnp
 
 from ctlab import PRESETS, Window, apply_window, multiwindow
 from ctlab.core.errors import InvalidWindowError
-from ctlab.core.voi import grey_lut
+from ctlab.core.voi import apply_window_float, grey_lut
 
 DEFAULT = Window(center=40, width=400)
 INTEGER_TYPES = [np.int8, np.uint8, np.int16, np.uint16, np.int32, np.int64]
@@ -242,3 +242,29 @@ class TestMultiwindow:
         """An empty list, or a single window, is refused."""
         with pytest.raises(InvalidWindowError, match="non-empty sequence"):
             multiwindow(np.zeros((2, 2)), bad)
+
+
+class TestApplyWindowFloat:
+    def test_hand_checked(self):
+        """A 40/400 linear_exact window maps -160, 40, 140, 240 HU to 0, 0.5, 0.75, 1."""
+        hu = np.array([-160, 40, 140, 240], dtype=np.int16)
+        out = apply_window_float(hu, Window(40, 400), function="linear_exact")
+        assert out.dtype == np.float32
+        np.testing.assert_array_equal(out, [0.0, 0.5, 0.75, 1.0])
+
+    @pytest.mark.parametrize("function", ["linear", "linear_exact", "sigmoid"])
+    @pytest.mark.parametrize("dtype", [np.int16, np.float32])
+    def test_rounds_to_apply_window(self, function, dtype):
+        """255 y is within half a grey level of apply_window, for every VOI function."""
+        hu = np.random.default_rng(4).integers(-1024, 2000, size=(40, 30)).astype(dtype)
+        grey = apply_window(hu, "subdural", function=function).astype(np.float64)
+        y = apply_window_float(hu, "subdural", function=function).astype(np.float64)
+        assert np.abs(255 * y - grey).max() <= 0.5 + 1e-4
+        assert y.min() >= 0 and y.max() <= 1
+
+    def test_invert_and_nan(self):
+        """invert gives 1 - y; NaN stays NaN (not drawn black as in 8 bits)."""
+        hu = np.array([-1000.0, 40.0, np.nan])
+        y = apply_window_float(hu, "brain")
+        np.testing.assert_allclose(apply_window_float(hu[:2], "brain", invert=True), 1 - y[:2])
+        assert np.isnan(y[2])

@@ -208,6 +208,21 @@ class TestExportMany:
                 ctlab.multiwindow(image.hu[int(row["slice"])], ["brain", "bone"]),
             )
 
+    def test_float32_volume(self, studies, tmp_path):
+        """dtype float32: the unrounded grey levels in 0..1, one channel per window."""
+        from ctlab.core.voi import apply_window_float
+
+        out = tmp_path / "out"
+        export_many(
+            studies, out, windows=["brain", "bone"], format="volume-npz", dtype="float32", jobs=1
+        )
+        uid, (where, _) = next(iter(SERIES.items()))
+        volume = np.load(out / series_folder_name(uid) / "volume.npz")["images"]
+        hu = ctlab.load(studies / where).hu
+        assert volume.dtype == np.float32 and volume.shape == (*hu.shape, 2)
+        for channel, name in enumerate(["brain", "bone"]):
+            np.testing.assert_array_equal(volume[..., channel], apply_window_float(hu, name))
+
     def test_compress_levels_hold_the_same_pixels(self, studies, tmp_path):
         """Level 0 and level 9 PNGs hold the same pixels; 9 is smaller."""
         for level in (0, 9):

@@ -265,6 +265,9 @@ def _write_index(out: Path, rows: list[dict[str, Any]]) -> Path:
 
 def _check_jobs(jobs: int | None) -> int:
     if jobs is None:
+        # The cores this process may use (a container's or a batch job's share), not the machine's.
+        if hasattr(os, "sched_getaffinity"):
+            return len(os.sched_getaffinity(0))
         return os.cpu_count() or 1
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ExportError(f"jobs must be a whole number of processes >= 1, got {jobs!r}")

@@ -740,6 +740,12 @@ def _(ctx):
     ctlab.export_many(_two_series(ctx.tmp / "scans"), ctx.tmp / "out", jobs=2)
 
 
+@case("ctlab.io.dataset.export_many", "ExportError", "{out} is inside {root}")
+def _(ctx):
+    scans = _two_series(ctx.name(ctx.tmp / "scans"))
+    ctlab.export_many(scans, ctx.name(scans / "dataset"), jobs=1)
+
+
 @case("ctlab.io.dataset.export_many", "ExportError", "{out} is a file")
 def _(ctx):
     (ctx.tmp / "out").write_text("not a folder")
@@ -908,8 +914,9 @@ def _(ctx):
 
 @case("ctlab.io.series.find_all_series", "SeriesError", "no CT images in {where}")
 def _(ctx):
-    (ctx.tmp / "notes.txt").write_text("not DICOM")
-    ctlab.export_many(ctx.name(ctx.tmp), ctx.tmp / "out")
+    (ctx.tmp / "scans").mkdir()
+    (ctx.tmp / "scans" / "notes.txt").write_text("not DICOM")
+    ctlab.export_many(ctx.name(ctx.tmp / "scans"), ctx.tmp / "out")
 
 
 @case("ctlab.io.series.find_series", "SeriesError", "no CT series {series_uid!r}")

@@ -21,7 +21,7 @@ import os
 import queue
 import shutil
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -123,30 +123,31 @@ class _Result:
     warnings: tuple[str, ...] = ()
 
 
-# Where a worker process reports each slice written (set by _start_worker).
-_slice_queue: Any = None
+# How a pool worker reports each slice written: the put of the queue the
+# caller reads (set by _start_worker).
+_report_slice: Callable[[int], object] | None = None
 
 
 def _start_worker(slice_queue: Any) -> None:
-    global _slice_queue
-    _slice_queue = slice_queue
+    global _report_slice
+    _report_slice = slice_queue.put
 
 
-def _export_series(job: _Job) -> _Result:
+def _export_series(job: _Job, report: Callable[[int], object] | None = None) -> _Result:
     """Load one series and write it; a CTLabError becomes the result's error.
 
-    Runs in a worker (or in the caller for one job): everything it needs is
-    in ``job``, and it returns what the caller reports.
+    Runs in a worker (or in the caller, with ``report`` counting slices):
+    everything it needs is in ``job``, and it returns what the caller reports.
     """
     from ctlab.io.loader import load
 
     final = Path(job.folder)
     unfinished = final.with_name(final.name + _PARTIAL)
-    report = _slice_queue
+    report = report or _report_slice
 
     def progress(done: int, total: int) -> None:
         if report is not None:
-            report.put(1)
+            report(1)
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -429,7 +430,14 @@ def export_many(
     resolved = checked_windows(windows, format=format, compress_level=compress_level, dtype=dtype)
     workers = _check_jobs(jobs)
     out = _local(out_dir)
-    found, notes = find_all_series(_roots(sources))
+    roots = _roots(sources)
+    for root in roots:
+        if root.is_dir() and out.resolve().is_relative_to(root.resolve()):
+            raise ExportError(
+                f"{out} is inside {root}, which is searched for scans; ctlab never writes "
+                "among your input files: choose an output folder outside it"
+            )
+    found, notes = find_all_series(roots)
     if out.exists() and not out.is_dir():
         raise ExportError(f"{out} is a file, not a folder; choose a folder to export into")
     out.mkdir(parents=True, exist_ok=True)
@@ -473,10 +481,8 @@ def export_many(
         elif workers == 1 or len(todo) <= 1:
             results = []
             for job in todo:
-                result = _export_series(job)
-                results.append(result)
+                results.append(_export_series(job, bars.slices.update))
                 bars.series.update()
-                bars.slices.update(result.slices)
         else:
             results = _run_pool(todo, min(workers, len(todo)), bars)
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import multiprocessing
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -57,7 +58,7 @@ def studies(tmp_path_factory) -> Path:
 def with_broken(studies, tmp_path) -> Path:
     """The studies plus one series whose slices differ in size: it cannot be loaded."""
     root = tmp_path / "studies"
-    subprocess.run(["cp", "-r", str(studies), str(root)], check=True)
+    shutil.copytree(studies, root)
     write_series(root / "study_c" / "ct", BROKEN_UID, 2, 9)
     write_series(root / "study_c" / "ct2", BROKEN_UID, 1, 10, size=(5, 5))
     return root
@@ -170,6 +171,26 @@ class TestExportMany:
         assert len(index_rows(out)) == 9
         redone = export_many(studies, out, windows=["bone"], jobs=1, overwrite=True)
         assert len(redone.done) == 3 and redone.skipped == []
+
+    def test_index_names_labels_files_from_the_manifests(self, studies, tmp_path):
+        """The labels_file column comes from the manifests (where segmentation export writes it)."""
+        import json
+
+        out = tmp_path / "out"
+        summary = export_many(studies, out, windows=["bone"], jobs=1)
+        manifest_path = out / summary.done[0] / "ctlab-manifest.json"
+        manifest = json.loads(manifest_path.read_text())
+        for entry in manifest["files"]:
+            entry["labels_file"] = entry["file"].replace("slice_", "labels_")
+        manifest_path.write_text(json.dumps(manifest))
+        export_many(studies, out, windows=["bone"], jobs=1)
+        labelled = {
+            row["file"]: row["labels_file"] for row in index_rows(out) if row["labels_file"]
+        }
+        assert labelled == {
+            f"{summary.done[0]}/slice_{i:04d}.png": f"{summary.done[0]}/labels_{i:04d}.png"
+            for i in range(len(manifest["files"]))
+        }
 
     def test_rerun_with_other_options_is_refused(self, studies, tmp_path):
         """Series exported with other windows are not mixed into the data set silently."""

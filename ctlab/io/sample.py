@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from functools import cache
+from importlib.resources import files
 from pathlib import Path
 
 from ctlab.core.errors import CTLabError
@@ -38,15 +39,18 @@ def abdomen() -> CTImage:
     """A real abdominal CT slice: liver, kidneys, fat, spine (512 x 512).
 
     From the Pancreas-CT collection of The Cancer Imaging Archive, shipped by
-    pydicom-data as ``explicit_VR-UN.dcm`` (JPEG 2000 compressed). Its
-    header suggests no window.
+    pydicom-data as ``explicit_VR-UN.dcm`` (JPEG 2000 compressed). ctlab
+    ships the same pixels and header re-encoded as RLE Lossless, which pydicom
+    decodes without a compiled plugin, so the slice loads also where no JPEG
+    2000 decoder can be installed (Pyodide, JupyterLite). Its header suggests
+    no window.
 
     Examples
     --------
     >>> abdomen().shape
     (512, 512)
     """
-    return load(_packaged_file("explicit_VR-UN.dcm"))
+    return load(str(files("ctlab.io") / "sample_files" / "abdomen.dcm"))
 
 
 @cache

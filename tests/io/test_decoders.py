@@ -10,8 +10,10 @@ import json
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
 from pydicom.data import get_testdata_file
 
 from ctlab import load
@@ -126,11 +128,7 @@ class TestInstallWithoutDecoders:
 
     @staticmethod
     def requirements() -> list:
-        import tomllib
-        from pathlib import Path
-
-        from packaging.requirements import Requirement
-
+        tomllib = pytest.importorskip("tomllib", reason="tomllib is new in Python 3.11")
         pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
         with open(pyproject, "rb") as handle:
             dependencies = tomllib.load(handle)["project"]["dependencies"]
@@ -138,7 +136,10 @@ class TestInstallWithoutDecoders:
 
     @pytest.mark.parametrize(
         ("platform", "expected"),
-        [("emscripten", set()), ("linux", {"pylibjpeg", "pylibjpeg-libjpeg", "pylibjpeg-openjpeg"})],
+        [
+            ("emscripten", set()),
+            ("linux", {"pylibjpeg", "pylibjpeg-libjpeg", "pylibjpeg-openjpeg"}),
+        ],
     )
     def test_decoders_only_where_they_build(self, platform, expected):
         """Under Pyodide (sys_platform emscripten) no compiled decoder is required."""

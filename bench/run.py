@@ -4,9 +4,10 @@
 
 Each row times ctlab and what it is measured against in the same run, so
 the ratios hold on any machine. Prints a table, writes the JSON and a plot,
-and exits 1 when a live target is missed (information rows never fail it). The slider rows are timed in JupyterLab
-and Chromium by ``bench/browser.py``; without Chromium (or with
-``--no-browser``) they are reported as not measured.
+and exits 1 when a live target is missed (information rows never fail it).
+The slider rows are timed in JupyterLab and Chromium by ``bench/browser.py``;
+without Chromium (or with ``--no-browser``) they are reported as not
+measured.
 """
 
 from __future__ import annotations

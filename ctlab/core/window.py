@@ -8,14 +8,22 @@ radiologist reaches for.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
 
-from ctlab.core.errors import InvalidWindowError
+from ctlab.core.errors import InvalidWindowError, shown
 
-__all__ = ["PRESETS", "VOI_FUNCTIONS", "VOIFunction", "Window", "check_function", "resolve_window"]
+__all__ = [
+    "PRESETS",
+    "VOI_FUNCTIONS",
+    "VOIFunction",
+    "Window",
+    "check_function",
+    "resolve_window",
+    "resolve_windows",
+]
 
 VOIFunction = Literal["linear", "linear_exact", "sigmoid"]
 
@@ -84,7 +92,14 @@ class Window:
                     raise TypeError
                 value = float(value)
             except (TypeError, ValueError):
-                raise InvalidWindowError(f"{label} must be a number of HU, got {value!r}") from None
+                raise InvalidWindowError(
+                    f"{label} must be a number of HU, got {shown(value)}"
+                ) from None
+            except OverflowError:  # an int beyond float's range, e.g. 10**400
+                raise InvalidWindowError(
+                    f"{label} is too large to be a number of HU, got {shown(value)}; "
+                    "CT values lie within about -1024..+30000 HU"
+                ) from None
             if not math.isfinite(value):
                 raise InvalidWindowError(f"{label} must be finite, got {value!r}")
             object.__setattr__(self, label, float(value))
@@ -123,9 +138,9 @@ class Window:
         """
         try:
             low, high = float(low), float(high)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise InvalidWindowError(
-                f"low and high must be numbers of HU, got {low!r} and {high!r}"
+                f"low and high must be finite numbers of HU, got {shown(low)} and {shown(high)}"
             ) from None
         if not high - low >= 1:
             raise InvalidWindowError(
@@ -278,3 +293,41 @@ def resolve_window(window: Window | str) -> Window:
     raise InvalidWindowError(
         f"window must be a ctlab.Window or a preset name, got {type(window).__name__}"
     )
+
+
+def resolve_windows(windows: Iterable[Window | str], *, argument: str = "windows") -> list[Window]:
+    """Resolve a collection of windows or preset names, in order.
+
+    Any iterable is accepted, a generator included (it is read once);
+    a single window or name is refused rather than read letter by letter.
+
+    Parameters
+    ----------
+    windows : iterable of Window or str
+        One or more windows or preset names.
+    argument : str
+        The parameter's name, for the error message.
+
+    Raises
+    ------
+    InvalidWindowError
+        If ``windows`` is a single window or name, not iterable, empty, or
+        holds something that is neither a Window nor a preset name.
+
+    Examples
+    --------
+    >>> [w.center for w in resolve_windows(name for name in ("fat", "bone"))]
+    [-80.0, 400.0]
+    """
+    if isinstance(windows, (str, Window)) or not isinstance(windows, Iterable):
+        raise InvalidWindowError(
+            f"{argument} must be a non-empty sequence of windows or preset names, "
+            f"got {shown(windows)}; e.g. {argument}=['default', 'bone']"
+        )
+    resolved = [resolve_window(window) for window in windows]
+    if not resolved:
+        raise InvalidWindowError(
+            f"{argument} is empty; give at least one window or preset name, "
+            f"e.g. {argument}=['default', 'bone']"
+        )
+    return resolved

@@ -21,6 +21,8 @@ __all__ = [
     "VOIFunction",
     "Window",
     "check_function",
+    "clean_window_explanation",
+    "header_window_name",
     "resolve_window",
     "resolve_windows",
 ]
@@ -155,7 +157,10 @@ class Window:
         Reads Window Center (0028,1050), Window Width (0028,1051), their
         explanation (0028,1055) and VOI LUT Function (0028,1056); PS3.3
         C.11.2. Both window attributes may hold several values, giving
-        several windows.
+        several windows. The explanation is free text a person may have
+        typed a name or date into, so it names the window only if it passes
+        :func:`clean_window_explanation`; otherwise the window is called
+        "header window 1", "header window 2"...
 
         Parameters
         ----------
@@ -179,6 +184,9 @@ class Window:
         >>> header = SimpleNamespace(WindowCenter=[40, 400], WindowWidth=[400, 1800])
         >>> Window.from_dicom(header)
         (Window(center=40.0, width=400.0), Window(center=400.0, width=1800.0))
+        >>> header.WindowCenterWidthExplanation = ["BRAIN", "DOE 12.3.1947"]
+        >>> [window.name for window in Window.from_dicom(header)]
+        ['BRAIN', 'header window 2']
         """
         centers = _as_list(getattr(dataset, "WindowCenter", None))
         widths = _as_list(getattr(dataset, "WindowWidth", None))
@@ -198,14 +206,15 @@ class Window:
         explanations = _as_list(getattr(dataset, "WindowCenterWidthExplanation", None))
         windows = []
         for index, (center, width) in enumerate(zip(centers, widths, strict=True)):
-            name = str(explanations[index]) if index < len(explanations) else ""
+            explanation = explanations[index] if index < len(explanations) else ""
+            name = clean_window_explanation(explanation)
             try:
                 windows.append(
                     cls(
                         float(center),
                         float(width),
                         function=_DICOM_FUNCTIONS[raw_function],
-                        name=name or f"header {index + 1}",
+                        name=name or header_window_name(index),
                     )
                 )
             except (TypeError, ValueError) as error:
@@ -221,6 +230,63 @@ class Window:
     def __str__(self) -> str:
         label = f"{self.name}: " if self.name else ""
         return f"{label}C {self.center:g} / W {self.width:g} HU ({self.low:g}..{self.high:g})"
+
+
+# The words a window explanation may be made of to be shown: window, body
+# part and tissue names as scanners label their windows. A fixed vocabulary
+# is the conservative clean: a surname, a date or an ID cannot be spelled
+# from it (PS3.15 E.3.5, the Clean Descriptors Option, asks for exactly this
+# judgement before a description is kept).
+_WINDOW_WORDS = frozenset(
+    """
+    abdomen abdominal air angio aorta bone bones brain breast cardiac chest ct cta default
+    detail ear extremity fat fossa full head heart inner kidney liver lung lungs mediastinal
+    mediastinum muscle narrow neck normal orbit orbits pancreas pelvis posterior range sinus
+    sinuses soft spine standard stroke subdural temporal tissue vascular wide window
+    """.split()
+)
+# Longer explanations are sentences, not names.
+_MAX_EXPLANATION = 24
+
+
+def clean_window_explanation(text: object) -> str:
+    """A header's window explanation if it is safe to show, else "".
+
+    Window Center & Width Explanation (0028,1055) is free text. It is shown
+    only when short (at most 24 characters), made of letters, spaces,
+    ``_``, ``-`` and ``/`` only (no digits that could be a date or an ID),
+    and every word is a window or body-part name (``BRAIN``,
+    ``SOFT TISSUE``, ``LUNG``...).
+
+    Examples
+    --------
+    >>> clean_window_explanation("SOFT_TISSUE"), clean_window_explanation("Brain")
+    ('SOFT_TISSUE', 'Brain')
+    >>> clean_window_explanation("WINDOW1"), clean_window_explanation("SMITH BRAIN")
+    ('', '')
+    """
+    shown = str(text).strip()
+    words = shown.replace("_", " ").replace("-", " ").replace("/", " ").lower().split()
+    allowed = set("abcdefghijklmnopqrstuvwxyz _-/")
+    if (
+        not words
+        or len(shown) > _MAX_EXPLANATION
+        or not set(shown.lower()) <= allowed
+        or not all(word in _WINDOW_WORDS for word in words)
+    ):
+        return ""
+    return shown
+
+
+def header_window_name(index: int) -> str:
+    """The name of the header's window ``index`` (0-based) when its explanation is not shown.
+
+    Examples
+    --------
+    >>> header_window_name(0)
+    'header window 1'
+    """
+    return f"header window {index + 1}"
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -1,8 +1,9 @@
 """The ``ctlab`` command: quick looks at a scan and windowed exports.
 
-``ctlab info PATH`` summarises a scan (never patient identifiers unless
-``--show-phi``); ``ctlab window PATH`` writes one windowed slice as PNG;
-``ctlab export PATH -o DIR`` writes a windowed data set for deep learning.
+``ctlab info PATH`` summarises a scan (never patient identifiers or
+free-text descriptions unless ``--show-phi``); ``ctlab window PATH`` writes
+one windowed slice as PNG; ``ctlab export PATH -o DIR`` writes a windowed
+data set for deep learning.
 A bad argument or file prints one line and exits with status 2.
 """
 
@@ -58,7 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument(
         "--show-phi",
         action="store_true",
-        help="also print patient identifiers from the header (name, ID, dates...)",
+        help="also print patient identifiers (name, ID, dates...) and free text "
+        "(descriptions, comments) from the header",
     )
 
     window = commands.add_parser("window", help="write one windowed slice as PNG")
@@ -128,7 +130,7 @@ def _info(args: argparse.Namespace) -> None:
         )
 
     if args.show_phi:
-        print("patient identifiers (shown because you asked with --show-phi):")
+        print("patient identifiers and free text (shown because you asked with --show-phi):")
         identifiers = ctlab.patient_identifiers(args.path)
         for keyword, value in identifiers.items():
             print(f"  {keyword:<24} {value}")

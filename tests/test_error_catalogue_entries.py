@@ -179,9 +179,19 @@ def _(ctx):
     ctlab.CTImage(np.array([["air", "fat"]]), spacing=(1.0, 1.0))
 
 
-@case("ctlab.core.image.CTImage.__post_init__", "InvalidImageError", "spacing needs one positive")
+@case("ctlab.core.image.check_spacing", "InvalidImageError", "spacing needs one positive")
 def _(ctx):
     ctlab.CTImage(HU, spacing=(0.5, -0.5))
+
+
+@case("ctlab.core.image.CTImage.__post_init__", "InvalidImageError", "hu has no pixels (shape")
+def _(ctx):
+    ctlab.CTImage(np.zeros((0, 0), np.int16), spacing=(1.0, 1.0))
+
+
+@case("ctlab.core.hounsfield.tissue_at", "InvalidArgumentError", "hu must be one number of HU")
+def _(ctx):
+    ctlab.tissue_at(None)
 
 
 @case("ctlab.core.image.CTImage.__post_init__", "InvalidImageError", "labels shape")
@@ -194,7 +204,7 @@ def _(ctx):
     ctlab.grey_levels("fat", -60, -100)
 
 
-@case("ctlab.core.metrics._masked", "InvalidImageError", "mask shape")
+@case("ctlab.core.metrics._mask_of", "InvalidImageError", "mask shape")
 def _(ctx):
     ctlab.clipped_fractions(HU, "default", mask=np.ones((3, 3), bool))
 
@@ -209,9 +219,29 @@ def _(ctx):
     ctlab.hu_histogram(HU, mask=np.zeros(HU.shape, bool))
 
 
-@case("ctlab.core.metrics.tissue_amounts", "InvalidImageError", "need a 2-D or 3-D hu")
+@case("ctlab.core.metrics.hu_histogram", "InvalidImageError", "hu holds no finite value")
 def _(ctx):
-    ctlab.tissue_amounts(HU, spacing=(1.0,))
+    ctlab.hu_histogram(np.array([np.nan, np.inf, -np.inf]))
+
+
+@case("ctlab.core.metrics.grey_levels", "InvalidArgumentError", "{name} must be a number of HU")
+def _(ctx):
+    ctlab.grey_levels("default", None, 100)
+
+
+@case("ctlab.core.metrics._bin_count", "InvalidArgumentError", "bins must be a whole number")
+def _(ctx):
+    ctlab.hu_histogram(HU, bins=10**9)
+
+
+@case("ctlab.core.metrics._bin_edges", "InvalidArgumentError", "bins must be a whole number")
+def _(ctx):
+    ctlab.hu_histogram(HU, bins=[5, 1, 0])
+
+
+@case("ctlab.core.metrics.tissue_amounts", "InvalidImageError", "hu must be a 2-D slice")
+def _(ctx):
+    ctlab.tissue_amounts(HU[0], spacing=(1.0,))
 
 
 @case("ctlab.core.voi.grey_lut", "InvalidWindowError", "dtype must be int8")
@@ -226,7 +256,12 @@ def _(ctx):
     ctlab.apply_window(np.array(["-1000", "40"]), "default")
 
 
-@case("ctlab.core.voi.multiwindow", "InvalidWindowError", "windows must be a non-empty sequence")
+@case("ctlab.core.window.resolve_windows", "InvalidWindowError", "{argument} must be a non-empty")
+def _(ctx):
+    ctlab.WindowCompare(HU, windows=None)
+
+
+@case("ctlab.core.window.resolve_windows", "InvalidWindowError", "{argument} is empty")
 def _(ctx):
     ctlab.multiwindow(HU, [])
 
@@ -246,12 +281,17 @@ def _(ctx):
     ctlab.Window(40, float("inf"))
 
 
+@case("ctlab.core.window.Window.__post_init__", "InvalidWindowError", "{label} is too large")
+def _(ctx):
+    ctlab.Window(10**400, 400)
+
+
 @case("ctlab.core.window.Window.__post_init__", "InvalidWindowError", "width must be >= 1 HU")
 def _(ctx):
     ctlab.Window(40, 0.5)
 
 
-@case("ctlab.core.window.Window.from_range", "InvalidWindowError", "low and high must be numbers")
+@case("ctlab.core.window.Window.from_range", "InvalidWindowError", "low and high must be finite")
 def _(ctx):
     ctlab.Window.from_range("fat", 100)
 

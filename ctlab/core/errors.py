@@ -13,6 +13,7 @@ __all__ = [
     "DataPitfallWarning",
     "DecoderMissingError",
     "ExportError",
+    "InvalidArgumentError",
     "InvalidDicomError",
     "InvalidImageError",
     "InvalidWindowError",
@@ -21,6 +22,7 @@ __all__ = [
     "NotHounsfieldError",
     "SeriesError",
     "SeriesWarning",
+    "shown",
 ]
 
 
@@ -34,6 +36,10 @@ class InvalidWindowError(CTLabError, ValueError):
 
 class InvalidImageError(CTLabError, ValueError):
     """An array that cannot be a CT image (wrong shape, dtype, spacing...)."""
+
+
+class InvalidArgumentError(CTLabError, ValueError):
+    """An option that cannot be used (histogram bins, an HU value that is not a number...)."""
 
 
 class InvalidDicomError(CTLabError):
@@ -74,3 +80,19 @@ class DataPitfallWarning(CTLabWarning):
 
 class SeriesWarning(CTLabWarning):
     """Something about a series deserves attention (a gap, a duplicate, other series)."""
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """``repr(value)`` cut to ``limit`` characters, for quoting a bad value in a message.
+
+    A 400-digit integer or a long list would otherwise bury the message.
+
+    Examples
+    --------
+    >>> shown(10**400)
+    '1000000000000000000000000000000000000... (401 characters)'
+    """
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 3]}... ({len(text)} characters)"

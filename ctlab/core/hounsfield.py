@@ -15,7 +15,7 @@ from types import MappingProxyType
 import numpy as np
 import numpy.typing as npt
 
-from ctlab.core.errors import InvalidImageError
+from ctlab.core.errors import InvalidArgumentError, InvalidImageError, shown
 
 __all__ = ["TISSUES", "Tissue", "resolve_tissue", "tissue_at", "tissue_mask"]
 
@@ -170,7 +170,12 @@ def tissue_at(hu: float) -> Tissue | None:
     Returns
     -------
     Tissue or None
-        None between bands (e.g. -300 HU, between lung and fat).
+        None between bands (e.g. -300 HU, between lung and fat) and for NaN.
+
+    Raises
+    ------
+    InvalidArgumentError
+        If ``hu`` is not a single real number.
 
     Examples
     --------
@@ -181,6 +186,13 @@ def tissue_at(hu: float) -> Tissue | None:
     >>> tissue_at(-300) is None
     True
     """
+    if isinstance(hu, (bool, np.bool_)) or not isinstance(
+        hu, (int, float, np.integer, np.floating)
+    ):
+        raise InvalidArgumentError(
+            f"hu must be one number of HU, got {shown(hu)}; "
+            "for an array of HU use ctlab.tissue_mask(hu, name)"
+        )
     for band in _BY_WIDTH:
         if band.low <= hu <= band.high:
             return band

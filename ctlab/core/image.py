@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -10,10 +11,40 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ctlab.core.errors import InvalidImageError
+from ctlab.core.errors import InvalidImageError, shown
 from ctlab.core.window import Window
 
-__all__ = ["CTImage"]
+__all__ = ["CTImage", "check_spacing"]
+
+
+def check_spacing(spacing: Any, shape: tuple[int, ...]) -> tuple[float, ...]:
+    """``spacing`` as floats, checked: one finite, positive value in mm per axis of ``shape``.
+
+    Raises
+    ------
+    InvalidImageError
+        If ``spacing`` is not a sequence of that many finite, positive numbers.
+
+    Examples
+    --------
+    >>> check_spacing([0.5, 0.5], (2, 2))
+    (0.5, 0.5)
+    """
+    try:
+        values = tuple(float(s) for s in spacing)
+    except (TypeError, ValueError, OverflowError):
+        values = ()
+    if (
+        isinstance(spacing, (str, bytes))
+        or len(values) != len(shape)
+        or not all(math.isfinite(s) and s > 0 for s in values)
+    ):
+        example = ", ".join(["0.7"] * len(shape))
+        raise InvalidImageError(
+            f"spacing needs one positive value in mm per axis of hu {shape}, "
+            f"got {shown(spacing)}; e.g. spacing=({example})"
+        )
+    return values
 
 
 def _frozen(array: npt.NDArray[Any] | None) -> npt.NDArray[Any] | None:
@@ -87,21 +118,44 @@ class CTImage:
             raise InvalidImageError(f"hu must be 2-D or 3-D, got shape {hu.shape}")
         if hu.dtype.kind not in "iuf":
             raise InvalidImageError(f"hu must hold numbers, got dtype {hu.dtype}")
-        if len(self.spacing) != hu.ndim or not all(np.isfinite(s) and s > 0 for s in self.spacing):
+        if 0 in hu.shape:
             raise InvalidImageError(
-                f"spacing needs one positive value in mm per axis of hu {hu.shape}, "
-                f"got {self.spacing}"
+                f"hu has no pixels (shape {hu.shape}); a CT image needs at least one row, "
+                "one column and one slice"
             )
+        spacing = check_spacing(self.spacing, hu.shape)
         labels = _frozen(self.labels)
         if labels is not None and labels.shape != hu.shape:
             raise InvalidImageError(f"labels shape {labels.shape} differs from hu shape {hu.shape}")
         object.__setattr__(self, "hu", hu)
         object.__setattr__(self, "labels", labels)
-        object.__setattr__(self, "spacing", tuple(float(s) for s in self.spacing))
+        object.__setattr__(self, "spacing", spacing)
         object.__setattr__(self, "info", MappingProxyType(dict(self.info)))
         object.__setattr__(self, "label_names", MappingProxyType(dict(self.label_names)))
         object.__setattr__(self, "windows", tuple(self.windows))
         object.__setattr__(self, "slice_positions", tuple(float(p) for p in self.slice_positions))
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickle by the constructor's arguments (``info`` and ``label_names`` as plain dicts).
+
+        A mappingproxy cannot be pickled; rebuilding through ``__init__``
+        makes the copy read-only again, so a CTImage crosses to
+        ``multiprocessing`` and PyTorch ``DataLoader`` workers intact.
+        """
+        return (
+            type(self),
+            (
+                self.hu,
+                self.spacing,
+                self.default_window,
+                self.windows,
+                dict(self.info),
+                self.labels,
+                dict(self.label_names),
+                self.padding_range,
+                self.slice_positions,
+            ),
+        )
 
     @property
     def shape(self) -> tuple[int, ...]:

@@ -15,12 +15,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ctlab.core.errors import InvalidImageError
+from ctlab.core.errors import InvalidArgumentError, InvalidImageError, shown
 from ctlab.core.hounsfield import TISSUES, Tissue, resolve_tissue, tissue_mask
+from ctlab.core.image import check_spacing
 from ctlab.core.voi import apply_window
 from ctlab.core.window import VOIFunction, Window
 
 __all__ = [
+    "MAX_BINS",
     "clipped_fractions",
     "grey_levels",
     "hu_histogram",
@@ -91,6 +93,12 @@ def grey_levels(
     >>> grey_levels("fat", -100, -60)
     256
     """
+    for name, value in (("low", low), ("high", high)):
+        if not _is_real(value) or math.isnan(value):
+            raise InvalidArgumentError(
+                f"{name} must be a number of HU, got {shown(value)}; "
+                "e.g. grey_levels('default', -100, -60) for the fat band"
+            )
     if not low <= high:
         raise InvalidImageError(f"low must not exceed high, got low={low}, high={high}")
     edges = apply_window(np.array([low, high], dtype=np.float64), window, function=function)
@@ -131,14 +139,28 @@ def tissue_grey_levels(
     }
 
 
+def _is_real(value: object) -> bool:
+    """A real number (Python or numpy), not a bool, a string or an array."""
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+        value, (bool, np.bool_)
+    )
+
+
+def _mask_of(values: npt.NDArray[Any], mask: npt.ArrayLike) -> npt.NDArray[np.bool_]:
+    selected = np.asarray(mask, dtype=bool)
+    if selected.shape != values.shape:
+        raise InvalidImageError(
+            f"mask shape {selected.shape} differs from hu shape {values.shape}; "
+            "pass one bool per pixel, e.g. ~image.padding_mask()"
+        )
+    return selected
+
+
 def _masked(hu: npt.ArrayLike, mask: npt.ArrayLike | None) -> npt.NDArray[np.number]:
     values = np.asarray(hu)
     if mask is None:
         return values
-    mask = np.asarray(mask, dtype=bool)
-    if mask.shape != values.shape:
-        raise InvalidImageError(f"mask shape {mask.shape} differs from hu shape {values.shape}")
-    return values[mask]
+    return values[_mask_of(values, mask)]
 
 
 def clipped_fractions(
@@ -229,6 +251,40 @@ def _value_counts16(
     return totals, low
 
 
+#: The most bins :func:`hu_histogram` draws: one per value a 16-bit image can
+#: hold. More add no detail to a CT histogram, and a billion bins took 37 s.
+MAX_BINS = 1 << 16
+
+
+def _bin_count(bins: int | np.integer) -> int:
+    if not 1 <= bins <= MAX_BINS:
+        raise InvalidArgumentError(
+            f"bins must be a whole number of bins from 1 to {MAX_BINS}, got {shown(bins)}; "
+            "leave bins=None for one bin per HU (at most 512 bins)"
+        )
+    return int(bins)
+
+
+def _bin_edges(bins: object) -> npt.NDArray[np.float64]:
+    try:
+        edges = np.asarray(bins, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        edges = np.empty(0)
+    if (
+        isinstance(bins, (str, bytes))
+        or edges.ndim != 1
+        or not 2 <= edges.size <= MAX_BINS + 1
+        or not np.isfinite(edges).all()
+        or not (np.diff(edges) > 0).all()
+    ):
+        raise InvalidArgumentError(
+            f"bins must be a whole number of bins or 2 to {MAX_BINS + 1} finite, increasing bin "
+            f"edges in HU, got {shown(bins)}; numpy's rules such as 'auto' are not taken: "
+            "leave bins=None for one bin per HU"
+        )
+    return edges
+
+
 def hu_histogram(
     hu: npt.ArrayLike,
     *,
@@ -243,7 +299,8 @@ def hu_histogram(
         Hounsfield units.
     bins : int or array_like, optional
         As in :func:`numpy.histogram`: a number of equal bins over the data
-        range, or the bin edges. Default: integer-aligned bins (edges at
+        range (1 to :data:`MAX_BINS`, 65536), or the bin edges (finite,
+        strictly increasing). Default: integer-aligned bins (edges at
         half-integers) of a whole number of HU, at most 512 of them.
     mask : array_like of bool, optional
         Pixels to count, e.g. ``~image.padding_mask()``.
@@ -276,6 +333,11 @@ def hu_histogram(
         raise InvalidImageError("hu has no pixels to count (empty array or empty mask)")
     if values.dtype.kind == "f" and not np.isfinite(values).all():
         values = values[np.isfinite(values)]
+        if values.size == 0:
+            raise InvalidImageError(
+                "hu holds no finite value to count (all NaN or infinite); "
+                "check how the array was made, e.g. a division by zero"
+            )
     sixteen_bit = values.dtype in (np.dtype(np.int16), np.dtype(np.uint16))
     if sixteen_bit:
         value_counts, low = _value_counts16(values)  # the range, without two more passes
@@ -286,10 +348,10 @@ def hu_histogram(
         step = max(1, math.ceil((float(high) - float(low) + 1) / 512))
         n_bins = math.ceil((float(high) - float(low) + 1) / step)
         edges = float(math.floor(low)) - 0.5 + step * np.arange(n_bins + 1, dtype=np.float64)
-    elif isinstance(bins, (int, np.integer)):
-        edges = np.histogram_bin_edges(values[:1], bins=int(bins), range=(low, high))
+    elif _is_real(bins) and isinstance(bins, (int, np.integer)):
+        edges = np.histogram_bin_edges(values[:1], bins=_bin_count(bins), range=(low, high))
     else:
-        edges = np.asarray(bins, dtype=np.float64)
+        edges = _bin_edges(bins)
     if not sixteen_bit:
         counts, edges = np.histogram(values, bins=edges)
         return counts.astype(np.int64), edges
@@ -339,15 +401,14 @@ def tissue_amounts(
     {'fat': 1.0, 'water': 0.0}
     """
     values = np.asarray(hu)
-    if values.ndim not in (2, 3) or len(spacing) != values.ndim:
+    if values.ndim not in (2, 3):
         raise InvalidImageError(
-            f"need a 2-D or 3-D hu with one spacing per axis, got shape {values.shape} "
-            f"and spacing {spacing}"
+            f"hu must be a 2-D slice or a 3-D volume to measure amounts, got shape {values.shape}"
         )
     # mm^2 -> cm^2 is /100; mm^3 -> mL is /1000.
     unit = 100.0 if values.ndim == 2 else 1000.0
-    voxel = float(np.prod(spacing)) / unit
-    selected = None if mask is None else np.asarray(mask, dtype=bool)
+    voxel = math.prod(check_spacing(spacing, values.shape)) / unit
+    selected = None if mask is None else _mask_of(values, mask)
     amounts = {}
     for tissue in TISSUES.values() if tissues is None else tissues:
         band = resolve_tissue(tissue)

@@ -286,10 +286,8 @@ def _from_files(
         warnings.warn(note, SeriesWarning, stacklevel=3)
     corrections = _report_corrections(conversions)
     info: dict[str, Any] = {
+        # No Series or Study Description: free text (ctlab.io.privacy.FREE_TEXT_KEYWORDS).
         "modality": "CT",
-        "description": str(
-            first.header.get("SeriesDescription", "") or first.header.get("StudyDescription", "")
-        ),
         "shape": tuple(hu.shape),
         "spacing_mm": tuple(round(s, 4) for s in spacing),
         "manufacturer": str(first.header.get("Manufacturer", "") or ""),

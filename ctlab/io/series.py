@@ -50,11 +50,13 @@ class Series:
 
     @property
     def label(self) -> str:
-        """How to name the series to a user: number, description, size (no UIDs)."""
-        first = self.files[0].header
-        number = first.get("SeriesNumber", "?")
-        description = first.get("SeriesDescription", "") or "no description"
-        return f"series {number} ({description}, {len(self.files)} slices)"
+        """How to name the series to a user: number and size.
+
+        Not the Series Description: free text, kept out of every message
+        (ctlab.io.privacy.FREE_TEXT_KEYWORDS).
+        """
+        number = self.files[0].header.get("SeriesNumber", "?")
+        return f"series {number} ({len(self.files)} slices)"
 
 
 def _files_in(paths: Iterable[Path]) -> list[Path]:

@@ -16,7 +16,7 @@ from ctlab.core.hounsfield import resolve_tissue, tissue_mask
 from ctlab.core.image import CTImage
 from ctlab.core.metrics import tissue_amounts, tissue_grey_levels
 from ctlab.core.voi import apply_window, multiwindow
-from ctlab.core.window import PRESETS, VOIFunction, Window, resolve_window
+from ctlab.core.window import PRESETS, VOIFunction, Window, resolve_window, resolve_windows
 from ctlab.plot._common import (
     FONT_SIZE,
     as_image,
@@ -175,7 +175,7 @@ def compare_windows(
     """
     ct = as_image(image)
     hu, _ = slice_of(ct, slice_index)
-    resolved = [resolve_window(w) for w in windows]
+    resolved = resolve_windows(windows)
     panels = len(resolved) + int(naive_jpeg)
     figure = Figure(figsize=(3.2 * panels, 3.9), layout="constrained")
     axes = figure.subplots(1, panels, squeeze=False)[0]
@@ -255,11 +255,11 @@ def multiwindow_figure(
     >>> len(multiwindow_figure(np.zeros((4, 4), np.int16)).axes)
     4
     """
-    if len(windows) != 3:
-        raise InvalidWindowError(f"an RGB image needs exactly 3 windows, got {len(windows)}")
+    resolved = resolve_windows(windows)
+    if len(resolved) != 3:
+        raise InvalidWindowError(f"an RGB image needs exactly 3 windows, got {len(resolved)}")
     ct = as_image(image)
     hu, _ = slice_of(ct, slice_index)
-    resolved = [resolve_window(w) for w in windows]
     rgb = multiwindow(hu, resolved)
     figure = Figure(figsize=(13, 3.8), layout="constrained")
     axes = figure.subplots(1, 4)

@@ -148,5 +148,5 @@ class TestTissueAmounts:
 
     def test_spacing_must_match(self):
         """One spacing per axis is required."""
-        with pytest.raises(InvalidImageError, match="one spacing per axis"):
+        with pytest.raises(InvalidImageError, match="one positive value in mm per axis"):
             tissue_amounts(np.zeros((2, 2)), spacing=(1.0,))

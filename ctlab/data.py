@@ -5,6 +5,9 @@
     kidneys, fat, spine; the anatomy of the seed article's Figure 5.
 ``chest()``
     Small real chest slice (pydicom's ``CT_small.dcm``).
+``chest_phantom()``
+    Synthetic contrast-enhanced chest slice (arterial phase) with labels:
+    lungs, vessels, airways, a nodule, ground glass, heart, aorta, bones.
 ``head()``
     Real head slice with a 40/100 brain window in its header.
 ``phantom()``
@@ -18,6 +21,22 @@
 Provenance and licences: ``sample_data/README.md`` in the repository.
 """
 
-from ctlab.io.sample import abdomen, chest, head, hidden_figures, phantom, phantom_series
+from ctlab.io.sample import (
+    abdomen,
+    chest,
+    chest_phantom,
+    head,
+    hidden_figures,
+    phantom,
+    phantom_series,
+)
 
-__all__ = ["abdomen", "chest", "head", "hidden_figures", "phantom", "phantom_series"]
+__all__ = [
+    "abdomen",
+    "chest",
+    "chest_phantom",
+    "head",
+    "hidden_figures",
+    "phantom",
+    "phantom_series",
+]

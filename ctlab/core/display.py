@@ -45,11 +45,12 @@ _INVERSE = (
 )
 
 
-def _checked(values: npt.ArrayLike, bounds: tuple[float, float], name: str, unit: str) -> np.ndarray:
+def _checked(
+    values: npt.ArrayLike, bounds: tuple[float, float], name: str, unit: str, slack: float = 0.0
+) -> np.ndarray:
     array = np.asarray(values, dtype=np.float64)
     low, high = bounds
-    # Table B-1 rounds the end luminances (L(1) is 0.04998): allow 0.1 %.
-    bad = ~((array >= low * (1 - 1e-3)) & (array <= high * (1 + 1e-3)))
+    bad = ~((array >= low * (1 - slack)) & (array <= high * (1 + slack)))
     if bad.any():
         raise InvalidImageError(
             f"{name} must lie in {low:g}..{high:g} {unit}, the range DICOM PS3.14 defines "
@@ -118,7 +119,8 @@ def gsdf_jnd_index(luminance: npt.ArrayLike) -> npt.NDArray[np.float64]:
     >>> round(float(gsdf_jnd_index(130.0653)))
     512
     """
-    x = np.log10(_checked(luminance, GSDF_LUMINANCE_RANGE, "luminance", "cd/m²"))
+    # Table B-1 rounds the end luminances (the formula gives L(1) = 0.04998): allow 0.1 %.
+    x = np.log10(_checked(luminance, GSDF_LUMINANCE_RANGE, "luminance", "cd/m²", slack=1e-3))
     return np.polynomial.polynomial.polyval(x, _INVERSE)
 
 

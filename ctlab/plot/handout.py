@@ -206,13 +206,13 @@ def handout_figure(image: CTImage) -> Figure:
     sources = _tissue_scale(figure.add_subplot(grid[0, :]))
     _viewer_windows(figure.add_subplot(grid[1, :]))
     _figure_5([figure.add_subplot(grid[2, k]) for k in range(4)], image)
-    notes = [f"[{n}] {source}" for n, source in enumerate(sources, start=1)]
-    notes += [f"{viewer}: {source}" for viewer, source in VIEWER_SOURCES.items()]
-    notes.append(
+    footnotes = [f"[{n}] {source}" for n, source in enumerate(sources, start=1)]
+    footnotes += [f"{viewer}: {source}" for viewer, source in VIEWER_SOURCES.items()]
+    footnotes.append(
         "Figure 5: the seed article's four windows on a real contrast-enhanced abdominal "
         "slice (Pancreas-CT, TCIA). Made with ctlab: `ctlab handout -o handout.pdf`."
     )
-    figure.text(0.02, 0.01, "\n".join(notes), fontsize=_TEXT - 1.5, va="bottom", wrap=True)
+    figure.text(0.02, 0.01, "\n".join(footnotes), fontsize=_TEXT - 1.5, va="bottom", wrap=True)
     return figure
 
 

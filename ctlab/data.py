@@ -18,9 +18,14 @@
 ``phantom_series(folder)``
     The phantom written as a DICOM series, for the loader and the CLI.
 
+``CHEST_STRUCTURES``
+    Each label of ``chest_phantom()``: the HU it is drawn with, the range
+    real scans show, and the source of that range.
+
 Provenance and licences: ``sample_data/README.md`` in the repository.
 """
 
+from ctlab.io.chest_phantom import CHEST_STRUCTURES
 from ctlab.io.sample import (
     abdomen,
     chest,
@@ -32,6 +37,7 @@ from ctlab.io.sample import (
 )
 
 __all__ = [
+    "CHEST_STRUCTURES",
     "abdomen",
     "chest",
     "chest_phantom",

@@ -99,7 +99,7 @@ VIEWER_WINDOWS: Mapping[str, Mapping[str, Window]] = MappingProxyType(
 #: stacked as R, G and B (their ``bsb_window``); the third, 40/380
 #: (-150..230 HU), shows fat and soft tissue and leaves bone white.
 RSNA_WINDOWS: tuple[Window, Window, Window] = (
-    _w(40, 80, "RSNA brain (W80 L40)"),
-    _w(80, 200, "RSNA subdural (W200 L80)"),
-    _w(40, 380, "RSNA soft tissue (W380 L40)"),
+    _w(40, 80, "brain"),
+    _w(80, 200, "subdural"),
+    _w(40, 380, "soft tissue"),
 )

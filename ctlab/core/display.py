@@ -21,7 +21,13 @@ import numpy.typing as npt
 
 from ctlab.core.errors import InvalidImageError
 
-__all__ = ["GSDF_JND_RANGE", "GSDF_LUMINANCE_RANGE", "gsdf_jnd_index", "gsdf_luminance", "jnd_count"]
+__all__ = [
+    "GSDF_JND_RANGE",
+    "GSDF_LUMINANCE_RANGE",
+    "gsdf_jnd_index",
+    "gsdf_luminance",
+    "jnd_count",
+]
 
 #: The JND indices the GSDF is defined for (PS3.14 Annex B).
 GSDF_JND_RANGE = (1.0, 1023.0)

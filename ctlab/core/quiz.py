@@ -105,8 +105,7 @@ QUESTIONS: Mapping[str, Question] = MappingProxyType(
             "Image 3 is the synthetic chest in one of these windows. Which one?",
             "choice",
             _IMAGE_CHOICES,
-            "Can you see vessels inside the lungs? Then the window reaches down towards "
-            "-1000 HU.",
+            "Can you see vessels inside the lungs? Then the window reaches down towards -1000 HU.",
             "2bd3f908a8069c4d0024de07520542ca7b2f40c4b4f367683998c6147f1dc028",
             window="lung",
         ),
@@ -227,7 +226,8 @@ def mystery_window(question: str) -> Window:
     >>> mystery_window("q8")
     Traceback (most recent call last):
     ...
-    ctlab.core.errors.CTLabError: quiz question 'q8' has no image; the image questions are q1, q2, q3, q4, q5, q6
+    ctlab.core.errors.CTLabError: quiz question 'q8' has no image; the image questions are
+    q1, q2, q3, q4, q5, q6
     """
     entry = _question(question)
     if not entry.window:

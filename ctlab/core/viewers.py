@@ -55,9 +55,7 @@ VIEWER_WINDOWS: Mapping[str, Mapping[str, Window]] = MappingProxyType(
                 "RSNA kernels": _w(80, 200, "subdural"),
             }
         ),
-        "stroke": MappingProxyType(
-            {"ctlab": PRESETS["stroke"], "fastai": _w(32, 8, "stroke")}
-        ),
+        "stroke": MappingProxyType({"ctlab": PRESETS["stroke"], "fastai": _w(32, 8, "stroke")}),
         "lung": MappingProxyType(
             {
                 "ctlab": PRESETS["lung"],

@@ -78,7 +78,9 @@ _STRUCTURES = (
     Structure(1, "fat", -100, -190, -30, f"subcutaneous fat; {_ALBERTA}"),
     Structure(2, "muscle", 50, -29, 150, f"chest-wall and back muscle; {_ALBERTA}"),
     Structure(3, "mediastinal_fat", -100, -190, -30, f"mediastinal fat; {_ALBERTA}"),
-    Structure(4, "lung", -860, -910, -800, f"aerated lung at inspiration about -910..-850; {_PROKOP}"),
+    Structure(
+        4, "lung", -860, -910, -800, f"aerated lung at inspiration about -910..-850; {_PROKOP}"
+    ),
     Structure(5, "lung_vessel", 200, 150, 350, f"pulmonary arteries and veins; {_ARTERIAL}"),
     Structure(6, "airway_wall", 40, 0, 100, "bronchial wall: soft tissue"),
     Structure(7, "airway", -1000, -1024, -900, "air in the bronchi"),
@@ -93,7 +95,9 @@ _STRUCTURES = (
         "(Fleischner Society glossary, Hansell et al., Radiology 2008); its HU lie between "
         "aerated lung and soft tissue (ctlab draws -600)",
     ),
-    Structure(10, "myocardium", 110, 80, 150, "myocardium enhances moderately in the arterial phase"),
+    Structure(
+        10, "myocardium", 110, 80, 150, "myocardium enhances moderately in the arterial phase"
+    ),
     Structure(11, "heart_blood", 260, 200, 350, f"blood in the heart chambers; {_ARTERIAL}"),
     Structure(12, "aorta", 280, 200, 350, f"descending aorta; {_ARTERIAL}"),
     Structure(13, "cortical_bone", 1000, 700, 3000, f"cortical bone; {_PROKOP}"),
@@ -116,7 +120,11 @@ _NODULE = ((-95.0, -25.0), 6.0)
 _GROUND_GLASS = ((95.0, 40.0), (20.0, 15.0))
 
 
-def _inside(point: tuple[float, float], ellipse: tuple[tuple[float, float], tuple[float, float]], margin: float) -> bool:
+def _inside(
+    point: tuple[float, float],
+    ellipse: tuple[tuple[float, float], tuple[float, float]],
+    margin: float,
+) -> bool:
     (cx, cy), (ax, ay) = ellipse
     x, y = point
     return ((x - cx) / (ax - margin)) ** 2 + ((y - cy) / (ay - margin)) ** 2 <= 1.0
@@ -139,9 +147,10 @@ def _lung_tree(
         placed = 0
         while placed < 60:
             x, y = float(rng.uniform(cx - ax, cx + ax)), float(rng.uniform(cy - ay, cy + ay))
-            if not _inside((x, y), lung, margin=8) or np.hypot(
-                x - _NODULE[0][0], y - _NODULE[0][1]
-            ) < _NODULE[1] + 6:
+            if (
+                not _inside((x, y), lung, margin=8)
+                or np.hypot(x - _NODULE[0][0], y - _NODULE[0][1]) < _NODULE[1] + 6
+            ):
                 continue
             closeness = 1 - min(1.0, float(np.hypot(x - hilum[0], y - hilum[1])) / reach)
             radius = 0.6 + 3.4 * closeness**1.5
@@ -167,7 +176,9 @@ def _lung_tree(
     return vessels, airways
 
 
-def _labels(coordinates: npt.NDArray[np.float64], rng: np.random.Generator) -> npt.NDArray[np.uint8]:
+def _labels(
+    coordinates: npt.NDArray[np.float64], rng: np.random.Generator
+) -> npt.NDArray[np.uint8]:
     labels = np.zeros((coordinates.size, coordinates.size), dtype=np.uint8)
 
     def paint(center: tuple[float, float], axes: tuple[float, float], name: str) -> None:

@@ -52,7 +52,9 @@ def _hu_axis(ax: Axes) -> None:
 def _bar(ax: Axes, row: float, low: float, high: float, colour: str, text: str) -> None:
     """A bar from low to high HU, its text beside it; an arrow where it runs off the axis."""
     left, right = max(low, _HU_AXIS[0]), min(high, _HU_AXIS[1])
-    ax.barh(row, right - left, left=left, height=0.7, color=colour, edgecolor="black", linewidth=0.4)
+    ax.barh(
+        row, right - left, left=left, height=0.7, color=colour, edgecolor="black", linewidth=0.4
+    )
     if high > _HU_AXIS[1]:
         ax.annotate(
             "", (right + 60, row), (right - 5, row), arrowprops={"arrowstyle": "->", "lw": 0.8}

@@ -60,9 +60,7 @@ class TestJndCount:
     def test_typical_display(self):
         """A 1..350 cd/m² display spans about 582 JNDs: more than 8 bits can address."""
         assert 256 < jnd_count(1, 350) < 1024
-        assert jnd_count(1, 350) == pytest.approx(
-            float(gsdf_jnd_index(350) - gsdf_jnd_index(1))
-        )
+        assert jnd_count(1, 350) == pytest.approx(float(gsdf_jnd_index(350) - gsdf_jnd_index(1)))
 
     def test_minimum_not_below_maximum(self):
         """min_luminance must be below max_luminance."""

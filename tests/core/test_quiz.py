@@ -10,6 +10,7 @@ from ctlab.core.quiz import QUESTIONS, check, mystery_window
 
 def right_answers():
     """Each question's answer, computed with the public API rather than typed in."""
+
     def window_of(question):
         window = mystery_window(question)
         return next(
@@ -26,7 +27,7 @@ def right_answers():
         "q4": "fat",  # about -100 HU, below the 40 HU lower edge
         "q5": "air",  # -1000 HU, below the bone window's -500 HU edge
         "q6": "lung",  # the one choice whose lower edge is below -600 HU
-        "q7": int(1 * 1024 + -1024),
+        "q7": 1 * 1024 + -1024,
         "q8": int(ctlab.PRESETS["bone"].low),
         "q9": len(np.unique(fat)),
         "q10": ctlab.display.jnd_count(1, 350),

@@ -44,7 +44,8 @@ class TestHandoutFigure:
     def test_figure_5_panels_are_apply_window(self, figure):
         """Each Figure 5 panel shows apply_window's grey levels for its preset."""
         hu = ctlab.data.abdomen().hu
-        for ax, key in zip(figure.axes[2:], ("liver_kidney", "fat", "full_range", "default")):
+        keys = ("liver_kidney", "fat", "full_range", "default")
+        for ax, key in zip(figure.axes[2:], keys, strict=True):
             assert np.array_equal(ax.images[0].get_array(), ctlab.apply_window(hu, key))
             assert ctlab.PRESETS[key].name.split(" (")[0] in ax.get_title()
 

@@ -45,7 +45,13 @@ _LAZY = {
     "ScanUpload": "ctlab.widgets",
     "link_windows": "ctlab.widgets",
 }
-_LAZY_MODULES = {"conversion": "ctlab.conversion", "data": "ctlab.data", "plot": "ctlab.plot"}
+_LAZY_MODULES = {
+    "conversion": "ctlab.conversion",
+    "data": "ctlab.data",
+    "display": "ctlab.display",
+    "plot": "ctlab.plot",
+    "quiz": "ctlab.quiz",
+}
 
 __all__ = [
     "PRESETS",
@@ -64,6 +70,7 @@ __all__ = [
     "clipped_fractions",
     "conversion",
     "data",
+    "display",
     "export",
     "grey_levels",
     "hu_histogram",
@@ -72,6 +79,7 @@ __all__ = [
     "multiwindow",
     "patient_identifiers",
     "plot",
+    "quiz",
     "resolve_window",
     "save_png",
     "tissue_amounts",
@@ -81,7 +89,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from ctlab import conversion, data, plot
+    from ctlab import conversion, data, display, plot, quiz
     from ctlab.io.export import export, save_png
     from ctlab.io.loader import load
     from ctlab.io.privacy import patient_identifiers

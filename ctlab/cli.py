@@ -3,7 +3,8 @@
 ``ctlab info PATH`` summarises a scan (never patient identifiers or
 free-text descriptions unless ``--show-phi``); ``ctlab window PATH`` writes
 one windowed slice as PNG; ``ctlab export PATH -o DIR`` writes a windowed
-data set for deep learning.
+data set for deep learning; ``ctlab handout -o handout.pdf`` writes the one-page
+class handout (PDF or PNG).
 A bad argument or file prints one line and exits with status 2.
 """
 
@@ -81,6 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--overwrite", action="store_true", help="allow an output folder that is not empty"
     )
+
+    handout = commands.add_parser(
+        "handout", help="write the one-page class handout: HU scale, windows, Figure 5"
+    )
+    handout.add_argument("-o", "--output", required=True, help="PDF or PNG file to write")
     return parser
 
 
@@ -190,7 +196,12 @@ def _export(args: argparse.Namespace) -> None:
     print(f"wrote {image.n_slices} {args.format} files ({channels}) and {manifest}")
 
 
-_COMMANDS = {"info": _info, "window": _window, "export": _export}
+def _handout(args: argparse.Namespace) -> None:
+    path = ctlab.plot.save_handout(ctlab.data.abdomen(), args.output)
+    print(f"wrote {path}: the one-page handout")
+
+
+_COMMANDS = {"info": _info, "window": _window, "export": _export, "handout": _handout}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

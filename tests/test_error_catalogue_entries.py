@@ -332,6 +332,29 @@ def _(ctx):
     ctlab.apply_window(HU, (40, 400))
 
 
+# ctlab.core.display, ctlab.core.quiz --------------------------------------------------------------
+
+
+@case("ctlab.core.display._checked", "InvalidImageError", "{name} must lie in")
+def _(ctx):
+    ctlab.display.gsdf_luminance(2000)
+
+
+@case("ctlab.core.display.jnd_count", "InvalidImageError", "min_luminance must be below")
+def _(ctx):
+    ctlab.display.jnd_count(350, 1)
+
+
+@case("ctlab.core.quiz._question", "CTLabError", "no quiz question")
+def _(ctx):
+    ctlab.quiz.check("q99", "lung")
+
+
+@case("ctlab.core.quiz.mystery_window", "CTLabError", "quiz question {question!r} has no")
+def _(ctx):
+    ctlab.quiz.mystery_window("q7")
+
+
 # ctlab.core.conversion ---------------------------------------------------------------------------
 
 
@@ -942,6 +965,11 @@ def _(ctx):
 @case("ctlab.plot.slice.multiwindow_figure", "InvalidWindowError", "an RGB image needs exactly 3")
 def _(ctx):
     ctlab.plot.multiwindow_figure(HU, ["brain", "bone"])
+
+
+@case("ctlab.plot.handout.save_handout", "ExportError", "{target}: the handout is written")
+def _(ctx):
+    ctlab.plot.save_handout(ctlab.CTImage(HU, spacing=(1.0, 1.0)), ctx.name(ctx.tmp / "h.jpg"))
 
 
 # ctlab.widgets -----------------------------------------------------------------------------------

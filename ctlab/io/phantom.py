@@ -19,6 +19,7 @@ from ctlab.io.synthetic import (
     SUPERSAMPLE,
     average_down,
     centre_samples,
+    paint_ellipse,
     smooth_noise,
     synthetic_image,
 )
@@ -58,25 +59,6 @@ _VALUE = {label.name: label.value for label in _LABEL_LIST}
 _HU = np.array([label.hu for label in _LABEL_LIST], dtype=np.float64)
 
 
-def _paint(
-    labels: npt.NDArray[np.uint8],
-    coordinates: npt.NDArray[np.float64],
-    center: tuple[float, float],
-    axes: tuple[float, float],
-    value: int,
-) -> None:
-    """Set ``value`` inside an ellipse (mm), touching only its bounding box."""
-    (cx, cy), (ax, ay) = center, axes
-    first_col = np.searchsorted(coordinates, cx - ax, side="left")
-    last_col = np.searchsorted(coordinates, cx + ax, side="right")
-    first_row = np.searchsorted(coordinates, cy - ay, side="left")
-    last_row = np.searchsorted(coordinates, cy + ay, side="right")
-    dx = ((coordinates[first_col:last_col] - cx) / ax) ** 2
-    dy = ((coordinates[first_row:last_row] - cy) / ay) ** 2
-    box = labels[first_row:last_row, first_col:last_col]
-    box[dy[:, None] + dx[None, :] <= 1.0] = value
-
-
 def _labels_for_slice(
     coordinates: npt.NDArray[np.float64],
     depth: float,
@@ -86,7 +68,7 @@ def _labels_for_slice(
     labels = np.zeros((coordinates.size, coordinates.size), dtype=np.uint8)
 
     def paint(center: tuple[float, float], axes: tuple[float, float], name: str) -> None:
-        _paint(labels, coordinates, center, axes, _VALUE[name])
+        paint_ellipse(labels, coordinates, center, axes, _VALUE[name])
 
     width, height = 165 - 10 * depth, 118 - 6 * depth
     paint((0, 0), (width, height), "fat")

@@ -12,12 +12,21 @@ from pathlib import Path
 
 from ctlab.core.errors import CTLabError
 from ctlab.core.image import CTImage
+from ctlab.io.chest_phantom import make_chest_phantom
 from ctlab.io.hidden_figures import hidden_figures as _draw_hidden_figures
 from ctlab.io.loader import load
 from ctlab.io.phantom import make_phantom
 from ctlab.io.write import write_series
 
-__all__ = ["abdomen", "chest", "head", "hidden_figures", "phantom", "phantom_series"]
+__all__ = [
+    "abdomen",
+    "chest",
+    "chest_phantom",
+    "head",
+    "hidden_figures",
+    "phantom",
+    "phantom_series",
+]
 
 
 def _packaged_file(name: str) -> str:
@@ -63,6 +72,25 @@ def chest() -> CTImage:
     (128, 128)
     """
     return load(_packaged_file("CT_small.dcm"))
+
+
+@cache
+def chest_phantom() -> CTImage:
+    """A synthetic contrast-enhanced chest slice (512 x 512) with ground-truth labels.
+
+    Lungs with vessels and airways, a solid nodule, a ground-glass patch,
+    ribs, sternum, scapulae and a vertebra, fat, muscle, the heart and the
+    descending aorta, all in one arterial contrast phase. Synthetic: no
+    full real chest slice ships with ctlab. See
+    :func:`ctlab.io.chest_phantom.make_chest_phantom`.
+
+    Examples
+    --------
+    >>> image = chest_phantom()
+    >>> image.shape, image.label_names[9]
+    ((512, 512), 'ground_glass')
+    """
+    return make_chest_phantom()
 
 
 @cache

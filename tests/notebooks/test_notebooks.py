@@ -84,3 +84,10 @@ def test_stored_clean(path):
         assert not re.search(r"ctlab\.(core|io|widgets)\b", cell.source), cell.source
         assert not re.search(r"['\"]/(home|tmp|Users|work)/", cell.source), cell.source
         assert "http" not in cell.source
+
+
+def test_readme_lists_every_notebook():
+    """The README's notebook table links every notebook of the sequence."""
+    readme = (ROOT / "README.md").read_text()
+    missing = [p.name for p in NOTEBOOKS if f"(notebooks/{p.name})" not in readme]
+    assert not missing, f"add to the README's notebook table: {missing}"

@@ -850,8 +850,8 @@ def _(ctx):
 def _(ctx):
     # As if pydicom-data were not installed: pydicom finds none of its files.
     ctx.monkeypatch.setattr(pydicom.data, "get_testdata_file", lambda name, download=True: None)
-    ctx.name("explicit_VR-UN.dcm")
-    ctlab.data.abdomen.__wrapped__()  # the uncached function: the cache may hold the scan
+    ctx.name("693_UNCR.dcm")
+    ctlab.data.head.__wrapped__()  # the uncached function: the cache may hold the scan
 
 
 # ctlab.io.series ---------------------------------------------------------------------------------

@@ -178,7 +178,9 @@ class Window:
         if not values.size:
             raise InvalidWindowError("the region holds no HU to take a window from")
         low, high = (round(float(v), 2) for v in np.percentile(values, [percentile, 100 - percentile]))
-        return cls((low + high) / 2, max(1.0, high - low), function=function, name=name)
+        # Rounded like low and high: no float noise such as 40.000000000000004.
+        center, width = round((low + high) / 2, 3), round(max(1.0, high - low), 2)
+        return cls(center, width, function=function, name=name)
 
     @classmethod
     def from_dicom(cls, dataset: Any) -> tuple[Window, ...]:

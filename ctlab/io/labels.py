@@ -217,7 +217,12 @@ def load_labels(
     it lies on (within a quarter of the slice spacing); all contours of an
     ROI on one slice combine by the even-odd rule, so a contour inside
     another is a hole and separate contours are separate islands. A pixel
-    is inside when its centre is.
+    is inside when its centre is (a centre exactly on an edge counts on
+    the top and left edges, not on the bottom and right ones, as in
+    scan-line filling, so contours that share an edge share no pixel).
+    Mixing up RAS and LPS in a NIfTI is caught when the scan's grid is
+    off-centre, as it usually is; on a grid centred on the z axis the
+    mistake is a mirror image that fits the grid exactly.
 
     Examples
     --------

@@ -30,7 +30,9 @@ def _checked_affine(affine: npt.ArrayLike) -> npt.NDArray[np.float64]:
     try:
         matrix = np.array(affine, dtype=np.float64)
     except (TypeError, ValueError):
-        raise InvalidImageError(f"affine must be a 4 x 4 matrix of numbers, got {affine!r}") from None
+        raise InvalidImageError(
+            f"affine must be a 4 x 4 matrix of numbers, got {affine!r}"
+        ) from None
     if (
         matrix.shape != (4, 4)
         or not np.isfinite(matrix).all()

@@ -177,7 +177,8 @@ class Window:
         values = values[~np.isnan(values)]
         if not values.size:
             raise InvalidWindowError("the region holds no HU to take a window from")
-        low, high = (round(float(v), 2) for v in np.percentile(values, [percentile, 100 - percentile]))
+        edges = np.percentile(values, [percentile, 100 - percentile])
+        low, high = (round(float(v), 2) for v in edges)
         # Rounded like low and high: no float noise such as 40.000000000000004.
         center, width = round((low + high) / 2, 3), round(max(1.0, high - low), 2)
         return cls(center, width, function=function, name=name)

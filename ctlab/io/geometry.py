@@ -94,9 +94,7 @@ def header_affine(
     return _affine(files[0].header, files[-1].header, len(files), spacing)
 
 
-def flip_axis(
-    affine: npt.NDArray[np.float64], axis: int, length: int
-) -> npt.NDArray[np.float64]:
+def flip_axis(affine: npt.NDArray[np.float64], axis: int, length: int) -> npt.NDArray[np.float64]:
     """The affine of the grid reversed along ``axis`` (0 slice, 1 row, 2 col) of ``length`` voxels.
 
     Examples

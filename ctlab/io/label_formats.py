@@ -231,7 +231,7 @@ def _read_seg(
             )
     on = array >= 0.5 if fractional else array > 0
     masks = [
-        (number, {k: on[k, :, :, channel] for k in range(on.shape[0]) if on[k, :, :, channel].any()})
+        (number, {k: on[k, ..., channel] for k in range(len(on)) if on[k, ..., channel].any()})
         for channel, number in enumerate(numbers)
     ]
     labels = paint_slices(masks, on.shape[:3])
@@ -365,7 +365,7 @@ def _read_rtstruct(header: Dataset, file: Path, like: CTImage | None) -> RawLabe
         )
     assert like.affine is not None
     affine = np.asarray(like.affine)
-    inverse = np.linalg.inv(affine)
+    inverse = np.asarray(np.linalg.inv(affine), dtype=np.float64)
     shape = (like.n_slices, *like.hu.shape[-2:])
     slice_step = float(np.linalg.norm(affine[:3, 0]))
     masks: list[tuple[int, dict[int, npt.NDArray[np.bool_]]]] = []

@@ -284,8 +284,9 @@ def _from_files(
     if hu.ndim == 3:
         spacing = (_slice_spacing(first, slice_spacing, notes), *spacing)
     affine = header_affine(files, frames, spacing)
-    for axis in flipped if affine is not None else ():
-        affine = flip_axis(affine, axis, hu.shape[axis - 3])
+    if affine is not None:
+        for axis in flipped:
+            affine = flip_axis(affine, axis, hu.shape[axis - 3])
     padding = _padding_range(lowest, conversions)
     windows = _header_windows(first, notes)
 

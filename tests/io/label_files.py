@@ -74,7 +74,9 @@ def write_seg(
         hd.seg.SegmentDescription(
             segment_number=number,
             segment_label=name,
-            segmented_property_category=hd.sr.CodedConcept("91723000", "SCT", "Anatomical Structure"),
+            segmented_property_category=hd.sr.CodedConcept(
+                "91723000", "SCT", "Anatomical Structure"
+            ),
             segmented_property_type=hd.sr.CodedConcept("85756007", "SCT", "Tissue"),
             algorithm_type=hd.seg.SegmentAlgorithmTypeValues.MANUAL,
         )
@@ -113,9 +115,7 @@ def run_contours(mask: np.ndarray) -> list[np.ndarray]:
         stops = np.flatnonzero(np.diff(line) == -1)
         for start, stop in zip(starts, stops, strict=True):
             top, bottom, left, right = row - 0.5, row + 0.5, start - 0.5, stop - 0.5
-            contours.append(
-                np.array([[top, left], [top, right], [bottom, right], [bottom, left]])
-            )
+            contours.append(np.array([[top, left], [top, right], [bottom, right], [bottom, left]]))
     return contours
 
 
@@ -176,7 +176,11 @@ def rtstruct_from_labels(
     rois = {
         value: (
             name,
-            {k: run_contours(volume[k] == value) for k in range(len(volume)) if (volume[k] == value).any()},
+            {
+                k: run_contours(volume[k] == value)
+                for k in range(len(volume))
+                if (volume[k] == value).any()
+            },
         )
         for value, name in names.items()
     }

@@ -109,9 +109,10 @@ class TestNifti:
         np.testing.assert_array_equal(result.labels, kept(phantom.labels, NAMES))
         assert result.names == NAMES and set(result.colors) == set(NAMES)
         totalseg = ctlab.load_labels(path, like=scan, names=TOTALSEGMENTATOR_EXAMPLE)
-        assert totalseg.names[5] == "liver" and totalseg.mask("liver").sum() == (
-            phantom.labels == 5
-        ).sum()
+        assert (
+            totalseg.names[5] == "liver"
+            and totalseg.mask("liver").sum() == (phantom.labels == 5).sum()
+        )
 
     def test_labels_alone(self, phantom, scan, tmp_path):
         """Without like=, the map comes on its own grid, axes reversed to (slice, row, col)."""
@@ -139,13 +140,18 @@ class TestNiftiBadInput:
         """A probability map is not a label map: the error says what to do."""
         probabilities = (phantom.labels == 3).astype(np.float32) * 0.75
         path = nifti_xyz(scan, probabilities, tmp_path / "p.nii.gz", dtype=np.float32)
-        with pytest.raises(LabelError, match=r"p\.nii\.gz holds non-integer values \(e\.g\. 0\.75\).*nearest-neighbour"):
+        with pytest.raises(
+            LabelError,
+            match=r"p\.nii\.gz holds non-integer values \(e\.g\. 0\.75\).*nearest-neighbour",
+        ):
             ctlab.load_labels(path, like=scan)
 
     def test_no_affine(self, phantom, scan, tmp_path):
         """sform and qform codes 0: no position in the patient, refused."""
         path = nifti_xyz(scan, phantom.labels, tmp_path / "n.nii", sform=False)
-        with pytest.raises(LabelError, match=r"n\.nii has no usable affine \(sform_code and qform_code are 0\)"):
+        with pytest.raises(
+            LabelError, match=r"n\.nii has no usable affine \(sform_code and qform_code are 0\)"
+        ):
             ctlab.load_labels(path, like=scan)
 
     def test_wrong_shape(self, phantom, scan, tmp_path):
@@ -153,7 +159,9 @@ class TestNiftiBadInput:
         path = write_nifti(
             *reoriented(phantom.labels[:, :, :40], scan.affine, order=(2, 1, 0)), tmp_path / "c.nii"
         )
-        with pytest.raises(LabelError, match=r"c\.nii holds 6 x 48 x 40 voxels .* the scan 6 x 48 x 48"):
+        with pytest.raises(
+            LabelError, match=r"c\.nii holds 6 x 48 x 40 voxels .* the scan 6 x 48 x 48"
+        ):
             ctlab.load_labels(path, like=scan)
 
     def test_wrong_spacing(self, phantom, scan, tmp_path):
@@ -161,7 +169,10 @@ class TestNiftiBadInput:
         affine = np.array(scan.affine)
         affine[:3, 2] *= 1.01
         path = write_nifti(*reoriented(phantom.labels, affine), tmp_path / "s.nii")
-        with pytest.raises(LabelError, match=r"spacing of 1\.515 mm along the scan's columns, the scan 1\.5 mm \(0\.015 mm apart"):
+        with pytest.raises(
+            LabelError,
+            match=r"spacing of 1\.515 mm along the scan's columns, the scan 1\.5 mm \(0\.015 mm apart",
+        ):
             ctlab.load_labels(path, like=scan)
 
     def test_shifted_origin(self, phantom, scan, tmp_path):
@@ -169,7 +180,9 @@ class TestNiftiBadInput:
         affine = np.array(scan.affine)
         affine[0, 3] += 0.75
         path = write_nifti(*reoriented(phantom.labels, affine), tmp_path / "o.nii")
-        with pytest.raises(LabelError, match=r"o\.nii starts at .* 0\.75 mm apart \(tolerance 0\.01 mm\)"):
+        with pytest.raises(
+            LabelError, match=r"o\.nii starts at .* 0\.75 mm apart \(tolerance 0\.01 mm\)"
+        ):
             ctlab.load_labels(path, like=scan)
 
     def test_rotated_grid(self, phantom, scan, tmp_path):
@@ -235,7 +248,12 @@ class TestSeg:
     def test_other_series(self, phantom, ct_folder, tmp_path):
         """A SEG made on another series is refused when source= shows the scan's series."""
         numbers = segment_numbers(phantom.labels, NAMES)
-        path = write_seg(sorted(ct_folder.iterdir()), numbers, {1: "liver", 2: "kidney", 3: "bone"}, tmp_path / "seg.dcm")
+        path = write_seg(
+            sorted(ct_folder.iterdir()),
+            numbers,
+            {1: "liver", 2: "kidney", 3: "bone"},
+            tmp_path / "seg.dcm",
+        )
         other = tmp_path / "other"
         write_series(make_phantom(n_slices=6, size=48, seed=1), other)
         with pytest.raises(LabelError, match=r"seg\.dcm references another series than the scan"):
@@ -246,7 +264,9 @@ class TestSeg:
         numbers = segment_numbers(phantom.labels, NAMES)
         names = {1: "liver", 2: "kidney", 3: "bone", 4: "nothing"}
         path = write_seg(sorted(ct_folder.iterdir()), numbers, names, tmp_path / "e.dcm")
-        with pytest.raises(LabelError, match=r"e\.dcm: segment 4 'nothing' covers no voxel.*names="):
+        with pytest.raises(
+            LabelError, match=r"e\.dcm: segment 4 'nothing' covers no voxel.*names="
+        ):
             ctlab.load_labels(path, like=scan)
         kept_three = ctlab.load_labels(path, like=scan, names={1: "liver", 2: "kidney", 3: "bone"})
         np.testing.assert_array_equal(kept_three.labels, numbers)
@@ -307,7 +327,9 @@ class TestRtStruct:
         image = ctlab.CTImage(np.zeros((2, 8, 8), np.int16), spacing=(1.0, 1.0, 1.0))
         square = np.array([[1, 1], [1, 3], [3, 3], [3, 1]], float)
         path = write_rtstruct(image, {1: ("tumour", {5: [square]})}, tmp_path / "o.dcm")
-        with pytest.raises(LabelError, match=r"o\.dcm: a contour of ROI 'tumour' lies outside the scan"):
+        with pytest.raises(
+            LabelError, match=r"o\.dcm: a contour of ROI 'tumour' lies outside the scan"
+        ):
             ctlab.load_labels(path, like=image)
 
     def test_contour_between_slices(self, tmp_path):
@@ -362,12 +384,20 @@ class TestPrivacy:
         """Identifiers planted in SEG / RTSTRUCT headers reach no repr, name, info or colour."""
         numbers = segment_numbers(phantom.labels, {3: "liver"})
         seg = write_seg(
-            sorted(ct_folder.iterdir()), numbers, {1: "liver"}, tmp_path / "s.dcm",
-            PatientName="PLANTED^SEGNAME", SeriesDescription="PLANTED SEG DESCRIPTION",
+            sorted(ct_folder.iterdir()),
+            numbers,
+            {1: "liver"},
+            tmp_path / "s.dcm",
+            PatientName="PLANTED^SEGNAME",
+            SeriesDescription="PLANTED SEG DESCRIPTION",
         )
         rt = rtstruct_from_labels(
-            phantom, phantom.labels, {3: "liver"}, tmp_path / "r.dcm",
-            PatientName="PLANTED^RTNAME", PatientID="PLANTEDRTID",
+            phantom,
+            phantom.labels,
+            {3: "liver"},
+            tmp_path / "r.dcm",
+            PatientName="PLANTED^RTNAME",
+            PatientID="PLANTEDRTID",
         )
         for result in (ctlab.load_labels(seg, like=scan), ctlab.load_labels(rt, like=phantom)):
             text = repr(result) + repr(result.names) + repr(result.info) + repr(result.colors)

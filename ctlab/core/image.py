@@ -30,9 +30,7 @@ def _checked_affine(affine: npt.ArrayLike) -> npt.NDArray[np.float64]:
     try:
         matrix = np.array(affine, dtype=np.float64)
     except (TypeError, ValueError):
-        raise InvalidImageError(
-            f"affine must be a 4 x 4 matrix of numbers, got {affine!r}"
-        ) from None
+        matrix = np.full((1, 1), np.nan)
     if (
         matrix.shape != (4, 4)
         or not np.isfinite(matrix).all()
@@ -41,7 +39,7 @@ def _checked_affine(affine: npt.ArrayLike) -> npt.NDArray[np.float64]:
     ):
         raise InvalidImageError(
             "affine must be a finite 4 x 4 matrix with last row (0, 0, 0, 1) and an "
-            f"invertible 3 x 3 part, got {matrix.tolist()}"
+            f"invertible 3 x 3 part, got {affine!r}"
         )
     return matrix
 

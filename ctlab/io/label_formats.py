@@ -30,9 +30,6 @@ __all__ = ["fill_even_odd", "read_labels"]
 
 # RAS (NIfTI's world) <-> LPS (DICOM's patient coordinates): x and y change sign.
 _RAS_TO_LPS = np.diag([-1.0, -1.0, 1.0, 1.0])
-# Without a scan to compare with, a label volume above this many voxels is
-# refused before it is read (a damaged header may claim any size).
-_MAX_VOXELS_ALONE = 2**31
 
 
 def read_labels(
@@ -90,7 +87,7 @@ def _read_nifti(file: Path, like: CTImage | None) -> RawLabels:
     with _reading(file, "NIfTI file"):
         image = nib.load(file)
         if not isinstance(image, (nib.Nifti1Image, nib.Nifti2Image)):
-            raise LabelError(f"{file} is a {type(image).__name__}, not a NIfTI-1/2 image")
+            raise TypeError(f"nibabel read a {type(image).__name__}, not NIfTI-1 or NIfTI-2")
         header = image.header
         if int(header["sform_code"]) > 0:
             affine = image.get_sform()
@@ -122,8 +119,6 @@ def _read_nifti(file: Path, like: CTImage | None) -> RawLabels:
     if like is not None:
         # The grid is checked before the voxels are read: a wrong file fails fast.
         onto_grid(np.broadcast_to(np.uint8(0), shape), lps, like, file, np.inf, whole=True)
-    elif float(np.prod(shape, dtype=np.float64)) > _MAX_VOXELS_ALONE:
-        raise LabelError(f"{file} claims {shape} voxels; pass like=image to check it first")
     with _reading(file, "NIfTI file"):
         data = np.asanyarray(image.dataobj).reshape(shape)
     labels = _integer_labels(data, file)
@@ -196,8 +191,6 @@ def _read_seg(
             lab = item.get("RecommendedDisplayCIELabValue")
             if lab is not None:
                 colors[number] = _hex(hd.color.CIELabColor.from_dicom_value(lab).to_rgb())
-    if not numbers:
-        raise LabelError(f"{file} is a DICOM SEG without segments (Segment Sequence is empty)")
     colors = {**_palette(numbers), **colors}
     fractional = str(seg.segmentation_type.value) == "FRACTIONAL"
     info = {
@@ -205,7 +198,7 @@ def _read_seg(
         "file": file.name,
         "segmentation_type": str(seg.segmentation_type.value),
     }
-    ordered = None if source is None else _scan_instances(seg, file, source)
+    ordered = None if source is None or like is None else _scan_instances(seg, file, like, source)
     with _reading(file, "DICOM SEG"):
         try:
             volume = seg.get_volume(
@@ -239,7 +232,10 @@ def _read_seg(
 
 
 def _scan_instances(
-    seg: Any, file: Path, source: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
+    seg: Any,
+    file: Path,
+    like: CTImage,
+    source: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
 ) -> tuple[list[str], npt.NDArray[np.float64]]:
     """Check the SEG references the scan's series; its instances in order, and their affine.
 
@@ -260,12 +256,10 @@ def _scan_instances(
     step = (spacing or 1.0,) if len(files) > 1 else ()
     pixel = tuple(float(v) for v in files[0].header.get("PixelSpacing", (1.0, 1.0)))
     affine = header_affine(files, 1, (*step, *pixel))
-    if affine is None:
-        raise LabelError(
-            f"the scan in {given[0]} lacks Image Position / Orientation (Patient), so {file} "
-            "cannot be laid on it"
-        )
-    return [str(f.header.SOPInstanceUID) for f in files], affine
+    # A scan without positions was loaded in this order onto the default grid.
+    return [str(f.header.SOPInstanceUID) for f in files], (
+        np.asarray(like.affine) if affine is None else affine
+    )
 
 
 def paint_slices(

@@ -264,7 +264,7 @@ def load_labels(
             f"{file}: segment {what} covers no voxel of the scan (an empty segment, or "
             "one hidden by larger ones); leave it out with names= listing the labels to keep"
         )
-    out = _smallest_dtype(labels, file)
+    out = _smallest_dtype(labels)
     out.flags.writeable = False
     affine.flags.writeable = False
     return LabelMap(out, dict(raw.names), dict(raw.colors), affine, dict(raw.info))
@@ -300,13 +300,9 @@ def _renamed(
     return RawLabels(labels, raw.affine, kept, colors, raw.info, raw.whole)
 
 
-def _smallest_dtype(labels: npt.NDArray[Any], file: Path) -> npt.NDArray[np.integer]:
+def _smallest_dtype(labels: npt.NDArray[Any]) -> npt.NDArray[np.integer]:
+    """uint8 when the labels fit it, else uint16 (the readers refuse anything larger)."""
     top = int(labels.max()) if labels.size else 0
-    if top > np.iinfo(np.uint16).max:
-        raise LabelError(
-            f"{file} holds label value {top}; ctlab keeps labels up to 65535 (uint16): "
-            "renumber the labels"
-        )
     return labels.astype(np.uint8 if top <= 255 else np.uint16)
 
 

@@ -1169,6 +1169,21 @@ def _(ctx):
     ctlab.load_labels(ctx.name(path), like=ctlab.load(files[:2]))
 
 
+@case("ctlab.io.labels.label_array", "LabelError", "labels must be integers of the image")
+def _(ctx):
+    ctlab.export(ctlab.CTImage(HU, spacing=(1.0, 1.0)), ctx.tmp / "out", labels=np.zeros((3, 3)))
+
+
+@case("ctlab.io.labels.save_label_slice", "ExportError", "cannot write {path}")
+def _(ctx):
+    # A folder where the label file should go: the write fails (even for root).
+    blocker = ctx.name(ctx.tmp / "out" / "labels" / "slice_0000.png")
+    blocker.mkdir(parents=True)
+    labels = np.zeros(HU.shape, np.uint8)
+    image = ctlab.CTImage(HU, spacing=(1.0, 1.0))
+    ctlab.export(image, ctx.tmp / "out", labels=labels, overwrite=True)
+
+
 # ctlab.plot --------------------------------------------------------------------------------------
 
 

@@ -393,3 +393,38 @@ def onto_grid(
     placed = np.zeros(shape, dtype=moved.dtype)
     placed[first[0] : last[0], first[1] : last[1], first[2] : last[2]] = moved
     return placed
+
+
+def label_array(labels: LabelMap | npt.ArrayLike, image: CTImage) -> npt.NDArray[np.integer]:
+    """The label values of ``labels`` as an integer array of ``image.hu``'s shape.
+
+    Raises
+    ------
+    LabelError
+        If the shape differs from the image's or the values are not integers.
+    """
+    array = np.asarray(labels.labels if isinstance(labels, LabelMap) else labels)
+    if array.shape != image.hu.shape or array.dtype.kind not in "iu":
+        raise LabelError(
+            f"labels must be integers of the image's shape {image.hu.shape}, got {array.dtype} "
+            f"{array.shape}; load them with ctlab.load_labels(path, like=image)"
+        )
+    return array
+
+
+def save_label_slice(labels: npt.NDArray[np.integer], path: Path) -> None:
+    """One slice of label values, exactly: an 8- or 16-bit grey PNG, or ``.npy`` by its suffix."""
+    from PIL import Image
+
+    from ctlab.core.errors import ExportError
+
+    try:
+        if path.suffix == ".npy":
+            np.save(path, labels, allow_pickle=False)
+        elif labels.dtype.itemsize == 1 or int(labels.max(initial=0)) <= 255:
+            Image.fromarray(labels.astype(np.uint8), mode="L").save(path, format="PNG")
+        else:
+            # 16-bit grey ("I;16"), the mode Pillow gives uint16 arrays.
+            Image.fromarray(labels.astype(np.uint16)).save(path, format="PNG")
+    except OSError as error:
+        raise ExportError(f"cannot write {path}: {error}") from None

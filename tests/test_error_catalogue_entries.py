@@ -1192,6 +1192,21 @@ def _(ctx):
     ctlab.plot.overlay_tissues(HU, "default", ["fat"], opacity=1.5)
 
 
+@case("ctlab.plot.labels.label_outlines", "InvalidImageError", "label_outlines needs a 2-D")
+def _(ctx):
+    ctlab.plot.label_outlines(np.zeros((2, 2, 2), np.uint8))
+
+
+@case("ctlab.plot.labels.overlay_labels", "InvalidImageError", "opacity must be between")
+def _(ctx):
+    ctlab.plot.overlay_labels(HU, np.zeros(HU.shape, np.uint8), "default", opacity=2)
+
+
+@case("ctlab.plot.labels.overlay_labels", "InvalidImageError", "labels must be integers of")
+def _(ctx):
+    ctlab.plot.overlay_labels(HU, np.zeros((3, 3), np.uint8), "default")
+
+
 @case("ctlab.plot.slice.multiwindow_figure", "InvalidWindowError", "an RGB image needs exactly 3")
 def _(ctx):
     ctlab.plot.multiwindow_figure(HU, ["brain", "bone"])

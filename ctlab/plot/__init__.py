@@ -6,6 +6,7 @@ needed; in a notebook a returned Figure displays itself.
 
 from ctlab.plot.explorer import explorer_figure
 from ctlab.plot.histogram import hounsfield_scale, hu_histogram
+from ctlab.plot.labels import label_outlines, overlay_labels
 from ctlab.plot.slice import compare_windows, multiwindow_figure, overlay_tissues, show_slice
 
 __all__ = [
@@ -13,7 +14,9 @@ __all__ = [
     "explorer_figure",
     "hounsfield_scale",
     "hu_histogram",
+    "label_outlines",
     "multiwindow_figure",
+    "overlay_labels",
     "overlay_tissues",
     "show_slice",
 ]

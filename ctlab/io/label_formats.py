@@ -10,6 +10,7 @@ file, because that is what a user can act on.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +29,8 @@ from ctlab.io.series import find_series, order_slices
 
 __all__ = ["fill_even_odd", "read_labels"]
 
+# A DICOM UID: digits in four or more dot-separated parts.
+_UID = re.compile(r"\b\d+(?:\.\d+){3,}\b")
 # RAS (NIfTI's world) <-> LPS (DICOM's patient coordinates): x and y change sign.
 _RAS_TO_LPS = np.diag([-1.0, -1.0, 1.0, 1.0])
 
@@ -68,8 +71,10 @@ def _reading(file: Path, what: str) -> Iterator[None]:
     except CTLabError:
         raise
     except Exception as error:  # damaged files make the libraries raise anything
+        # Their messages may quote UIDs, which identify a study: never shown.
+        reason = _UID.sub("<UID>", str(error))
         raise LabelError(
-            f"{file} is not a readable {what} ({type(error).__name__}: {error}); "
+            f"{file} is not a readable {what} ({type(error).__name__}: {reason}); "
             "check that the file is complete, or export it again"
         ) from None
 

@@ -421,3 +421,58 @@ def test_nibabel_reads_what_the_helper_writes(scan, phantom, tmp_path):
     path = nifti_xyz(scan, phantom.labels, tmp_path / "h.nii.gz")
     image = nib.load(path)
     assert image.shape == (48, 48, 6) and nib.aff2axcodes(image.affine) == ("L", "P", "S")
+
+
+class TestScanStoredMirrored:
+    def test_labels_follow_the_loader_flip(self, tmp_path):
+        """A CT stored right-to-left and bottom-to-top is flipped on loading; a NIfTI made
+        from the stored files (array and header geometry as stored) still lands voxel for voxel."""
+        rng = np.random.default_rng(4)
+        stored = rng.integers(0, 3, size=(3, 6, 5)).astype(np.uint8)
+        folder = tmp_path / "ct"
+        folder.mkdir()
+        for k in range(3):
+            ds = ct_dataset(
+                np.zeros((6, 5), np.int16),
+                position=2.0 * k,
+                instance=k + 1,
+                ImageOrientationPatient=[-1, 0, 0, 0, -1, 0],
+            )
+            write(ds, folder / f"IM{k}")
+        scan = ctlab.load(folder)
+        assert "flipped" in scan.info["reoriented"]
+        # The stored grid: columns towards -x, rows towards -y, from (-10, -20, 0); spacing 0.5 x 0.75.
+        affine = np.array([[0, 0, -0.75, -10], [0, -0.5, 0, -20], [2.0, 0, 0, 0], [0, 0, 0, 1]])
+        path = write_nifti(*reoriented(stored, affine, order=(2, 1, 0)), tmp_path / "s.nii.gz")
+        result = ctlab.load_labels(path, like=scan)
+        np.testing.assert_array_equal(result.labels, stored[:, ::-1, ::-1])
+
+    def test_seg_of_a_mirrored_scan(self, tmp_path):
+        """A SEG made by highdicom on the stored (mirrored) slices lands on the flipped scan."""
+        rng = np.random.default_rng(5)
+        stored = rng.integers(0, 2, size=(3, 6, 5)).astype(np.uint8)
+        folder = tmp_path / "ct"
+        folder.mkdir()
+        files = []
+        for k in range(3):
+            ds = ct_dataset(
+                np.zeros((6, 5), np.int16),
+                position=2.0 * k,
+                instance=k + 1,
+                ImageOrientationPatient=[-1, 0, 0, 0, -1, 0],
+                StudyInstanceUID="1.2.826.0.1.3680043.8.498.5",
+                FrameOfReferenceUID="1.2.826.0.1.3680043.8.498.6",
+                SliceThickness=2.0,
+                StudyDate="",
+                StudyTime="",
+                ReferringPhysicianName="",
+                StudyID="",
+                AccessionNumber="",
+                PatientBirthDate="",
+                PatientSex="",
+            )
+            files.append(write(ds, folder / f"IM{k}"))
+        path = write_seg(files, stored, {1: "spot"}, tmp_path / "seg.dcm")
+        scan = ctlab.load(folder)
+        result = ctlab.load_labels(path, like=scan)
+        np.testing.assert_array_equal(result.labels, stored[:, ::-1, ::-1])

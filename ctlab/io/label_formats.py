@@ -40,11 +40,12 @@ def read_labels(
     *,
     like: CTImage | None,
     source: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None,
+    tolerance: float,
 ) -> RawLabels:
     """Read a NIfTI, DICOM SEG or RT Structure Set file (chosen by name, then by Modality)."""
     name = file.name.lower()
     if name.endswith((".nii", ".nii.gz")):
-        return _read_nifti(file, like)
+        return _read_nifti(file, like, tolerance)
     try:
         header = read_header(file, defer_pixels=False)
     except CTLabError as error:
@@ -86,7 +87,7 @@ def _palette(values: Sequence[int]) -> dict[int, str]:
 # ---------------------------------------------------------------- NIfTI
 
 
-def _read_nifti(file: Path, like: CTImage | None) -> RawLabels:
+def _read_nifti(file: Path, like: CTImage | None, tolerance: float) -> RawLabels:
     import nibabel as nib
 
     with _reading(file, "NIfTI file"):
@@ -123,7 +124,7 @@ def _read_nifti(file: Path, like: CTImage | None) -> RawLabels:
     lps = _RAS_TO_LPS @ affine
     if like is not None:
         # The grid is checked before the voxels are read: a wrong file fails fast.
-        onto_grid(np.broadcast_to(np.uint8(0), shape), lps, like, file, np.inf, whole=True)
+        onto_grid(np.broadcast_to(np.uint8(0), shape), lps, like, file, tolerance, whole=True)
     with _reading(file, "NIfTI file"):
         data = np.asanyarray(image.dataobj).reshape(shape)
     labels = _integer_labels(data, file)

@@ -45,7 +45,8 @@ OKABE_ITO: tuple[str, ...] = (
 
 #: The first labels of TotalSegmentator's ``total`` task (v2), as an example
 #: of a user mapping for ``load_labels(..., names=...)``: NIfTI files carry
-#: no names, the tool's documentation does (its ``class_map``).
+#: no names; the tool lists them in ``class_map["total"]`` of its
+#: ``totalsegmentator/map_to_binary.py`` (v1's ``total_v1`` numbers differ).
 TOTALSEGMENTATOR_EXAMPLE: Mapping[int, str] = {
     1: "spleen",
     2: "kidney_right",
@@ -248,10 +249,10 @@ def load_labels(
         raise FileNotFoundError(f"{file} does not exist")
     if not (isinstance(tolerance, (int, float)) and math.isfinite(tolerance) and tolerance >= 0):
         raise LabelError(f"tolerance must be a distance in mm >= 0, got {tolerance!r}")
-    raw = read_labels(file, like=like, source=source)
+    raw = read_labels(file, like=like, source=source, tolerance=tolerance)
     raw = _renamed(raw, names, file)
     if like is None:
-        labels, affine = raw.labels, raw.affine
+        labels, affine = raw.labels, np.array(raw.affine, dtype=np.float64)
     else:
         labels = onto_grid(raw.labels, raw.affine, like, file, tolerance, whole=raw.whole)
         labels = labels if like.is_volume else labels[0]

@@ -30,6 +30,7 @@ import nibabel as nib
 import numpy as np
 import pydicom
 import pytest
+from pydicom.data import get_testdata_file
 from pydicom.uid import MPEG2MPML
 
 import ctlab
@@ -1105,6 +1106,12 @@ def _(ctx):
     ctlab.load_labels(ctx.name(path), like=scan)
 
 
+@case("ctlab.io.labels.load_labels", "LabelError", "{error}. A SEG made on another series")
+def _(ctx):
+    scan, _ = label_scan(ctx.tmp / "ct")
+    ctlab.load_labels(ctx.name(get_testdata_file("liver.dcm")), like=scan)
+
+
 @case("ctlab.io.labels._renamed", "LabelError", "names must be a non-empty mapping")
 def _(ctx):
     scan, path = _scan_and_nifti(ctx)
@@ -1166,7 +1173,7 @@ def _(ctx):
 @case("ctlab.io.labels.onto_grid", "LabelError", "{file} reaches outside the scan")
 def _(ctx):
     _, files, path = _phantom_seg(ctx)
-    ctlab.load_labels(ctx.name(path), like=ctlab.load(files[:2]))
+    ctlab.load_labels(ctx.name(path), like=ctlab.load(files[:2]), source=files[:2])
 
 
 @case("ctlab.io.labels.label_array", "LabelError", "labels must be integers of the image")

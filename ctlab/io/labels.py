@@ -254,7 +254,15 @@ def load_labels(
     if like is None:
         labels, affine = raw.labels, np.array(raw.affine, dtype=np.float64)
     else:
-        labels = onto_grid(raw.labels, raw.affine, like, file, tolerance, whole=raw.whole)
+        try:
+            labels = onto_grid(raw.labels, raw.affine, like, file, tolerance, whole=raw.whole)
+        except LabelError as error:
+            if raw.info.get("format") != "DICOM SEG" or source is not None:
+                raise
+            raise LabelError(
+                f"{error}. A SEG made on another series does not fit either: pass "
+                "source=<the scan's file or folder> to check the series it references"
+            ) from None
         labels = labels if like.is_volume else labels[0]
         affine = np.array(like.affine)
     present = set(np.unique(labels).tolist()) - {0}

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ctlab.core.errors import CTLabError, CTLabWarning
 from ctlab.core.hounsfield import TISSUES, Tissue, tissue_at, tissue_mask
 from ctlab.core.image import CTImage
+from ctlab.core.labels import LabelMeasurement, measure_labels
 from ctlab.core.metrics import (
     clipped_fractions,
     grey_levels,
@@ -38,6 +39,8 @@ _LAZY = {
     "export": "ctlab.io.export",
     "save_png": "ctlab.io.export",
     "patient_identifiers": "ctlab.io.privacy",
+    "load_labels": "ctlab.io.labels",
+    "LabelMap": "ctlab.io.labels",
     "WindowExplorer": "ctlab.widgets",
     "WindowCompare": "ctlab.widgets",
     "TissueOverlay": "ctlab.widgets",
@@ -59,6 +62,8 @@ __all__ = [
     "CTImage",
     "CTLabError",
     "CTLabWarning",
+    "LabelMap",
+    "LabelMeasurement",
     "MultiWindowRGB",
     "ScanUpload",
     "Tissue",
@@ -76,6 +81,8 @@ __all__ = [
     "hu_histogram",
     "link_windows",
     "load",
+    "load_labels",
+    "measure_labels",
     "multiwindow",
     "patient_identifiers",
     "plot",
@@ -91,6 +98,7 @@ __all__ = [
 if TYPE_CHECKING:
     from ctlab import conversion, data, display, plot, quiz
     from ctlab.io.export import export, save_png
+    from ctlab.io.labels import LabelMap, load_labels
     from ctlab.io.loader import load
     from ctlab.io.privacy import patient_identifiers
     from ctlab.widgets import (

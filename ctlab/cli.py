@@ -63,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="also print patient identifiers (name, ID, dates...) and free text "
         "(descriptions, comments) from the header",
     )
+    info.add_argument(
+        "--labels",
+        metavar="SEG",
+        help="a segmentation of the scan (NIfTI, DICOM SEG, RT Structure Set): measure each label",
+    )
 
     window = commands.add_parser("window", help="write one windowed slice as PNG")
     window.add_argument("path", help="a DICOM file or a folder holding a series")
@@ -87,6 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
         "handout", help="write the one-page class handout: HU scale, windows, Figure 5"
     )
     handout.add_argument("-o", "--output", required=True, help="PDF or PNG file to write")
+    export.add_argument(
+        "--labels",
+        metavar="SEG",
+        help="also write this segmentation's labels, slice by slice, into labels/",
+    )
     return parser
 
 
@@ -135,6 +145,9 @@ def _info(args: argparse.Namespace) -> None:
             f"  {tissue.label:<18}{f'{tissue.low}..{tissue.high}':>16}{pixels:>12,}{share:>8.1f}%"
         )
 
+    if args.labels:
+        _print_labels(args, image)
+
     if args.show_phi:
         print("patient identifiers and free text (shown because you asked with --show-phi):")
         identifiers = ctlab.patient_identifiers(args.path)
@@ -142,6 +155,24 @@ def _info(args: argparse.Namespace) -> None:
             print(f"  {keyword:<24} {value}")
         if not identifiers:
             print("  none found")
+
+
+def _print_labels(args: argparse.Namespace, image: ctlab.CTImage) -> None:
+    labels = ctlab.load_labels(args.labels, like=image, source=args.path)
+    print(f"labels from {args.labels} ({labels.info['format']}), HU per label:")
+    print(
+        f"  {'value':>5}  {'name':<20}{'voxels':>10}{'mL':>10}{'mean':>8}{'median':>8}"
+        f"{'p5..p95':>16}  window from its HU"
+    )
+    for m in labels.measure(image):
+        if not m.voxels:
+            print(f"  {m.value:>5}  {m.name:<20}{0:>10}  (no voxel outside the padding)")
+            continue
+        spread = f"{m.percentiles[0][1]:g}..{m.percentiles[-1][1]:g}"
+        print(
+            f"  {m.value:>5}  {m.name:<20}{m.voxels:>10,}{m.volume_ml:>10.1f}{m.mean:>8.1f}"
+            f"{m.median:>8g}{spread:>16}  {m.window}"
+        )
 
 
 def _window(args: argparse.Namespace) -> None:
@@ -172,6 +203,11 @@ def _export(args: argparse.Namespace) -> None:
         windows = [
             ctlab.Window(w.center, w.width, function=args.function, name=w.name) for w in windows
         ]
+    labels = (
+        None
+        if args.labels is None
+        else ctlab.load_labels(args.labels, like=image, source=args.path)
+    )
     show_progress = sys.stderr.isatty() and image.n_slices > 1
 
     def progress(done: int, total: int) -> None:
@@ -191,6 +227,7 @@ def _export(args: argparse.Namespace) -> None:
         overwrite=args.overwrite,
         source=args.path,
         progress=progress,
+        labels=labels,
     )
     channels = ", ".join(w.name for w in windows)
     print(f"wrote {image.n_slices} {args.format} files ({channels}) and {manifest}")

@@ -41,6 +41,7 @@ def test_catalogue_covers_every_error_class():
         "SeriesError",
         "ExportError",
         "MemoryBudgetError",
+        "LabelError",
         "DataPitfallWarning",
         "SeriesWarning",
     ]:

@@ -17,6 +17,7 @@ __all__ = [
     "InvalidDicomError",
     "InvalidImageError",
     "InvalidWindowError",
+    "LabelError",
     "MemoryBudgetError",
     "NoPixelDataError",
     "NotHounsfieldError",
@@ -68,6 +69,10 @@ class SeriesError(CTLabError):
 
 class ExportError(CTLabError):
     """Output that cannot be written as asked (non-empty folder, bad format...)."""
+
+
+class LabelError(CTLabError):
+    """A label map (NIfTI, DICOM SEG, RT Structure Set) that cannot be read or laid on the scan."""
 
 
 class CTLabWarning(UserWarning):

@@ -57,6 +57,24 @@ def _frozen(array: npt.NDArray[Any] | None) -> npt.NDArray[Any] | None:
     return array
 
 
+def _checked_affine(affine: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    try:
+        matrix = np.array(affine, dtype=np.float64)
+    except (TypeError, ValueError):
+        matrix = np.full((1, 1), np.nan)
+    if (
+        matrix.shape != (4, 4)
+        or not np.isfinite(matrix).all()
+        or not np.array_equal(matrix[3], [0.0, 0.0, 0.0, 1.0])
+        or abs(np.linalg.det(matrix[:3, :3])) < 1e-9
+    ):
+        raise InvalidImageError(
+            "affine must be a finite 4 x 4 matrix with last row (0, 0, 0, 1) and an "
+            f"invertible 3 x 3 part, got {affine!r}"
+        )
+    return matrix
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class CTImage:
     """A CT slice or volume in Hounsfield units.
@@ -91,6 +109,17 @@ class CTImage:
     slice_positions : tuple of float
         Position of each slice along the slice normal, in mm (one entry for a
         single slice when the header gives it, else empty).
+    affine : ndarray, optional
+        4 x 4 matrix from voxel indices to DICOM patient coordinates in mm
+        (LPS: +x towards the patient's left, +y posterior, +z towards the
+        head; PS3.3 C.7.6.2.1.1): ``affine @ (slice, row, col, 1)`` is the
+        centre of voxel ``hu[slice, row, col]``, in the axis order of ``hu``.
+        A single slice is a volume of one slice: its index is
+        ``(0, row, col)``. :func:`ctlab.load` builds it from Image Position
+        and Orientation (Patient); default: an axial grid with ``spacing``,
+        rows towards +y, columns towards +x, slices towards +z, the image
+        centre on the z axis and the first slice at ``slice_positions[0]``
+        (0 if unknown). Stored read-only.
 
     Examples
     --------
@@ -99,6 +128,8 @@ class CTImage:
     >>> image = CTImage(np.array([[-1000, 0], [40, 1000]], dtype=np.int16), spacing=(0.5, 0.5))
     >>> image.shape, image.is_volume
     ((2, 2), False)
+    >>> image.origin, image.direction[:, 2].tolist()  # columns run towards the left (+x)
+    ((-0.25, -0.25, 0.0), [1.0, 0.0, 0.0])
     """
 
     hu: npt.NDArray[Any]
@@ -110,6 +141,7 @@ class CTImage:
     label_names: Mapping[int, str] = field(default_factory=dict)
     padding_range: tuple[float, float] | None = None
     slice_positions: tuple[float, ...] = ()
+    affine: npt.NDArray[np.float64] | None = None
 
     def __post_init__(self) -> None:
         hu = _frozen(self.hu)
@@ -134,6 +166,34 @@ class CTImage:
         object.__setattr__(self, "label_names", MappingProxyType(dict(self.label_names)))
         object.__setattr__(self, "windows", tuple(self.windows))
         object.__setattr__(self, "slice_positions", tuple(float(p) for p in self.slice_positions))
+        affine = self._default_affine() if self.affine is None else _checked_affine(self.affine)
+        object.__setattr__(self, "affine", _frozen(affine))
+
+    def _default_affine(self) -> npt.NDArray[np.float64]:
+        """The axial grid ``write_series`` writes: centre on the z axis, slices towards +z."""
+        rows, cols = self.hu.shape[-2:]
+        slice_step, row_step, col_step = (1.0, *self.spacing) if self.hu.ndim == 2 else self.spacing
+        affine = np.diag([col_step, row_step, slice_step, 1.0])[:, [2, 1, 0, 3]]
+        first = self.slice_positions[0] if self.slice_positions else 0.0
+        affine[:3, 3] = (-(cols - 1) / 2 * col_step, -(rows - 1) / 2 * row_step, first)
+        return affine
+
+    @property
+    def origin(self) -> tuple[float, float, float]:
+        """Patient coordinates (LPS, mm) of the centre of the first voxel ``hu[0, 0, 0]``."""
+        assert self.affine is not None
+        x, y, z = (float(v) for v in self.affine[:3, 3])
+        return x, y, z
+
+    @property
+    def direction(self) -> npt.NDArray[np.float64]:
+        """Direction cosines: column ``a`` is the unit LPS vector along axis ``a`` of the grid.
+
+        Axes in the order of :attr:`affine` (slice, row, col). A new array.
+        """
+        assert self.affine is not None
+        steps = self.affine[:3, :3]
+        return np.asarray(steps / np.linalg.norm(steps, axis=0), dtype=np.float64)
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         """Pickle by the constructor's arguments (``info`` and ``label_names`` as plain dicts).

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
 
+import numpy as np
+
 from ctlab.core.errors import InvalidWindowError, shown
 
 __all__ = [
@@ -149,6 +151,54 @@ class Window:
                 f"high must exceed low by at least 1 HU, got low={low:g}, high={high:g}"
             )
         return cls((low + high) / 2, high - low, function=function, name=name)
+
+    @classmethod
+    def from_hu(
+        cls,
+        hu: Any,
+        *,
+        percentile: float = 1.0,
+        function: VOIFunction = "linear",
+        name: str = "",
+    ) -> Window:
+        """The window a region's HU suggest: from one percentile to its mirror.
+
+        The rule of the explorer's shift-drag box: the ``percentile`` and
+        ``100 - percentile`` percentiles of the region's HU (numpy's default
+        linear interpolation), rounded to 0.01 HU, become ``low`` and
+        ``high``; a width under 1 HU (a uniform region) is widened to 1 HU
+        about its centre. NaN are left out.
+
+        Parameters
+        ----------
+        hu : array_like
+            The HU of the region (any shape; flattened).
+        percentile : float
+            From 0 (the full range) to below 50, default 1.
+
+        Raises
+        ------
+        InvalidWindowError
+            If ``percentile`` is outside 0..50 or the region holds no number.
+
+        Examples
+        --------
+        >>> Window.from_hu(range(-100, 101), percentile=10)
+        Window(center=0.0, width=160.0)
+        >>> Window.from_hu([40, 40, 40])
+        Window(center=40.0, width=1.0)
+        """
+        if not 0 <= percentile < 50:
+            raise InvalidWindowError(f"percentile must be in 0..50 (exclusive), got {percentile}")
+        values = np.asarray(hu, dtype=np.float64).reshape(-1)
+        values = values[~np.isnan(values)]
+        if not values.size:
+            raise InvalidWindowError("the region holds no HU to take a window from")
+        edges = np.percentile(values, [percentile, 100 - percentile])
+        low, high = (round(float(v), 2) for v in edges)
+        # Rounded like low and high: no float noise such as 40.000000000000004.
+        center, width = round((low + high) / 2, 3), round(max(1.0, high - low), 2)
+        return cls(center, width, function=function, name=name)
 
     @classmethod
     def from_dicom(cls, dataset: Any) -> tuple[Window, ...]:

@@ -21,7 +21,15 @@ from pydicom.dataset import Dataset
 from ctlab.core.errors import CTLabError, SeriesError
 from ctlab.io.header import MemoryFile, Source, read_header
 
-__all__ = ["Series", "SliceFile", "find_series", "order_slices", "slice_normal", "slice_position"]
+__all__ = [
+    "Series",
+    "SliceFile",
+    "find_series",
+    "finite_vector",
+    "order_slices",
+    "slice_normal",
+    "slice_position",
+]
 
 # Two positions closer than this (mm) are the same place: a duplicate slice.
 _SAME_POSITION_MM = 0.01
@@ -162,7 +170,7 @@ def find_series(
     return chosen, notes
 
 
-def _finite_vector(value: Any, length: int) -> np.ndarray | None:
+def finite_vector(value: Any, length: int) -> np.ndarray | None:
     """A header's multi-valued number as a float array of ``length``, None if unusable."""
     if value is None:
         return None
@@ -177,7 +185,7 @@ def _finite_vector(value: Any, length: int) -> np.ndarray | None:
 
 def slice_normal(header: Dataset | Mapping[str, Any]) -> np.ndarray | None:
     """Unit normal of a slice from Image Orientation (Patient), None if unusable."""
-    cosines = _finite_vector(header.get("ImageOrientationPatient"), 6)
+    cosines = finite_vector(header.get("ImageOrientationPatient"), 6)
     if cosines is None:
         return None
     normal = np.cross(cosines[:3], cosines[3:])
@@ -187,7 +195,7 @@ def slice_normal(header: Dataset | Mapping[str, Any]) -> np.ndarray | None:
 
 def slice_position(header: Dataset | Mapping[str, Any], normal: np.ndarray | None) -> float | None:
     """Position of a slice along the normal in mm, None if the header lacks it."""
-    point = _finite_vector(header.get("ImagePositionPatient"), 3)
+    point = finite_vector(header.get("ImagePositionPatient"), 3)
     if normal is None or point is None:
         return None
     return float(point @ normal)

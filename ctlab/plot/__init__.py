@@ -7,6 +7,7 @@ needed; in a notebook a returned Figure displays itself.
 from ctlab.plot.explorer import explorer_figure
 from ctlab.plot.handout import handout_figure, save_handout
 from ctlab.plot.histogram import hounsfield_scale, hu_histogram
+from ctlab.plot.labels import label_outlines, overlay_labels
 from ctlab.plot.slice import compare_windows, multiwindow_figure, overlay_tissues, show_slice
 
 __all__ = [
@@ -15,7 +16,9 @@ __all__ = [
     "handout_figure",
     "hounsfield_scale",
     "hu_histogram",
+    "label_outlines",
     "multiwindow_figure",
+    "overlay_labels",
     "overlay_tissues",
     "save_handout",
     "show_slice",

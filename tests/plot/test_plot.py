@@ -138,3 +138,35 @@ class TestExplorerFigure:
         ax = plot.hounsfield_scale()
         assert len(ax.patches) == len(TISSUES)
         assert any("fat  -100..-60 HU" in t.get_text() for t in ax.texts)
+
+
+class TestOverlayLabels:
+    def test_outline_pixels_in_label_colour(self):
+        """Outlines are drawn opaque in the label's colour; the inside keeps the windowed grey."""
+        hu = np.full((7, 7), 40, np.int16)
+        labels = np.zeros((7, 7), np.uint8)
+        labels[1:6, 1:6] = 4
+        ax = ctlab.plot.overlay_labels(hu, labels, "default", colors={4: "#FF0000"})
+        rgb = ax.images[0].get_array()
+        np.testing.assert_allclose(rgb[1, 1], [1.0, 0.0, 0.0])
+        grey = ctlab.apply_window(hu, "default")[3, 3] / 255
+        np.testing.assert_allclose(rgb[3, 3], [grey] * 3)
+
+    def test_filled_blends_with_opacity(self):
+        """Filled labels mix the colour and the grey by the opacity."""
+        hu = np.zeros((3, 3), np.int16)
+        labels = np.ones((3, 3), np.uint8)
+        ax = ctlab.plot.overlay_labels(
+            hu, labels, "default", outline=False, opacity=0.25, colors={1: "#0000FF"}
+        )
+        grey = ctlab.apply_window(hu, "default")[0, 0] / 255
+        np.testing.assert_allclose(
+            ax.images[0].get_array()[1, 1], [0.75 * grey] * 2 + [0.75 * grey + 0.25]
+        )
+
+    def test_wrong_labels(self):
+        """Labels of another shape are refused."""
+        with pytest.raises(ctlab.CTLabError, match="labels must be integers of the image's shape"):
+            ctlab.plot.overlay_labels(
+                np.zeros((3, 3), np.int16), np.zeros((2, 2), np.uint8), "default"
+            )

@@ -22,9 +22,11 @@ from ctlab.core.image import CTImage
 from ctlab.core.metrics import (
     clipped_fractions,
     grey_levels,
+    TissueLevels,
     hu_histogram,
+    hu_peaks,
     tissue_amounts,
-    tissue_grey_levels,
+    tissue_levels,
 )
 from ctlab.core.voi import apply_window, multiwindow
 from ctlab.core.window import PRESETS, Window, resolve_window
@@ -45,7 +47,12 @@ _LAZY = {
     "ScanUpload": "ctlab.widgets",
     "link_windows": "ctlab.widgets",
 }
-_LAZY_MODULES = {"conversion": "ctlab.conversion", "data": "ctlab.data", "plot": "ctlab.plot"}
+_LAZY_MODULES = {
+    "checks": "ctlab.checks",
+    "conversion": "ctlab.conversion",
+    "data": "ctlab.data",
+    "plot": "ctlab.plot",
+}
 
 __all__ = [
     "PRESETS",
@@ -56,17 +63,20 @@ __all__ = [
     "MultiWindowRGB",
     "ScanUpload",
     "Tissue",
+    "TissueLevels",
     "TissueOverlay",
     "Window",
     "WindowCompare",
     "WindowExplorer",
     "apply_window",
+    "checks",
     "clipped_fractions",
     "conversion",
     "data",
     "export",
     "grey_levels",
     "hu_histogram",
+    "hu_peaks",
     "link_windows",
     "load",
     "multiwindow",
@@ -76,12 +86,12 @@ __all__ = [
     "save_png",
     "tissue_amounts",
     "tissue_at",
-    "tissue_grey_levels",
+    "tissue_levels",
     "tissue_mask",
 ]
 
 if TYPE_CHECKING:
-    from ctlab import conversion, data, plot
+    from ctlab import checks, conversion, data, plot
     from ctlab.io.export import export, save_png
     from ctlab.io.loader import load
     from ctlab.io.privacy import patient_identifiers

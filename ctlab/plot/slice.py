@@ -14,7 +14,7 @@ from matplotlib.patches import Patch
 from ctlab.core.errors import InvalidImageError, InvalidWindowError
 from ctlab.core.hounsfield import resolve_tissue, tissue_mask
 from ctlab.core.image import CTImage
-from ctlab.core.metrics import tissue_amounts, tissue_grey_levels
+from ctlab.core.metrics import tissue_amounts, tissue_levels
 from ctlab.core.voi import apply_window, multiwindow
 from ctlab.core.window import PRESETS, VOIFunction, Window, resolve_window
 from ctlab.plot._common import (
@@ -117,9 +117,18 @@ def show_slice(
     return axes
 
 
-def window_title(window: Window, function: VOIFunction | None = None) -> str:
+#: The tissues whose grey levels a comparison panel's title reports.
+TITLE_TISSUES = ("fat", "liver_portal_venous", "cancellous_bone")
+
+
+def window_title(
+    window: Window, function: VOIFunction | None = None, *, hu: npt.ArrayLike | None = None
+) -> str:
     """A comparison panel's title: the window, its HU range, the grey levels tissues get.
 
+    For each tissue range of :data:`TITLE_TISSUES`: the grey levels it
+    spans and (after a slash) the distinct levels its whole HU can use, or,
+    given an image's ``hu``, the levels its pixels really use.
     Shared by :func:`compare_windows` and :class:`ctlab.WindowCompare`.
 
     Examples
@@ -127,14 +136,16 @@ def window_title(window: Window, function: VOIFunction | None = None) -> str:
     >>> print(window_title(PRESETS["fat"]))
     Fig. 5b fat (-100..-60)
     -100..-60 HU
-    grey levels: fat 256, soft tissue 1, cancellous bone 1
+    levels spanned/usable: fat 256/40, liver, portal venous 1/1, cancellous bone 1/1
     """
-    levels = tissue_grey_levels(
-        window, function=function, tissues=["fat", "soft_tissue", "cancellous_bone"]
+    levels = tissue_levels(window, hu=hu, function=function, tissues=TITLE_TISSUES)
+    line = ", ".join(
+        f"{resolve_tissue(name).label} {n.span}/{n.usable if n.used is None else n.used}"
+        for name, n in levels.items()
     )
-    line = ", ".join(f"{resolve_tissue(name).label} {n}" for name, n in levels.items())
+    kind = "usable" if hu is None else "used"
     label = window.name or f"C {window.center:g} / W {window.width:g}"
-    return f"{label}\n{window.low:g}..{window.high:g} HU\ngrey levels: {line}"
+    return f"{label}\n{window.low:g}..{window.high:g} HU\nlevels spanned/{kind}: {line}"
 
 
 def compare_windows(

@@ -683,7 +683,7 @@ def scaled_hu(
 
     Examples
     --------
-    >>> scaled_hu([-1024, 1024, 3071, 5000], high=3072).tolist()
+    >>> scaled_hu([-1024, 1024, 3072, 5000], high=3072).tolist()
     [0.0, 0.5, 1.0, 1.0]
     """
     if not high > low:

@@ -23,6 +23,7 @@ from ctlab.plot._common import FONT_SIZE, as_image, new_axes
 
 __all__ = ["BAND_ROWS", "draw_histogram", "histogram_axes", "hounsfield_scale", "hu_histogram"]
 
+
 def _pack_rows(intervals: Sequence[tuple[float, float]]) -> list[int]:
     """Give each interval the first row where it overlaps no interval already there."""
     rows: list[list[tuple[float, float]]] = []
@@ -179,7 +180,11 @@ def _draw_windows(ax: Axes, windows: Sequence[Window | str]) -> None:
         elif window.low - width >= low:
             anchor, align, above = window.low, "right", 0.0
         else:
-            anchor, align, above = (max(window.low, low) + min(window.high, high)) / 2, "center", 0.03
+            anchor, align, above = (
+                (max(window.low, low) + min(window.high, high)) / 2,
+                "center",
+                0.03,
+            )
         ax.text(
             anchor,
             height + above,

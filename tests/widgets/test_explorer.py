@@ -221,7 +221,7 @@ class TestWhatTheBrowserGets:
         assert readouts == [
             "fat",
             "soft_tissue",
-            "liver_kidney",
+            "liver_portal_venous",
             "cancellous_bone",
             "cortical_bone",
         ]
@@ -236,11 +236,14 @@ class TestStaticViews:
         assert picture.format == "PNG" and picture.width > 400
 
     def test_figure_reads_out_the_grey_levels_of_the_window(self, explorer):
-        """figure() shows the current window; its readout counts the levels tissue_grey_levels does."""
+        """figure() shows the current window; its readout gives tissue_levels' span/usable/used."""
         explorer.preset = "fat"
         figure = explorer.figure()
         readout = next(ax for ax in figure.axes if ax.get_label() == "readouts").texts[0]
-        assert f"fat {ctlab.tissue_grey_levels('fat')['fat']}" in readout.get_text()
+        fat = ctlab.tissue_levels(
+            "fat", hu=explorer.image.hu, mask=~explorer.image.padding_mask(), tissues=["fat"]
+        )["fat"]
+        assert f"fat {fat.span}/{fat.usable}/{fat.used}" in readout.get_text()
         shown = next(ax for ax in figure.axes if ax.images).images[0].get_array()
         np.testing.assert_array_equal(shown, ctlab.apply_window(explorer.image.hu, "fat"))
 

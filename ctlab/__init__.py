@@ -20,9 +20,9 @@ from ctlab.core.errors import CTLabError, CTLabWarning
 from ctlab.core.hounsfield import TISSUES, Tissue, tissue_at, tissue_mask
 from ctlab.core.image import CTImage
 from ctlab.core.metrics import (
+    TissueLevels,
     clipped_fractions,
     grey_levels,
-    TissueLevels,
     hu_histogram,
     hu_peaks,
     tissue_amounts,

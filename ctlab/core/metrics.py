@@ -24,10 +24,10 @@ from ctlab.core.voi import apply_window
 from ctlab.core.window import VOIFunction, Window, resolve_window
 
 __all__ = [
+    "TissueLevels",
     "clipped_fractions",
     "grey_levels",
     "hu_histogram",
-    "TissueLevels",
     "tissue_amounts",
     "tissue_levels",
 ]
@@ -449,8 +449,8 @@ def hu_peaks(
     (so that single-HU noise makes no peak) and keeps the local maxima that
     stand out: at least ``min_share`` of the pixels per HU, at least
     ``min_separation`` HU from every higher peak and separated from it by a
-    valley lower than ``dip`` times their own height. A peak is a true maximum of the smoothed histogram, never the
-    edge of a tissue range.
+    valley lower than ``dip`` times their own height. A peak is a true
+    maximum of the smoothed histogram, never the edge of a tissue range.
 
     Parameters
     ----------

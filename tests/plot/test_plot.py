@@ -128,7 +128,7 @@ class TestCompareWindows:
 
     def test_crop_leaves_the_couch_out(self):
         """On the real abdomen the crop ends at the back (row 400), above the couch (rows 380-480)."""
-        rows, cols = plot.body_box(ctlab.data.abdomen().hu)
+        rows, _cols = plot.body_box(ctlab.data.abdomen().hu)
         assert rows.stop < 420 and rows.start > 100
 
     def test_clipped_panel_says_so(self):

@@ -706,8 +706,6 @@ def equalisation_bins(hu: npt.ArrayLike, *, n_bins: int = 100) -> npt.NDArray[np
     [1.0, 125.0, 375.0, 625.0, 875.0, 999.0]
     """
     values = np.sort(_hu_values(hu).reshape(-1))
-    if values.size == 0:
-        raise InvalidImageError("hu has no pixels to take equalisation bins from")
     if n_bins < 1:
         raise InvalidImageError(f"n_bins must be at least 1, got {n_bins}")
     shares = np.concatenate(([0.001], np.arange(n_bins) / n_bins + 1 / (2 * n_bins), [0.999]))

@@ -56,9 +56,16 @@ BAND_ROWS: Mapping[str, int] = MappingProxyType(
 _LABEL_GAP = 4
 
 
+def _root(ax: Axes) -> Figure:
+    """The top-level figure an axes is drawn in (layout is settled there)."""
+    figure = ax.get_figure(root=True)
+    assert isinstance(figure, Figure)  # an Axes always lives in a Figure
+    return figure
+
+
 def _hu_per_pixel(ax: Axes) -> float:
     """HU per screen pixel along the axis, once the layout has settled."""
-    ax.figure.draw_without_rendering()
+    _root(ax).draw_without_rendering()
     low, high = ax.get_xlim()
     return (high - low) / ax.get_window_extent().width
 
@@ -126,7 +133,7 @@ def _band_strip(ax: Axes, low: float, high: float) -> None:
 
 def _separate(ax: Axes, labels: list[Any], step: float = 9) -> None:
     """Raise labels (annotations in offset points) until no two boxes overlap."""
-    ax.figure.draw_without_rendering()
+    _root(ax).draw_without_rendering()
     boxes: list[Bbox] = []
     for label in labels:
         for _ in range(20):

@@ -52,7 +52,8 @@ def readout_text(
     lines = [
         f"clipped: {100 * black:.1f}% black, {100 * white:.1f}% white",
         hu_per_level_text(window),
-        "grey levels spanned / usable by whole HU / used on this slice: "
+        "grey levels spanned / usable by whole HU / used on this slice:",
+        "  "
         + ", ".join(
             f"{resolve_tissue(name).label} {n.span}/{n.usable}/{n.used}"
             for name, n in levels.items()
@@ -68,7 +69,7 @@ def explorer_figure(
     slice_index: int | None = None,
     function: VOIFunction | None = None,
     invert: bool = False,
-    log: bool = False,
+    log: bool = True,
 ) -> Figure:
     """A windowed slice beside its HU histogram, tissue bands, ramp and readouts.
 
@@ -84,9 +85,10 @@ def explorer_figure(
     resolved = resolve_window(window)
     _, index = slice_of(ct, slice_index)
     figure = Figure(figsize=(12, 6), layout="constrained")
-    grid = figure.add_gridspec(2, 2, width_ratios=(1, 1.25), height_ratios=(10, 1))
+    grid = figure.add_gridspec(2, 2, width_ratios=(1, 1.25), height_ratios=(10, 1.6))
     slice_ax = figure.add_subplot(grid[0, 0])
-    title = str(resolved) + (f", slice {index}" if ct.is_volume else "")
+    # The preset's name over its numbers, so the title fits over the slice.
+    title = str(resolved).replace(": ", "\n") + (f", slice {index}" if ct.is_volume else "")
     show_slice(
         ct, resolved, slice_index=index, function=function, invert=invert, ax=slice_ax, title=title
     )

@@ -374,7 +374,7 @@ def hounsfield_scale(
             edgecolor="black",
             linewidth=0.5,
         )
-        phase = f" ({band.phase})" if band.phase else ""
+        phase = f" ({band.phase})" if band.phase and band.phase not in band.label else ""
         label = f"{band.label}{phase}  {band.low}..{band.high} HU"
         # Right of the bar, unless the bar reaches the right half of the axis.
         on_right = right < low + 0.55 * (high - low)

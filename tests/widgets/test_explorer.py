@@ -72,13 +72,14 @@ class TestTraitlets:
             explorer.preset = "kidney"
 
     def test_function_invert_log_reach_both_views(self, explorer):
-        """function, invert and log reach the slice view and the histogram."""
+        """function, invert and log reach the slice view and the histogram; counts start on a log scale."""
+        assert explorer.log is True and explorer._histogram.log is True
         explorer.function = "sigmoid"
         explorer.invert = True
-        explorer.log = True
+        explorer.log = False
         assert explorer._view.function == explorer._histogram.function == "sigmoid"
         assert explorer._view.invert is True
-        assert explorer._histogram.log is True
+        assert explorer._histogram.log is False
         assert explorer.window.function == "sigmoid"
 
     def test_bad_window_argument(self, abdomen):

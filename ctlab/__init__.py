@@ -21,11 +21,13 @@ from ctlab.core.hounsfield import TISSUES, Tissue, tissue_at, tissue_mask
 from ctlab.core.image import CTImage
 from ctlab.core.labels import LabelMeasurement, measure_labels
 from ctlab.core.metrics import (
+    TissueLevels,
     clipped_fractions,
     grey_levels,
     hu_histogram,
+    hu_peaks,
     tissue_amounts,
-    tissue_grey_levels,
+    tissue_levels,
 )
 from ctlab.core.voi import apply_window, multiwindow
 from ctlab.core.window import PRESETS, Window, resolve_window
@@ -49,6 +51,7 @@ _LAZY = {
     "link_windows": "ctlab.widgets",
 }
 _LAZY_MODULES = {
+    "checks": "ctlab.checks",
     "conversion": "ctlab.conversion",
     "data": "ctlab.data",
     "display": "ctlab.display",
@@ -67,11 +70,13 @@ __all__ = [
     "MultiWindowRGB",
     "ScanUpload",
     "Tissue",
+    "TissueLevels",
     "TissueOverlay",
     "Window",
     "WindowCompare",
     "WindowExplorer",
     "apply_window",
+    "checks",
     "clipped_fractions",
     "conversion",
     "data",
@@ -79,6 +84,7 @@ __all__ = [
     "export",
     "grey_levels",
     "hu_histogram",
+    "hu_peaks",
     "link_windows",
     "load",
     "load_labels",
@@ -91,12 +97,12 @@ __all__ = [
     "save_png",
     "tissue_amounts",
     "tissue_at",
-    "tissue_grey_levels",
+    "tissue_levels",
     "tissue_mask",
 ]
 
 if TYPE_CHECKING:
-    from ctlab import conversion, data, display, plot, quiz
+    from ctlab import checks, conversion, data, display, plot, quiz
     from ctlab.io.export import export, save_png
     from ctlab.io.labels import LabelMap, load_labels
     from ctlab.io.loader import load

@@ -137,12 +137,16 @@ def _info(args: argparse.Namespace) -> None:
         + (f" ({padding:,} padding pixels left out)" if padding else "")
         + f": min {values.min():g}, mean {values.mean():.1f}, max {values.max():g}"
     )
-    print(f"  {'tissue band':<18}{'HU range':>16}{'pixels':>12}{'share':>9}")
+    # Reference tissue ranges overlap and organ ranges hold for one contrast phase,
+    # so the shares do not add up to 100 % and say nothing about which organ a pixel is.
+    print("pixels per reference tissue range (ranges overlap; organ ranges hold for one phase):")
+    print(f"  {'tissue range':<22}{'phase':<15}{'HU range':>14}{'pixels':>12}{'share':>9}")
     for tissue in ctlab.TISSUES.values():
         pixels = int(ctlab.tissue_mask(values, tissue).sum())
         share = 100 * pixels / values.size
         print(
-            f"  {tissue.label:<18}{f'{tissue.low}..{tissue.high}':>16}{pixels:>12,}{share:>8.1f}%"
+            f"  {tissue.label:<22}{tissue.phase or 'any':<15}"
+            f"{f'{tissue.low}..{tissue.high}':>14}{pixels:>12,}{share:>8.1f}%"
         )
 
     if args.labels:

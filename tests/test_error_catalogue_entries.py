@@ -230,6 +230,31 @@ def _(ctx):
     ctlab.hu_histogram(HU, mask=np.zeros(HU.shape, bool))
 
 
+@case("ctlab.core.metrics.hu_peaks", "InvalidImageError", "smooth must be an odd number")
+def _(ctx):
+    ctlab.hu_peaks(HU, smooth=4)
+
+
+@case("ctlab.core.metrics.hu_peaks", "InvalidImageError", "hu has no pixels to count")
+def _(ctx):
+    ctlab.hu_peaks(HU, mask=np.zeros(HU.shape, bool))
+
+
+@case("ctlab.core.conversion.scaled_hu", "InvalidImageError", "high must exceed low")
+def _(ctx):
+    ctlab.conversion.scaled_hu(HU, low=100, high=100)
+
+
+@case("ctlab.core.conversion.equalisation_bins", "InvalidImageError", "n_bins must be at least 1")
+def _(ctx):
+    ctlab.conversion.equalisation_bins(HU, n_bins=0)
+
+
+@case("ctlab.core.conversion.equalised_hu", "InvalidImageError", "bins must be at least two")
+def _(ctx):
+    ctlab.conversion.equalised_hu(HU, [0.0, 0.0])
+
+
 @case("ctlab.core.metrics.hu_histogram", "InvalidImageError", "hu holds no finite value")
 def _(ctx):
     ctlab.hu_histogram(np.array([np.nan, np.inf, -np.inf]))

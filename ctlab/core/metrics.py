@@ -1,7 +1,9 @@
 """What a window keeps: grey levels per tissue, clipping, histograms, amounts.
 
-These are the numbers behind the lesson: in the -160..240 default window
-fat spans about 27 of the 256 grey levels; in the fat window, all 256.
+These are the numbers behind the lesson. In the -160..240 default window the
+-100..-60 HU of the fat *window* span 27 of the 256 grey levels; in the fat
+window itself they span all 256, but their whole HU can use only 40 of
+them (:class:`TissueLevels` keeps span, usable and used apart).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import math
 import os
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -19,15 +22,16 @@ from ctlab.core.errors import InvalidArgumentError, InvalidImageError, shown
 from ctlab.core.hounsfield import TISSUES, Tissue, resolve_tissue, tissue_mask
 from ctlab.core.image import check_spacing
 from ctlab.core.voi import apply_window
-from ctlab.core.window import VOIFunction, Window
+from ctlab.core.window import VOIFunction, Window, resolve_window
 
 __all__ = [
     "MAX_BINS",
+    "TissueLevels",
     "clipped_fractions",
     "grey_levels",
     "hu_histogram",
     "tissue_amounts",
-    "tissue_grey_levels",
+    "tissue_levels",
 ]
 
 # Elements per block when counting 16-bit values, and how they are counted.
@@ -105,38 +109,110 @@ def grey_levels(
     return abs(int(edges[1]) - int(edges[0])) + 1
 
 
-def tissue_grey_levels(
+@dataclass(frozen=True)
+class TissueLevels:
+    """The grey levels one tissue range gets in a window.
+
+    Three numbers that are easy to confuse, kept apart:
+
+    Attributes
+    ----------
+    tissue : str
+        Key of the range in :data:`ctlab.TISSUES`.
+    span : int
+        Grey levels from the range's darkest grey to its brightest, both
+        included (1..256): its share of the display's contrast.
+    usable : int
+        Distinct grey levels the range's *integer* HU can take: at most its
+        number of whole HU (``high - low + 1``) and at most ``span``. A 40-HU
+        range spans 256 levels in a 40-HU window but can use only 40 of them.
+    used : int or None
+        Distinct grey levels the image's pixels in the range take; None when
+        no image was given.
+    pixels : int or None
+        Pixels of the image in the range; None when no image was given.
+
+    Examples
+    --------
+    >>> TissueLevels("fat", span=256, usable=40, used=None, pixels=None).usable
+    40
+    """
+
+    tissue: str
+    span: int
+    usable: int
+    used: int | None
+    pixels: int | None
+
+
+def tissue_levels(
     window: Window | str,
     *,
+    hu: npt.ArrayLike | None = None,
+    mask: npt.ArrayLike | None = None,
     function: VOIFunction | None = None,
     tissues: Iterable[Tissue | str] | None = None,
-) -> dict[str, int]:
-    """Grey levels each tissue band of :data:`ctlab.TISSUES` spans in a window.
+) -> dict[str, TissueLevels]:
+    """Grey levels each tissue range spans, can use and (on an image) uses in a window.
 
     Parameters
     ----------
     window : Window or str
         The window or a preset name.
+    hu : array_like, optional
+        An image in HU: with it, ``used`` and ``pixels`` are measured on the
+        pixels whose HU lie in each range.
+    mask : array_like of bool, optional
+        Pixels of ``hu`` to count (e.g. not padding); default all.
     function : {"linear", "linear_exact", "sigmoid"}, optional
         VOI function; default ``window.function``.
     tissues : iterable of Tissue or str, optional
-        Bands to report; default all of :data:`ctlab.TISSUES`.
+        Ranges to report; default all of :data:`ctlab.TISSUES`.
 
     Returns
     -------
-    dict of str to int
-        Tissue name to grey levels (1..256), in the order given.
+    dict of str to TissueLevels
+        In the order given.
+
+    Notes
+    -----
+    ``usable`` is counted exactly: every whole HU of the range is windowed
+    and the distinct grey levels counted. ``span`` is what sets how far
+    apart the range's values are drawn; ``usable`` how many different greys
+    it can show; ``used`` what one image really shows.
 
     Examples
     --------
-    >>> levels = tissue_grey_levels("default")
-    >>> levels["fat"], levels["soft_tissue"], levels["cortical_bone"]
-    (27, 52, 1)
+    >>> levels = tissue_levels("fat", tissues=["fat"])["fat"]
+    >>> levels.span, levels.usable
+    (256, 40)
+    >>> d = tissue_levels("default", tissues=["fat"])["fat"]
+    >>> d.span, d.usable
+    (84, 84)
+    >>> import numpy as np
+    >>> tissue_levels("fat", hu=np.array([-90, -90, -80, 40]), tissues=["fat"])["fat"].used
+    2
     """
+    resolved = resolve_window(window)
     bands = [resolve_tissue(t) for t in (TISSUES.values() if tissues is None else tissues)]
-    return {
-        band.name: grey_levels(window, band.low, band.high, function=function) for band in bands
-    }
+    values = None if hu is None else _masked(hu, mask)
+    result = {}
+    for band in bands:
+        whole_hu = np.arange(band.low, band.high + 1, dtype=np.float64)
+        usable = len(np.unique(apply_window(whole_hu, resolved, function=function)))
+        used = pixels = None
+        if values is not None:
+            inside = values[(values >= band.low) & (values <= band.high)]
+            pixels = int(inside.size)
+            used = len(np.unique(apply_window(inside, resolved, function=function)))
+        result[band.name] = TissueLevels(
+            band.name,
+            span=grey_levels(resolved, band.low, band.high, function=function),
+            usable=usable,
+            used=used,
+            pixels=pixels,
+        )
+    return result
 
 
 def _is_real(value: object) -> bool:
@@ -417,3 +493,87 @@ def tissue_amounts(
             inside &= selected
         amounts[band.name] = int(np.count_nonzero(inside)) * voxel
     return amounts
+
+
+def hu_peaks(
+    hu: npt.ArrayLike,
+    *,
+    mask: npt.ArrayLike | None = None,
+    smooth: int = 15,
+    min_share: float = 0.0005,
+    dip: float = 0.75,
+    min_separation: int = 40,
+) -> list[tuple[float, int]]:
+    """The peaks of an image's HU histogram: the tissues that fill large areas.
+
+    Counts whole HU, smooths the counts with a moving average of ``smooth`` HU
+    (so that single-HU noise makes no peak) and keeps the local maxima that
+    stand out: at least ``min_share`` of the pixels per HU, at least
+    ``min_separation`` HU from every higher peak and separated from it by a
+    valley lower than ``dip`` times their own height. A peak is a true
+    maximum of the smoothed histogram, never the edge of a tissue range.
+
+    Parameters
+    ----------
+    hu : array_like
+        Hounsfield units (rounded to whole HU).
+    mask : array_like of bool, optional
+        Pixels to count (e.g. ``~image.padding_mask()``); default all.
+    smooth : int
+        Width of the moving average in HU, odd, at least 1.
+    min_share : float
+        Smallest smoothed count per HU a peak needs, as a fraction of all
+        counted pixels.
+    dip : float
+        How deep the valley to a higher peak must be, as a fraction of the
+        peak's own height (0..1).
+    min_separation : int
+        HU a peak must be from every higher peak (air's double peak near
+        -1000 HU is one peak).
+
+    Returns
+    -------
+    list of (hu, count)
+        Peaks from the lowest HU to the highest: the HU of the maximum and
+        the smoothed count there (pixels per HU, rounded).
+
+    Raises
+    ------
+    InvalidImageError
+        For an even or non-positive ``smooth``, or no pixels to count.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> hu = np.concatenate([rng.normal(-100, 10, 5000), rng.normal(60, 10, 5000)])
+    >>> [round(h, -1) for h, _ in hu_peaks(hu)]
+    [-100.0, 60.0]
+    """
+    if smooth < 1 or smooth % 2 == 0:
+        raise InvalidImageError(f"smooth must be an odd number of HU >= 1, got {smooth}")
+    values = _masked(hu, mask)
+    if values.dtype.kind == "f":
+        values = np.rint(values[np.isfinite(values)])
+    if values.size == 0:
+        raise InvalidImageError("hu has no pixels to count (empty array or empty mask)")
+    low = int(values.min())
+    counts = np.bincount((values - low).astype(np.int64).reshape(-1)).astype(np.float64)
+    smoothed = np.convolve(np.pad(counts, smooth // 2), np.ones(smooth) / smooth, mode="valid")
+    # Local maxima: not lower than either neighbour.
+    left = np.concatenate(([-1.0], smoothed[:-1]))
+    right = np.concatenate((smoothed[1:], [-1.0]))
+    candidates = np.flatnonzero(
+        (smoothed >= left) & (smoothed >= right) & (smoothed >= min_share * values.size)
+    )
+    chosen: list[int] = []
+    for index in sorted(candidates.tolist(), key=lambda i: -smoothed[i]):
+        height = smoothed[index]
+        # A plateau or a shoulder of a higher peak is not a peak of its own.
+        if all(
+            abs(index - other) >= min_separation
+            and smoothed[min(index, other) : max(index, other) + 1].min() < dip * height
+            for other in chosen
+        ):
+            chosen.append(index)
+    return [(float(low + i), round(float(smoothed[i]))) for i in sorted(chosen)]

@@ -124,6 +124,30 @@ class Window:
         """Upper edge in HU, ``center + width / 2``: at and above it, white."""
         return self.center + self.width / 2
 
+    @property
+    def hu_per_grey_level(self) -> float:
+        """``width / 256``: the HU each of the 256 grey levels stands for.
+
+        The one convention ctlab uses everywhere: the window's width shared
+        by the 256 grey levels. Below 1 (windows narrower than 256 HU) the
+        number needs care: whole HU cannot fill every level, so at most
+        ``width`` levels are used and neighbouring HU are ``256 / width``
+        levels apart (:attr:`grey_levels_per_hu`).
+
+        Examples
+        --------
+        >>> Window(40, 400).hu_per_grey_level
+        1.5625
+        >>> Window(-80, 40).hu_per_grey_level, Window(-80, 40).grey_levels_per_hu
+        (0.15625, 6.4)
+        """
+        return self.width / 256
+
+    @property
+    def grey_levels_per_hu(self) -> float:
+        """``256 / width``: how many grey levels apart neighbouring whole HU are drawn."""
+        return 256 / self.width
+
     @classmethod
     def from_range(
         cls, low: float, high: float, *, function: VOIFunction = "linear", name: str = ""

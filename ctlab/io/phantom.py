@@ -37,15 +37,21 @@ class _Label:
     hu: float
 
 
+# One contrast phase for every organ: portal venous, about 60-70 s after an IV
+# iodinated contrast injection, as in a routine abdominal CT (and in the real
+# Pancreas-CT slice of ctlab.data.abdomen). Unenhanced liver is about 50..70 HU
+# and gains about 50..60 HU by then (Radiat Med 2007 25:106), the spleen a
+# little more; the kidneys are in the nephrographic phase; the aorta holds
+# diluted contrast, about 150..200 HU, the IVC a little less.
 _LABEL_LIST = (
     _Label(0, "air", -1000),
     _Label(1, "fat", -82),
-    _Label(2, "muscle", 50),
-    _Label(3, "liver", 60),
-    _Label(4, "spleen", 48),
-    _Label(5, "kidney", 45),
-    _Label(6, "aorta", 250),
-    _Label(7, "ivc", 120),
+    _Label(2, "muscle", 55),
+    _Label(3, "liver", 105),
+    _Label(4, "spleen", 115),
+    _Label(5, "kidney", 140),
+    _Label(6, "aorta", 170),
+    _Label(7, "ivc", 130),
     _Label(8, "cortical_bone", 1100),
     _Label(9, "cancellous_bone", 250),
     _Label(10, "bowel", 30),
@@ -117,8 +123,10 @@ def make_phantom(
 ) -> CTImage:
     """Draw the procedural abdominal CT phantom.
 
-    Subcutaneous and visceral fat, abdominal wall and back muscles, liver,
-    spleen, kidneys, a contrast-filled aorta and the IVC, a vertebra with a
+    Synthetic. Subcutaneous and visceral fat, abdominal wall and back
+    muscles, liver, spleen, kidneys, a contrast-filled aorta and the IVC, all
+    in one contrast phase, portal venous (about 60-70 s after IV contrast:
+    liver 105, spleen 115, kidneys 140, aorta 170, IVC 130 HU), a vertebra with a
     cortical shell and a textured trabecular interior, bowel with gas, and
     lung bases in the upper slices; partial-volume edges, Gaussian noise, and
     -3024 HU outside the reconstruction circle (as scanners store it).

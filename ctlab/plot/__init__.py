@@ -9,8 +9,16 @@ from ctlab.plot.handout import handout_figure, save_handout
 from ctlab.plot.histogram import hounsfield_scale, hu_histogram
 from ctlab.plot.labels import label_outlines, overlay_labels
 from ctlab.plot.slice import compare_windows, multiwindow_figure, overlay_tissues, show_slice
+from ctlab.plot.slice import (
+    body_box,
+    compare_windows,
+    multiwindow_figure,
+    overlay_tissues,
+    show_slice,
+)
 
 __all__ = [
+    "body_box",
     "compare_windows",
     "explorer_figure",
     "handout_figure",

@@ -8,7 +8,6 @@ from ctlab.plot.explorer import explorer_figure
 from ctlab.plot.handout import handout_figure, save_handout
 from ctlab.plot.histogram import hounsfield_scale, hu_histogram
 from ctlab.plot.labels import label_outlines, overlay_labels
-from ctlab.plot.slice import compare_windows, multiwindow_figure, overlay_tissues, show_slice
 from ctlab.plot.slice import (
     body_box,
     compare_windows,

@@ -76,7 +76,9 @@ class TestCommandLine:
         """`ctlab info SCAN --labels SEG` prints each segment's voxels, mL, HU and window."""
         assert main(["info", str(scan_folder), "--labels", str(seg_path)]) == 0
         out = capsys.readouterr().out
-        liver = next(line for line in out.splitlines() if " liver " in line)
+        # The tissue table above also has a liver row: read the labels' table.
+        labels_table = out[out.index("DICOM SEG") :]
+        liver = next(line for line in labels_table.splitlines() if " liver " in line)
         voxels = int((truth == 3).sum())
         assert f"{voxels:,}" in liver and "C " in liver and "DICOM SEG" in out
 

@@ -19,12 +19,15 @@ from typing import TYPE_CHECKING, Any
 from ctlab.core.errors import CTLabError, CTLabWarning
 from ctlab.core.hounsfield import TISSUES, Tissue, tissue_at, tissue_mask
 from ctlab.core.image import CTImage
+from ctlab.core.labels import LabelMeasurement, measure_labels
 from ctlab.core.metrics import (
+    TissueLevels,
     clipped_fractions,
     grey_levels,
     hu_histogram,
+    hu_peaks,
     tissue_amounts,
-    tissue_grey_levels,
+    tissue_levels,
 )
 from ctlab.core.voi import apply_window, multiwindow
 from ctlab.core.window import PRESETS, Window, resolve_window
@@ -39,6 +42,8 @@ _LAZY = {
     "export_many": "ctlab.io.dataset",
     "save_png": "ctlab.io.export",
     "patient_identifiers": "ctlab.io.privacy",
+    "load_labels": "ctlab.io.labels",
+    "LabelMap": "ctlab.io.labels",
     "WindowExplorer": "ctlab.widgets",
     "WindowCompare": "ctlab.widgets",
     "TissueOverlay": "ctlab.widgets",
@@ -46,7 +51,14 @@ _LAZY = {
     "ScanUpload": "ctlab.widgets",
     "link_windows": "ctlab.widgets",
 }
-_LAZY_MODULES = {"conversion": "ctlab.conversion", "data": "ctlab.data", "plot": "ctlab.plot"}
+_LAZY_MODULES = {
+    "checks": "ctlab.checks",
+    "conversion": "ctlab.conversion",
+    "data": "ctlab.data",
+    "display": "ctlab.display",
+    "plot": "ctlab.plot",
+    "quiz": "ctlab.quiz",
+}
 
 __all__ = [
     "PRESETS",
@@ -54,38 +66,48 @@ __all__ = [
     "CTImage",
     "CTLabError",
     "CTLabWarning",
+    "LabelMap",
+    "LabelMeasurement",
     "MultiWindowRGB",
     "ScanUpload",
     "Tissue",
+    "TissueLevels",
     "TissueOverlay",
     "Window",
     "WindowCompare",
     "WindowExplorer",
     "apply_window",
+    "checks",
     "clipped_fractions",
     "conversion",
     "data",
+    "display",
     "export",
     "export_many",
     "grey_levels",
     "hu_histogram",
+    "hu_peaks",
     "link_windows",
     "load",
+    "load_labels",
+    "measure_labels",
     "multiwindow",
     "patient_identifiers",
     "plot",
+    "quiz",
     "resolve_window",
     "save_png",
     "tissue_amounts",
     "tissue_at",
-    "tissue_grey_levels",
+    "tissue_levels",
     "tissue_mask",
 ]
 
 if TYPE_CHECKING:
-    from ctlab import conversion, data, plot
+    from ctlab import checks, conversion, data, display, plot, quiz
     from ctlab.io.dataset import export_many
     from ctlab.io.export import export, save_png
+    from ctlab.io.labels import LabelMap, load_labels
     from ctlab.io.loader import load
     from ctlab.io.privacy import patient_identifiers
     from ctlab.widgets import (

@@ -1,9 +1,11 @@
 """The ``ctlab`` command: quick looks at a scan and windowed exports.
 
-``ctlab info PATH`` summarises a scan (never patient identifiers unless
-``--show-phi``); ``ctlab window PATH`` writes one windowed slice as PNG;
-``ctlab export PATH... -o DIR`` writes a windowed data set for deep learning,
-from one series or every series of a collection, on every core or a Dask cluster.
+``ctlab info PATH`` summarises a scan (never patient identifiers or
+free-text descriptions unless ``--show-phi``); ``ctlab window PATH`` writes
+one windowed slice as PNG; ``ctlab export PATH... -o DIR`` writes a windowed
+data set for deep learning, from one series or every series of a collection,
+on every core or a Dask cluster; ``ctlab handout -o handout.pdf`` writes the
+one-page class handout (PDF or PNG).
 A bad argument or file prints one line and exits with status 2.
 """
 
@@ -61,7 +63,13 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument(
         "--show-phi",
         action="store_true",
-        help="also print patient identifiers from the header (name, ID, dates...)",
+        help="also print patient identifiers (name, ID, dates...) and free text "
+        "(descriptions, comments) from the header",
+    )
+    info.add_argument(
+        "--labels",
+        metavar="SEG",
+        help="a segmentation of the scan (NIfTI, DICOM SEG, RT Structure Set): measure each label",
     )
 
     window = commands.add_parser("window", help="write one windowed slice as PNG")
@@ -118,6 +126,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="for a collection: the address of a Dask scheduler (tcp://host:8786) whose "
         'workers see the same paths; needs pip install "ctlab[dask]"',
     )
+
+    handout = commands.add_parser(
+        "handout", help="write the one-page class handout: HU scale, windows, Figure 5"
+    )
+    handout.add_argument("-o", "--output", required=True, help="PDF or PNG file to write")
+    export.add_argument(
+        "--labels",
+        metavar="SEG",
+        help="also write this segmentation's labels, slice by slice, into labels/",
+    )
     return parser
 
 
@@ -158,21 +176,46 @@ def _info(args: argparse.Namespace) -> None:
         + (f" ({padding:,} padding pixels left out)" if padding else "")
         + f": min {values.min():g}, mean {values.mean():.1f}, max {values.max():g}"
     )
-    print(f"  {'tissue band':<18}{'HU range':>16}{'pixels':>12}{'share':>9}")
+    # Reference tissue ranges overlap and organ ranges hold for one contrast phase,
+    # so the shares do not add up to 100 % and say nothing about which organ a pixel is.
+    print("pixels per reference tissue range (ranges overlap; organ ranges hold for one phase):")
+    print(f"  {'tissue range':<22}{'phase':<15}{'HU range':>14}{'pixels':>12}{'share':>9}")
     for tissue in ctlab.TISSUES.values():
         pixels = int(ctlab.tissue_mask(values, tissue).sum())
         share = 100 * pixels / values.size
         print(
-            f"  {tissue.label:<18}{f'{tissue.low}..{tissue.high}':>16}{pixels:>12,}{share:>8.1f}%"
+            f"  {tissue.label:<22}{tissue.phase or 'any':<15}"
+            f"{f'{tissue.low}..{tissue.high}':>14}{pixels:>12,}{share:>8.1f}%"
         )
 
+    if args.labels:
+        _print_labels(args, image)
+
     if args.show_phi:
-        print("patient identifiers (shown because you asked with --show-phi):")
+        print("patient identifiers and free text (shown because you asked with --show-phi):")
         identifiers = ctlab.patient_identifiers(args.path)
         for keyword, value in identifiers.items():
             print(f"  {keyword:<24} {value}")
         if not identifiers:
             print("  none found")
+
+
+def _print_labels(args: argparse.Namespace, image: ctlab.CTImage) -> None:
+    labels = ctlab.load_labels(args.labels, like=image, source=args.path)
+    print(f"labels from {args.labels} ({labels.info['format']}), HU per label:")
+    print(
+        f"  {'value':>5}  {'name':<20}{'voxels':>10}{'mL':>10}{'mean':>8}{'median':>8}"
+        f"{'p5..p95':>16}  window from its HU"
+    )
+    for m in labels.measure(image):
+        if not m.voxels:
+            print(f"  {m.value:>5}  {m.name:<20}{0:>10}  (no voxel outside the padding)")
+            continue
+        spread = f"{m.percentiles[0][1]:g}..{m.percentiles[-1][1]:g}"
+        print(
+            f"  {m.value:>5}  {m.name:<20}{m.voxels:>10,}{m.volume_ml:>10.1f}{m.mean:>8.1f}"
+            f"{m.median:>8g}{spread:>16}  {m.window}"
+        )
 
 
 def _window(args: argparse.Namespace) -> None:
@@ -226,10 +269,18 @@ def _export(args: argparse.Namespace) -> None:
             ctlab.Window(w.center, w.width, function=args.function, name=w.name) for w in windows
         ]
     if not _one_series(args.path, args.series):
+        if args.labels is not None:
+            raise ctlab.CTLabError(
+                f"--labels {args.labels} goes with one series, and {' '.join(args.path)} is a "
+                "collection; export the series with its labels on its own (one path, or --series)"
+            )
         _export_many(args, windows)
         return
     path = args.path[0]
     image = ctlab.load(path, series_uid=args.series)
+    labels = (
+        None if args.labels is None else ctlab.load_labels(args.labels, like=image, source=path)
+    )
     show_progress = sys.stderr.isatty() and image.n_slices > 1
 
     def progress(done: int, total: int) -> None:
@@ -251,6 +302,7 @@ def _export(args: argparse.Namespace) -> None:
         overwrite=args.overwrite,
         source=path,
         progress=progress,
+        labels=labels,
     )
     channels = ", ".join(w.name for w in windows)
     print(f"wrote {image.n_slices} {args.format} files ({channels}) and {manifest}")
@@ -288,7 +340,12 @@ def _export_many(args: argparse.Namespace, windows: list[ctlab.Window]) -> None:
         )
 
 
-_COMMANDS = {"info": _info, "window": _window, "export": _export}
+def _handout(args: argparse.Namespace) -> None:
+    path = ctlab.plot.save_handout(ctlab.data.abdomen(), args.output)
+    print(f"wrote {path}: the one-page handout")
+
+
+_COMMANDS = {"info": _info, "window": _window, "export": _export, "handout": _handout}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -10,6 +10,8 @@
     What survives inside a tissue mask.
 ``framework_settings``
     A window as MONAI / TorchIO / fastai parameters.
+``scaled_hu``, ``equalisation_bins``, ``equalised_hu``
+    The unwindowed baselines: HU scaled to 0..1, histogram-equalised HU.
 
 Examples
 --------
@@ -25,6 +27,8 @@ from ctlab.core.conversion import (
     contrast,
     contrast_to_noise,
     dice,
+    equalisation_bins,
+    equalised_hu,
     framework_settings,
     grey_to_hu,
     hu_per_grey_level,
@@ -32,6 +36,7 @@ from ctlab.core.conversion import (
     naive_grey,
     naive_window,
     saturated_fractions,
+    scaled_hu,
     texture,
 )
 from ctlab.io.export import jpeg_roundtrip
@@ -41,6 +46,8 @@ __all__ = [
     "contrast",
     "contrast_to_noise",
     "dice",
+    "equalisation_bins",
+    "equalised_hu",
     "framework_settings",
     "grey_to_hu",
     "hu_per_grey_level",
@@ -49,5 +56,6 @@ __all__ = [
     "naive_grey",
     "naive_window",
     "saturated_fractions",
+    "scaled_hu",
     "texture",
 ]

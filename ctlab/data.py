@@ -5,6 +5,9 @@
     kidneys, fat, spine; the anatomy of the seed article's Figure 5.
 ``chest()``
     Small real chest slice (pydicom's ``CT_small.dcm``).
+``chest_phantom()``
+    Synthetic contrast-enhanced chest slice (arterial phase) with labels:
+    lungs, vessels, airways, a nodule, ground glass, heart, aorta, bones.
 ``head()``
     Real head slice with a 40/100 brain window in its header.
 ``phantom()``
@@ -15,9 +18,31 @@
 ``phantom_series(folder)``
     The phantom written as a DICOM series, for the loader and the CLI.
 
+``CHEST_STRUCTURES``
+    Each label of ``chest_phantom()``: the HU it is drawn with, the range
+    real scans show, and the source of that range.
+
 Provenance and licences: ``sample_data/README.md`` in the repository.
 """
 
-from ctlab.io.sample import abdomen, chest, head, hidden_figures, phantom, phantom_series
+from ctlab.io.chest_phantom import CHEST_STRUCTURES
+from ctlab.io.sample import (
+    abdomen,
+    chest,
+    chest_phantom,
+    head,
+    hidden_figures,
+    phantom,
+    phantom_series,
+)
 
-__all__ = ["abdomen", "chest", "head", "hidden_figures", "phantom", "phantom_series"]
+__all__ = [
+    "CHEST_STRUCTURES",
+    "abdomen",
+    "chest",
+    "chest_phantom",
+    "head",
+    "hidden_figures",
+    "phantom",
+    "phantom_series",
+]

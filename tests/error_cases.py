@@ -18,6 +18,8 @@ from pydicom.data import get_testdata_file
 from pydicom.dataset import Dataset
 from pydicom.uid import RLELossless
 
+import ctlab
+from ctlab import CTImage
 from tests.io.conftest import ct_dataset, write
 
 __all__ = [
@@ -25,6 +27,7 @@ __all__ = [
     "CHEST",
     "ct_file",
     "enhanced_ct",
+    "label_scan",
     "quiet_pydicom",
     "rle_chest",
     "series",
@@ -107,3 +110,12 @@ def rle_chest(path: Path, **header) -> Path:
         setattr(ds, keyword, value)
     ds.save_as(path, enforce_file_format=True)
     return path
+
+
+def label_scan(folder: Path) -> tuple[CTImage, list[Path]]:
+    """A 4 x 16 x 16 phantom written as a DICOM series into ``folder`` and loaded back."""
+    from ctlab.io.phantom import make_phantom
+    from ctlab.io.write import write_series
+
+    files = write_series(make_phantom(n_slices=4, size=16), folder)
+    return ctlab.load(folder), files

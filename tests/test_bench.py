@@ -39,6 +39,21 @@ def test_quick_run_writes_table_json_and_plot(tmp_path):
     assert out.with_suffix(".png").stat().st_size > 1000
 
 
+def test_only_a_missed_live_target_fails_the_run():
+    """An information row (apply_window against a memory copy) never sets the exit code."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from run import Row, exit_code
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    information = Row("copy", 1.0, "memcpy", 0.1, 10.0, "information", None, information=True)
+    met = Row("histogram", 1.0, "np.histogram", 4.0, 0.25, "<= 0.5x", True)
+    missed = Row("histogram", 1.0, "np.histogram", 1.0, 1.0, "<= 0.5x", False)
+    not_measured = Row("slider", None, "interact", None, None, "p50 <= 16 ms", None)
+    assert exit_code([information, met, not_measured]) == 0
+    assert exit_code([information, missed]) == 1
+
+
 @pytest.mark.browser
 @pytest.mark.slow
 def test_browser_latencies_are_measured():

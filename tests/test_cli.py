@@ -26,7 +26,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 class TestInfo:
     def test_summary_and_tissue_table(self):
-        """`python -m ctlab info` prints size, spacing, windows and HU per tissue band."""
+        """`python -m ctlab info` prints size, spacing, windows and pixels per reference tissue range."""
         result = run_cli("info", HEAD)
         assert result.returncode == 0, result.stderr
         out = result.stdout
@@ -35,6 +35,7 @@ class TestInfo:
         assert "padding pixels left out" in out
         for tissue in ctlab.TISSUES.values():
             assert tissue.label in out
+        assert "portal venous" in out and "ranges overlap" in out
 
     def test_no_identifiers_unless_asked(self):
         """Patient name and ID appear only with --show-phi."""

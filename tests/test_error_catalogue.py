@@ -33,6 +33,7 @@ def test_catalogue_covers_every_error_class():
     for name in [
         "InvalidWindowError",
         "InvalidImageError",
+        "InvalidArgumentError",
         "InvalidDicomError",
         "NoPixelDataError",
         "NotHounsfieldError",
@@ -40,6 +41,7 @@ def test_catalogue_covers_every_error_class():
         "SeriesError",
         "ExportError",
         "MemoryBudgetError",
+        "LabelError",
         "DataPitfallWarning",
         "SeriesWarning",
     ]:

@@ -27,26 +27,37 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
+import nibabel as nib
 import numpy as np
 import pydicom
 import pytest
+from pydicom.data import get_testdata_file
 from pydicom.uid import MPEG2MPML
 
 import ctlab
 import ctlab.io.export
 from ctlab import cli
 from ctlab.core.errors import CTLabError, CTLabWarning
+from ctlab.io.phantom import make_phantom
 from tests.error_cases import (
     ABDOMEN_J2K,
     CHEST,
     ct_file,
     enhanced_ct,
+    label_scan,
     quiet_pydicom,
     rle_chest,
     series,
     with_pixel_data_length,
 )
 from tests.io.conftest import ct_dataset
+from tests.io.label_files import (
+    nifti_xyz,
+    rtstruct_from_labels,
+    write_nifti,
+    write_rtstruct,
+    write_seg,
+)
 from tests.test_error_catalogue import load_generator
 
 ENTRIES = load_generator().collect()
@@ -158,6 +169,11 @@ def _(ctx):
     _cli(ctx, "window", CHEST, "-o", str(ctx.tmp / "x.png"))
 
 
+@case("ctlab.cli._export", "CTLabError", "--labels {args.labels} goes with one series")
+def _(ctx):
+    _cli(ctx, "export", CHEST, CHEST, "-o", str(ctx.tmp / "out"), "--labels", "seg.dcm")
+
+
 @case("ctlab.cli._dask_client", "CTLabError", "--scheduler {address} needs Dask")
 def _(ctx):
     ctx.monkeypatch.setitem(sys.modules, "distributed", None)  # as if not installed
@@ -195,9 +211,19 @@ def _(ctx):
     ctlab.CTImage(np.array([["air", "fat"]]), spacing=(1.0, 1.0))
 
 
-@case("ctlab.core.image.CTImage.__post_init__", "InvalidImageError", "spacing needs one positive")
+@case("ctlab.core.image.check_spacing", "InvalidImageError", "spacing needs one positive")
 def _(ctx):
     ctlab.CTImage(HU, spacing=(0.5, -0.5))
+
+
+@case("ctlab.core.image.CTImage.__post_init__", "InvalidImageError", "hu has no pixels (shape")
+def _(ctx):
+    ctlab.CTImage(np.zeros((0, 0), np.int16), spacing=(1.0, 1.0))
+
+
+@case("ctlab.core.hounsfield.tissue_at", "InvalidArgumentError", "hu must be one number of HU")
+def _(ctx):
+    ctlab.tissue_at(None)
 
 
 @case("ctlab.core.image.CTImage.__post_init__", "InvalidImageError", "labels shape")
@@ -210,7 +236,7 @@ def _(ctx):
     ctlab.grey_levels("fat", -60, -100)
 
 
-@case("ctlab.core.metrics._masked", "InvalidImageError", "mask shape")
+@case("ctlab.core.metrics._mask_of", "InvalidImageError", "mask shape")
 def _(ctx):
     ctlab.clipped_fractions(HU, "default", mask=np.ones((3, 3), bool))
 
@@ -225,9 +251,54 @@ def _(ctx):
     ctlab.hu_histogram(HU, mask=np.zeros(HU.shape, bool))
 
 
-@case("ctlab.core.metrics.tissue_amounts", "InvalidImageError", "need a 2-D or 3-D hu")
+@case("ctlab.core.metrics.hu_peaks", "InvalidImageError", "smooth must be an odd number")
 def _(ctx):
-    ctlab.tissue_amounts(HU, spacing=(1.0,))
+    ctlab.hu_peaks(HU, smooth=4)
+
+
+@case("ctlab.core.metrics.hu_peaks", "InvalidImageError", "hu has no pixels to count")
+def _(ctx):
+    ctlab.hu_peaks(HU, mask=np.zeros(HU.shape, bool))
+
+
+@case("ctlab.core.conversion.scaled_hu", "InvalidImageError", "high must exceed low")
+def _(ctx):
+    ctlab.conversion.scaled_hu(HU, low=100, high=100)
+
+
+@case("ctlab.core.conversion.equalisation_bins", "InvalidImageError", "n_bins must be at least 1")
+def _(ctx):
+    ctlab.conversion.equalisation_bins(HU, n_bins=0)
+
+
+@case("ctlab.core.conversion.equalised_hu", "InvalidImageError", "bins must be at least two")
+def _(ctx):
+    ctlab.conversion.equalised_hu(HU, [0.0, 0.0])
+
+
+@case("ctlab.core.metrics.hu_histogram", "InvalidImageError", "hu holds no finite value")
+def _(ctx):
+    ctlab.hu_histogram(np.array([np.nan, np.inf, -np.inf]))
+
+
+@case("ctlab.core.metrics.grey_levels", "InvalidArgumentError", "{name} must be a number of HU")
+def _(ctx):
+    ctlab.grey_levels("default", None, 100)
+
+
+@case("ctlab.core.metrics._bin_count", "InvalidArgumentError", "bins must be a whole number")
+def _(ctx):
+    ctlab.hu_histogram(HU, bins=10**9)
+
+
+@case("ctlab.core.metrics._bin_edges", "InvalidArgumentError", "bins must be a whole number")
+def _(ctx):
+    ctlab.hu_histogram(HU, bins=[5, 1, 0])
+
+
+@case("ctlab.core.metrics.tissue_amounts", "InvalidImageError", "hu must be a 2-D slice")
+def _(ctx):
+    ctlab.tissue_amounts(HU[0], spacing=(1.0,))
 
 
 @case("ctlab.core.voi.grey_lut", "InvalidWindowError", "dtype must be int8")
@@ -242,7 +313,12 @@ def _(ctx):
     ctlab.apply_window(np.array(["-1000", "40"]), "default")
 
 
-@case("ctlab.core.voi.multiwindow", "InvalidWindowError", "windows must be a non-empty sequence")
+@case("ctlab.core.window.resolve_windows", "InvalidWindowError", "{argument} must be a non-empty")
+def _(ctx):
+    ctlab.WindowCompare(HU, windows=None)
+
+
+@case("ctlab.core.window.resolve_windows", "InvalidWindowError", "{argument} is empty")
 def _(ctx):
     ctlab.multiwindow(HU, [])
 
@@ -262,12 +338,17 @@ def _(ctx):
     ctlab.Window(40, float("inf"))
 
 
+@case("ctlab.core.window.Window.__post_init__", "InvalidWindowError", "{label} is too large")
+def _(ctx):
+    ctlab.Window(10**400, 400)
+
+
 @case("ctlab.core.window.Window.__post_init__", "InvalidWindowError", "width must be >= 1 HU")
 def _(ctx):
     ctlab.Window(40, 0.5)
 
 
-@case("ctlab.core.window.Window.from_range", "InvalidWindowError", "low and high must be numbers")
+@case("ctlab.core.window.Window.from_range", "InvalidWindowError", "low and high must be finite")
 def _(ctx):
     ctlab.Window.from_range("fat", 100)
 
@@ -306,6 +387,29 @@ def _(ctx):
 @case("ctlab.core.window.resolve_window", "InvalidWindowError", "window must be a ctlab.Window")
 def _(ctx):
     ctlab.apply_window(HU, (40, 400))
+
+
+# ctlab.core.display, ctlab.core.quiz --------------------------------------------------------------
+
+
+@case("ctlab.core.display._checked", "InvalidImageError", "{name} must lie in")
+def _(ctx):
+    ctlab.display.gsdf_luminance(2000)
+
+
+@case("ctlab.core.display.jnd_count", "InvalidImageError", "min_luminance must be below")
+def _(ctx):
+    ctlab.display.jnd_count(350, 1)
+
+
+@case("ctlab.core.quiz._question", "CTLabError", "no quiz question")
+def _(ctx):
+    ctlab.quiz.check("q99", "lung")
+
+
+@case("ctlab.core.quiz.mystery_window", "CTLabError", "quiz question {question!r} has no")
+def _(ctx):
+    ctlab.quiz.mystery_window("q7")
 
 
 # ctlab.core.conversion ---------------------------------------------------------------------------
@@ -893,8 +997,8 @@ def _(ctx):
 def _(ctx):
     # As if pydicom-data were not installed: pydicom finds none of its files.
     ctx.monkeypatch.setattr(pydicom.data, "get_testdata_file", lambda name, download=True: None)
-    ctx.name("explicit_VR-UN.dcm")
-    ctlab.data.abdomen.__wrapped__()  # the uncached function: the cache may hold the scan
+    ctx.name("693_UNCR.dcm")
+    ctlab.data.head.__wrapped__()  # the uncached function: the cache may hold the scan
 
 
 # ctlab.io.series ---------------------------------------------------------------------------------
@@ -1004,6 +1108,295 @@ def _(ctx):
     write_series(ctlab.CTImage(HU, spacing=(1.0, 1.0)), ctx.tmp, overwrite=True)
 
 
+# ctlab.io.labels, ctlab.io.label_formats and their core functions -------------------------------
+
+
+def _scan_and_nifti(ctx, labels=None, *, name="labels.nii.gz", **kwargs):
+    """The small phantom scan and a NIfTI of ``labels`` (default all background) on its grid."""
+    scan, _ = label_scan(ctx.tmp / "ct")
+    labels = np.zeros(scan.shape, np.uint8) if labels is None else labels
+    return scan, nifti_xyz(scan, labels, ctx.tmp / name, **kwargs)
+
+
+def _phantom_seg(ctx, names=None, name="seg.dcm"):
+    scan, files = label_scan(ctx.tmp / "ct")
+    truth = make_phantom(n_slices=4, size=16).labels
+    path = write_seg(files, (truth == 1).astype(np.uint8), names or {1: "fat"}, ctx.tmp / name)
+    return scan, files, path
+
+
+@case("ctlab.core.image._checked_affine", "InvalidImageError", "affine must be a finite 4 x 4")
+def _(ctx):
+    ctlab.CTImage(HU, spacing=(1.0, 1.0), affine=np.zeros((4, 4)))
+
+
+@case("ctlab.core.labels.measure_labels", "InvalidImageError", "labels shape")
+def _(ctx):
+    ctlab.measure_labels(HU, np.zeros((3, 3), np.uint8), spacing=(1.0, 1.0))
+
+
+@case("ctlab.core.labels.measure_labels", "InvalidImageError", "labels must be integers")
+def _(ctx):
+    ctlab.measure_labels(HU, np.zeros((2, 2)), spacing=(1.0, 1.0))
+
+
+@case("ctlab.core.labels.measure_labels", "InvalidImageError", "spacing needs one positive")
+def _(ctx):
+    ctlab.measure_labels(HU, np.zeros((2, 2), np.uint8), spacing=(1.0,))
+
+
+@case("ctlab.core.window.Window.from_hu", "InvalidWindowError", "percentile must be in 0..50")
+def _(ctx):
+    ctlab.Window.from_hu(HU, percentile=50)
+
+
+@case("ctlab.core.window.Window.from_hu", "InvalidWindowError", "the region holds no HU")
+def _(ctx):
+    ctlab.Window.from_hu([np.nan])
+
+
+@case("ctlab.io.label_formats.read_labels", "LabelError", "{error}. load_labels reads NIfTI")
+def _(ctx):
+    path = ctx.name(ctx.tmp / "notes.txt")
+    path.write_text("not a segmentation\n" * 20)
+    ctlab.load_labels(path)
+
+
+@case("ctlab.io.label_formats.read_labels", "LabelError", "{file} is a DICOM {modality")
+def _(ctx):
+    ctlab.load_labels(ct_file(ctx.name(ctx.tmp / "ct.dcm")))
+
+
+@case("ctlab.io.label_formats._reading", "LabelError", "{file} is not a readable {what}")
+def _(ctx):
+    path = ctx.name(ctx.tmp / "junk.nii.gz")
+    path.write_bytes(b"no NIfTI here" * 30)
+    ctlab.load_labels(path)
+
+
+@case("ctlab.io.label_formats._read_nifti", "LabelError", "{file} has no usable affine")
+def _(ctx):
+    scan, path = _scan_and_nifti(ctx, sform=False)
+    ctlab.load_labels(ctx.name(path), like=scan)
+
+
+@case("ctlab.io.label_formats._read_nifti", "LabelError", "{file} has an unusable affine")
+def _(ctx):
+    image = nib.Nifti1Image(np.zeros((2, 2, 2), np.uint8), None)
+    image.set_sform(np.diag([1.0, 1, 0, 1]), code=1)  # a flat voxel: no inverse
+    nib.save(image, ctx.tmp / "flat.nii")
+    ctlab.load_labels(ctx.name(ctx.tmp / "flat.nii"))
+
+
+@case("ctlab.io.label_formats._read_nifti", "LabelError", "{file} holds a {len(shape)}-D array")
+def _(ctx):
+    path = write_nifti(np.zeros((2, 2, 2, 3), np.uint8), np.eye(4), ctx.tmp / "onehot.nii")
+    ctlab.load_labels(ctx.name(path))
+
+
+@case("ctlab.io.label_formats._integer_labels", "LabelError", "{file} holds non-integer values")
+def _(ctx):
+    scan, path = _scan_and_nifti(ctx, np.full((4, 16, 16), 0.5), dtype=np.float32)
+    ctlab.load_labels(ctx.name(path), like=scan)
+
+
+@case("ctlab.io.label_formats._integer_labels", "LabelError", "{file} holds {data.dtype} values")
+def _(ctx):
+    scan, path = _scan_and_nifti(ctx, np.zeros((4, 16, 16)), dtype=np.complex64)
+    ctlab.load_labels(ctx.name(path), like=scan)
+
+
+@case("ctlab.io.label_formats._integer_labels", "LabelError", "{file} holds negative label")
+def _(ctx):
+    scan, path = _scan_and_nifti(ctx, -np.ones((4, 16, 16)), dtype=np.int16)
+    ctlab.load_labels(ctx.name(path), like=scan)
+
+
+@case("ctlab.io.label_formats._integer_labels", "LabelError", "{file} holds label value")
+def _(ctx):
+    scan, path = _scan_and_nifti(ctx, np.full((4, 16, 16), 70000), dtype=np.int32)
+    ctlab.load_labels(ctx.name(path), like=scan)
+
+
+@case("ctlab.io.label_formats._read_seg", "LabelError", "{file}'s frames do not form one volume")
+def _(ctx):
+    scan, _, path = _phantom_seg(ctx)
+    with quiet_pydicom():
+        ds = pydicom.dcmread(path)
+        ds.PerFrameFunctionalGroupsSequence[1].PlanePositionSequence[0].ImagePositionPatient[2] = (
+            3.1
+        )
+        ds.save_as(ctx.tmp / "irregular.dcm")
+    ctlab.load_labels(ctx.name(ctx.tmp / "irregular.dcm"), like=scan)
+
+
+@case("ctlab.io.label_formats._scan_instances", "LabelError", "{file} references another series")
+def _(ctx):
+    _, _, path = _phantom_seg(ctx)
+    other = ctx.name(series(ctx.tmp / "other", count=2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CTLabWarning)
+        scan = ctlab.load(other)
+    ctlab.load_labels(ctx.name(path), like=scan, source=other)
+
+
+@case("ctlab.io.label_formats._read_rtstruct", "LabelError", "{file} is an RT Structure Set")
+def _(ctx):
+    scan, _ = label_scan(ctx.tmp / "ct")
+    path = rtstruct_from_labels(
+        scan, make_phantom(n_slices=4, size=16).labels, {1: "fat"}, ctx.tmp / "rt.dcm"
+    )
+    ctlab.load_labels(ctx.name(path))
+
+
+@case("ctlab.io.label_formats._read_rtstruct", "LabelError", "{file}: ROI {name!r} has ROI Number")
+def _(ctx):
+    image = ctlab.CTImage(np.zeros((1, 4, 4), np.int16), spacing=(1.0, 1.0, 1.0))
+    square = np.array([[0, 0], [0, 2], [2, 2], [2, 0]], float)
+    path = write_rtstruct(image, {70000: ("big", {0: [square]})}, ctx.tmp / "rt.dcm")
+    ctlab.load_labels(ctx.name(path), like=image)
+
+
+@case("ctlab.io.label_formats._read_rtstruct", "LabelError", "{file} holds no closed planar")
+def _(ctx):
+    image = ctlab.CTImage(np.zeros((1, 4, 4), np.int16), spacing=(1.0, 1.0, 1.0))
+    path = write_rtstruct(image, {1: ("empty", {})}, ctx.tmp / "rt.dcm")
+    ctlab.load_labels(ctx.name(path), like=image)
+
+
+@case(
+    "ctlab.io.label_formats._contour_slice",
+    "LabelError",
+    "{file}: a contour of ROI {name!r} lies outside",
+)
+def _(ctx):
+    image = ctlab.CTImage(np.zeros((1, 4, 4), np.int16), spacing=(1.0, 1.0, 1.0))
+    square = np.array([[10, 10], [10, 12], [12, 12], [12, 10]], float)
+    path = write_rtstruct(image, {1: ("far", {0: [square]})}, ctx.tmp / "rt.dcm")
+    ctlab.load_labels(ctx.name(path), like=image)
+
+
+@case(
+    "ctlab.io.label_formats._contour_slice",
+    "LabelError",
+    "{file}: a contour of ROI {name!r} lies {off}",
+)
+def _(ctx):
+    image = ctlab.CTImage(np.zeros((2, 4, 4), np.int16), spacing=(2.0, 1.0, 1.0))
+    square = np.array([[0, 0], [0, 2], [2, 2], [2, 0]], float)
+    path = write_rtstruct(image, {1: ("between", {0.5: [square]})}, ctx.tmp / "rt.dcm")
+    ctlab.load_labels(ctx.name(path), like=image)
+
+
+@case("ctlab.io.labels.LabelMap.mask", "LabelError", "no label named")
+def _(ctx):
+    scan, path = _scan_and_nifti(ctx)
+    ctlab.load_labels(path, like=scan).mask("liver")
+
+
+@case("ctlab.io.labels.LabelMap.mask", "LabelError", "no label {label!r}")
+def _(ctx):
+    scan, path = _scan_and_nifti(ctx)
+    ctlab.load_labels(path, like=scan).mask(99)
+
+
+@case("ctlab.io.labels.load_labels", "LabelError", "tolerance must be a distance")
+def _(ctx):
+    scan, path = _scan_and_nifti(ctx)
+    ctlab.load_labels(path, like=scan, tolerance=float("nan"))
+
+
+@case("ctlab.io.labels.load_labels", "LabelError", "{file}: segment {what} covers no voxel")
+def _(ctx):
+    scan, _, path = _phantom_seg(ctx, {1: "fat", 2: "nothing"})
+    ctlab.load_labels(ctx.name(path), like=scan)
+
+
+@case("ctlab.io.labels.load_labels", "LabelError", "{error}. A SEG made on another series")
+def _(ctx):
+    scan, _ = label_scan(ctx.tmp / "ct")
+    ctlab.load_labels(ctx.name(get_testdata_file("liver.dcm")), like=scan)
+
+
+@case("ctlab.io.labels._renamed", "LabelError", "names must be a non-empty mapping")
+def _(ctx):
+    scan, path = _scan_and_nifti(ctx)
+    ctlab.load_labels(path, like=scan, names={})
+
+
+@case("ctlab.io.labels._renamed", "LabelError", "{file} has no label named")
+def _(ctx):
+    scan, _, path = _phantom_seg(ctx)
+    ctlab.load_labels(ctx.name(path), like=scan, names={"Liver": "liver"})
+
+
+@case("ctlab.io.labels._renamed", "LabelError", "{file} has no label {key}")
+def _(ctx):
+    scan, _, path = _phantom_seg(ctx)
+    ctlab.load_labels(ctx.name(path), like=scan, names={7: "liver"})
+
+
+@case("ctlab.io.labels._renamed", "LabelError", "names keys are label values or names")
+def _(ctx):
+    scan, path = _scan_and_nifti(ctx)
+    ctlab.load_labels(path, like=scan, names={1.5: "fat"})
+
+
+@case("ctlab.io.labels.onto_grid", "LabelError", "{file} is on a grid turned")
+def _(ctx):
+    scan, _ = label_scan(ctx.tmp / "ct")
+    turn = np.eye(4)
+    turn[:2, :2] = [[0.8, -0.6], [0.6, 0.8]]
+    path = write_nifti(np.zeros(scan.shape, np.uint8), turn @ scan.affine, ctx.tmp / "turned.nii")
+    ctlab.load_labels(ctx.name(path), like=scan)
+
+
+@case("ctlab.io.labels.onto_grid", "LabelError", "{file} has a voxel spacing of")
+def _(ctx):
+    scan, _ = label_scan(ctx.tmp / "ct")
+    affine = np.array(scan.affine)
+    affine[:3, 1] *= 1.5
+    path = write_nifti(np.zeros(scan.shape, np.uint8), affine, ctx.tmp / "coarse.nii")
+    ctlab.load_labels(ctx.name(path), like=scan)
+
+
+@case("ctlab.io.labels.onto_grid", "LabelError", "{file} holds {theirs_shape} voxels")
+def _(ctx):
+    scan, _ = label_scan(ctx.tmp / "ct")
+    path = write_nifti(np.zeros((4, 16, 12), np.uint8), scan.affine, ctx.tmp / "cropped.nii")
+    ctlab.load_labels(ctx.name(path), like=scan)
+
+
+@case("ctlab.io.labels.onto_grid", "LabelError", "{file} starts at ({where}) mm")
+def _(ctx):
+    scan, _ = label_scan(ctx.tmp / "ct")
+    affine = np.array(scan.affine)
+    affine[2, 3] += 1.0
+    path = write_nifti(np.zeros((4, 16, 16), np.uint8), affine, ctx.tmp / "shifted.nii")
+    ctlab.load_labels(ctx.name(path), like=scan)
+
+
+@case("ctlab.io.labels.onto_grid", "LabelError", "{file} reaches outside the scan")
+def _(ctx):
+    _, files, path = _phantom_seg(ctx)
+    ctlab.load_labels(ctx.name(path), like=ctlab.load(files[:2]), source=files[:2])
+
+
+@case("ctlab.io.labels.label_array", "LabelError", "labels must be integers of the image")
+def _(ctx):
+    ctlab.export(ctlab.CTImage(HU, spacing=(1.0, 1.0)), ctx.tmp / "out", labels=np.zeros((3, 3)))
+
+
+@case("ctlab.io.labels.save_label_slice", "ExportError", "cannot write {path}")
+def _(ctx):
+    # A folder where the label file should go: the write fails (even for root).
+    blocker = ctx.name(ctx.tmp / "out" / "labels" / "slice_0000.png")
+    blocker.mkdir(parents=True)
+    labels = np.zeros(HU.shape, np.uint8)
+    image = ctlab.CTImage(HU, spacing=(1.0, 1.0))
+    ctlab.export(image, ctx.tmp / "out", labels=labels, overwrite=True)
+
+
 # ctlab.plot --------------------------------------------------------------------------------------
 
 
@@ -1012,9 +1405,29 @@ def _(ctx):
     ctlab.plot.overlay_tissues(HU, "default", ["fat"], opacity=1.5)
 
 
+@case("ctlab.plot.labels.label_outlines", "InvalidImageError", "label_outlines needs a 2-D")
+def _(ctx):
+    ctlab.plot.label_outlines(np.zeros((2, 2, 2), np.uint8))
+
+
+@case("ctlab.plot.labels.overlay_labels", "InvalidImageError", "opacity must be between")
+def _(ctx):
+    ctlab.plot.overlay_labels(HU, np.zeros(HU.shape, np.uint8), "default", opacity=2)
+
+
+@case("ctlab.plot.labels.overlay_labels", "InvalidImageError", "labels must be integers of")
+def _(ctx):
+    ctlab.plot.overlay_labels(HU, np.zeros((3, 3), np.uint8), "default")
+
+
 @case("ctlab.plot.slice.multiwindow_figure", "InvalidWindowError", "an RGB image needs exactly 3")
 def _(ctx):
     ctlab.plot.multiwindow_figure(HU, ["brain", "bone"])
+
+
+@case("ctlab.plot.handout.save_handout", "ExportError", "{target}: the handout is written")
+def _(ctx):
+    ctlab.plot.save_handout(ctlab.CTImage(HU, spacing=(1.0, 1.0)), ctx.name(ctx.tmp / "h.jpg"))
 
 
 # ctlab.widgets -----------------------------------------------------------------------------------

@@ -34,10 +34,11 @@ def test_core_and_io_typed():
 
 @pytest.mark.parametrize("module", ["ctlab", "ctlab.cli"])
 def test_import_ctlab_stays_light(module):
-    """import ctlab (and the CLI) do not load matplotlib, ipywidgets or the JPEG decoders."""
+    """import ctlab (and the CLI) load no matplotlib, ipywidgets, JPEG decoders, nibabel, highdicom."""
     code = (
         f"import sys, {module}; "
-        "heavy = [m for m in ('matplotlib', 'ipywidgets', 'anywidget', 'pylibjpeg', 'openjpeg')"
+        "heavy = [m for m in ('matplotlib', 'ipywidgets', 'anywidget', 'pylibjpeg', 'openjpeg',"
+        " 'nibabel', 'highdicom')"
         " if m in sys.modules]; print(heavy)"
     )
     result = run(sys.executable, "-c", code)

@@ -29,6 +29,8 @@ __all__ = [
     "contrast",
     "contrast_to_noise",
     "dice",
+    "equalisation_bins",
+    "equalised_hu",
     "framework_settings",
     "grey_to_hu",
     "hu_per_grey_level",
@@ -36,6 +38,7 @@ __all__ = [
     "naive_grey",
     "naive_window",
     "saturated_fractions",
+    "scaled_hu",
     "texture",
 ]
 
@@ -653,3 +656,76 @@ def framework_settings(window: Window | str) -> dict[str, dict[str, dict[str, An
         },
         "fastai": {"windowed": {"w": resolved.width, "l": resolved.center}},
     }
+
+
+# "Don't see like a radiologist": the unwindowed inputs deep-learning
+# practitioners feed a network instead of a tissue window.
+
+
+def scaled_hu(
+    hu: npt.ArrayLike, *, low: float = -1024.0, high: float = 3071.0
+) -> npt.NDArray[np.float32]:
+    """HU scaled linearly to 0..1 as float32, clipped at ``low`` and ``high``: no window at all.
+
+    Keeps every HU distinction (in float32, 1 HU is 1/4095 of the range), so
+    a network can learn its own windows; nothing is rounded to 256 levels.
+
+    Parameters
+    ----------
+    hu : array_like
+        Hounsfield units.
+    low, high : float
+        HU mapped to 0 and 1; default the 12-bit CT range -1024..3071.
+
+    Returns
+    -------
+    ndarray of float32, same shape as ``hu``
+
+    Examples
+    --------
+    >>> scaled_hu([-1024, 1024, 3072, 5000], high=3072).tolist()
+    [0.0, 0.5, 1.0, 1.0]
+    """
+    if not high > low:
+        raise InvalidImageError(f"high must exceed low, got low={low:g}, high={high:g}")
+    values = np.asarray(hu, dtype=np.float32)
+    return np.clip((values - np.float32(low)) / np.float32(high - low), 0, 1).astype(np.float32)
+
+
+def equalisation_bins(hu: npt.ArrayLike, *, n_bins: int = 100) -> npt.NDArray[np.float64]:
+    """Bin edges with equal numbers of pixels: fastai's ``freqhist_bins``, without fastai.
+
+    The HU at the 0.1st percentile, at the middles of ``n_bins`` equal
+    shares of the sorted pixels, and at the 99.9th percentile; repeated
+    values once.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> equalisation_bins(np.arange(1000), n_bins=4).tolist()
+    [1.0, 125.0, 375.0, 625.0, 875.0, 999.0]
+    """
+    values = np.sort(_hu_values(hu).reshape(-1))
+    if n_bins < 1:
+        raise InvalidImageError(f"n_bins must be at least 1, got {n_bins}")
+    shares = np.concatenate(([0.001], np.arange(n_bins) / n_bins + 1 / (2 * n_bins), [0.999]))
+    return np.unique(values[(values.size * shares).astype(np.int64)].astype(np.float64))
+
+
+def equalised_hu(hu: npt.ArrayLike, bins: npt.ArrayLike) -> npt.NDArray[np.float32]:
+    """Histogram-equalised HU in 0..1 (fastai's ``hist_scaled``), float32.
+
+    Each value goes to its place among ``bins`` (from
+    :func:`equalisation_bins`, taken on the training data), linearly between
+    them: HU that many pixels share are spread apart, rare HU squeezed.
+
+    Examples
+    --------
+    >>> equalised_hu([0, 50, 100, 200], [0.0, 100.0, 200.0]).tolist()
+    [0.0, 0.25, 0.5, 1.0]
+    """
+    edges = np.asarray(bins, dtype=np.float64)
+    if edges.ndim != 1 or edges.size < 2 or np.any(np.diff(edges) <= 0):
+        raise InvalidImageError("bins must be at least two increasing HU values")
+    values = np.asarray(hu, dtype=np.float64)
+    return np.interp(values, edges, np.linspace(0.0, 1.0, edges.size)).astype(np.float32)

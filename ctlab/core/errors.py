@@ -13,14 +13,17 @@ __all__ = [
     "DataPitfallWarning",
     "DecoderMissingError",
     "ExportError",
+    "InvalidArgumentError",
     "InvalidDicomError",
     "InvalidImageError",
     "InvalidWindowError",
+    "LabelError",
     "MemoryBudgetError",
     "NoPixelDataError",
     "NotHounsfieldError",
     "SeriesError",
     "SeriesWarning",
+    "shown",
 ]
 
 
@@ -34,6 +37,10 @@ class InvalidWindowError(CTLabError, ValueError):
 
 class InvalidImageError(CTLabError, ValueError):
     """An array that cannot be a CT image (wrong shape, dtype, spacing...)."""
+
+
+class InvalidArgumentError(CTLabError, ValueError):
+    """An option that cannot be used (histogram bins, an HU value that is not a number...)."""
 
 
 class InvalidDicomError(CTLabError):
@@ -64,6 +71,10 @@ class ExportError(CTLabError):
     """Output that cannot be written as asked (non-empty folder, bad format...)."""
 
 
+class LabelError(CTLabError):
+    """A label map (NIfTI, DICOM SEG, RT Structure Set) that cannot be read or laid on the scan."""
+
+
 class CTLabWarning(UserWarning):
     """Base class of every warning ctlab emits."""
 
@@ -74,3 +85,19 @@ class DataPitfallWarning(CTLabWarning):
 
 class SeriesWarning(CTLabWarning):
     """Something about a series deserves attention (a gap, a duplicate, other series)."""
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """``repr(value)`` cut to ``limit`` characters, for quoting a bad value in a message.
+
+    A 400-digit integer or a long list would otherwise bury the message.
+
+    Examples
+    --------
+    >>> shown(10**400)
+    '1000000000000000000000000000000000000... (401 characters)'
+    """
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 3]}... ({len(text)} characters)"

@@ -1,9 +1,17 @@
-"""The Hounsfield scale as data: tissue bands, their colours and sources.
+"""The Hounsfield scale as data: reference tissue ranges, their colours and sources.
 
 A CT number measures X-ray attenuation relative to water,
 ``HU = 1000 * (mu - mu_water) / (mu_water - mu_air)``, so air is -1000 and
-water 0 by definition. Real tissues spread over bands that overlap; where they
-do, :func:`tissue_at` names the narrowest band.
+water 0 by definition. Real tissues spread over ranges that overlap; where they
+do, :func:`tissue_at` names the narrowest one.
+
+These are *tissue ranges* (what a tissue measures, from textbooks and
+body-composition studies), not *display windows*. The seed article's Figure 5
+windows (fat -100..-60, liver and kidney 40..80) are narrower on purpose: a
+window gives all 256 grey levels to the few HU where differences inside a
+tissue are to be seen. They are presets, :data:`ctlab.PRESETS`.
+Organ values depend on IV contrast: ``Tissue.phase`` says which phase a range
+holds for ("unenhanced", "portal venous"; empty when contrast does not matter).
 """
 
 from __future__ import annotations
@@ -15,7 +23,7 @@ from types import MappingProxyType
 import numpy as np
 import numpy.typing as npt
 
-from ctlab.core.errors import InvalidImageError
+from ctlab.core.errors import InvalidArgumentError, InvalidImageError, shown
 
 __all__ = ["TISSUES", "Tissue", "resolve_tissue", "tissue_at", "tissue_mask"]
 
@@ -36,14 +44,19 @@ class Tissue:
         Hex colour from a colour-blind-safe palette (Okabe-Ito, Paul Tol).
     source : str
         Where the range comes from, in one line.
+    phase : str
+        The contrast phase the range holds for: ``"unenhanced"``,
+        ``"portal venous"``, or ``""`` where IV contrast does not change it.
 
     Examples
     --------
     >>> from ctlab import TISSUES
     >>> TISSUES["fat"].low, TISSUES["fat"].high
-    (-100, -60)
+    (-190, -30)
     >>> -80 in TISSUES["fat"]
     True
+    >>> TISSUES["liver"].phase, TISSUES["liver_portal_venous"].phase
+    ('unenhanced', 'portal venous')
     """
 
     name: str
@@ -52,6 +65,7 @@ class Tissue:
     high: int
     color: str
     source: str
+    phase: str = ""
 
     @property
     def center(self) -> float:
@@ -64,75 +78,126 @@ class Tissue:
 
 _BANDS = (
     Tissue(
-        "air", "air", -1024, -900, "#BBBBBB", "-1000 by definition; scanners store down to -1024"
-    ),
-    Tissue(
-        "lung",
-        "lung",
+        "air",
+        "air",
+        -1024,
         -900,
-        -500,
-        "#56B4E9",
-        "aerated lung parenchyma, about -900..-500 (Radiopaedia, Hounsfield unit)",
+        "#BBBBBB",
+        "-1000 by definition of the Hounsfield scale; scanners store down to -1024",
     ),
     Tissue(
-        "fat", "fat", -100, -60, "#F0E442", "seed article, Fig. 5b; clinical texts give -150..-50"
+        "lung",
+        "lung",
+        -910,
+        -600,
+        "#88CCEE",
+        "aerated lung: -910..-850 in full inspiration (Buzug 2008), up to about -600 "
+        "in expiration and with small vessels (Radiopaedia, Hounsfield unit)",
+    ),
+    Tissue(
+        "fat",
+        "fat",
+        -190,
+        -30,
+        "#F0E442",
+        "adipose tissue -190..-30 (Mitsiopoulos et al., J Appl Physiol 1998; the body-"
+        "composition threshold); pure fat -100..-50 (Buzug 2008; Prokop 2003)",
     ),
     Tissue(
         "water",
         "water",
-        -5,
-        5,
-        "#0072B2",
-        "0 by definition; calibration tolerance about +-5 HU (ACR CT accreditation)",
-    ),
-    Tissue("soft_tissue", "soft tissue", 20, 100, "#CC79A7", "seed article: soft tissue +20..+100"),
-    Tissue(
-        "blood",
-        "blood",
-        30,
-        45,
-        "#D55E00",
-        "unclotted blood about +30..+45 (Radiopaedia, Hounsfield unit)",
+        -7,
+        7,
+        "#44AA99",
+        "0 by definition; a calibrated scanner reads water within 0 +- 7 HU "
+        "(ACR CT accreditation phantom criterion)",
     ),
     Tissue(
-        "liver_kidney",
-        "liver/kidney",
-        40,
+        "soft_tissue",
+        "soft tissue",
+        20,
         80,
+        "#CC79A7",
+        "unenhanced soft tissue (muscle, organs, blood) about +20..+80 (Buzug 2008; Prokop 2003)",
+        "unenhanced",
+    ),
+    Tissue(
+        "kidney",
+        "kidney",
+        20,
+        40,
+        "#AA4499",
+        "unenhanced kidney +20..+40 (Buzug 2008; Prokop 2003)",
+        "unenhanced",
+    ),
+    Tissue(
+        "spleen",
+        "spleen",
+        35,
+        55,
+        "#332288",
+        "unenhanced spleen +35..+55 (Buzug 2008; Prokop 2003)",
+        "unenhanced",
+    ),
+    Tissue(
+        "blood",
+        "blood",
+        45,
+        65,
+        "#D55E00",
+        "unenhanced blood +45..+65 (Buzug 2008; Prokop 2003)",
+        "unenhanced",
+    ),
+    Tissue(
+        "liver",
+        "liver",
+        50,
+        70,
         "#882255",
-        "seed article, Fig. 5a liver and kidney window 40..80",
+        "unenhanced liver +50..+70, normal mean about 58 +- 9 (Buzug 2008 gives +45..+65)",
+        "unenhanced",
+    ),
+    Tissue(
+        "liver_portal_venous",
+        "liver, portal venous",
+        90,
+        130,
+        "#CC6677",
+        "liver about 60-70 s after IV contrast: unenhanced + about 50..60 HU of enhancement "
+        "(Radiat Med 2007 25:106; J Pers Med 2021 11:1255)",
+        "portal venous",
     ),
     Tissue(
         "cancellous_bone",
         "cancellous bone",
         150,
         700,
-        "#DDCC77",
-        "trabecular bone about +150..+700, lower with osteoporosis (Radiopaedia)",
+        "#009E73",
+        "trabecular bone about +150..+700, lower with osteoporosis (Radiopaedia, Hounsfield unit)",
     ),
     Tissue(
         "cortical_bone",
         "cortical bone",
         700,
         3000,
-        "#E69F00",
-        "cortical bone about +700..+3000 (Radiopaedia, Hounsfield unit)",
+        "#0072B2",
+        "cortical bone about +700..+3000 (Buzug 2008)",
     ),
     Tissue(
         "metal",
         "metal",
         3000,
         32767,
-        "#009E73",
+        "#999933",
         "implants saturate a 12-bit scale at +3071; extended scales go higher",
     ),
 )
 
-#: The tissue bands of the Hounsfield scale, ordered by HU, keyed by name.
+#: Reference tissue ranges of the Hounsfield scale, ordered by their low edge, keyed by name.
 TISSUES: Mapping[str, Tissue] = MappingProxyType({band.name: band for band in _BANDS})
 
 # Narrowest band first, so that an HU value shared by several bands is named
-# by the most specific one (45 HU is blood, not soft tissue).
+# by the most specific one (45 HU is spleen, not soft tissue).
 _BY_WIDTH = sorted(_BANDS, key=lambda band: band.high - band.low)
 
 
@@ -170,17 +235,29 @@ def tissue_at(hu: float) -> Tissue | None:
     Returns
     -------
     Tissue or None
-        None between bands (e.g. -300 HU, between lung and fat).
+        None between ranges (e.g. -300 HU, between lung and fat) and for NaN.
+
+    Raises
+    ------
+    InvalidArgumentError
+        If ``hu`` is not a single real number.
 
     Examples
     --------
     >>> tissue_at(-80).name
     'fat'
-    >>> tissue_at(35).name
-    'blood'
+    >>> tissue_at(45).name
+    'spleen'
     >>> tissue_at(-300) is None
     True
     """
+    if isinstance(hu, (bool, np.bool_)) or not isinstance(
+        hu, (int, float, np.integer, np.floating)
+    ):
+        raise InvalidArgumentError(
+            f"hu must be one number of HU, got {shown(hu)}; "
+            "for an array of HU use ctlab.tissue_mask(hu, name)"
+        )
     for band in _BY_WIDTH:
         if band.low <= hu <= band.high:
             return band

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -10,10 +11,40 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ctlab.core.errors import InvalidImageError
+from ctlab.core.errors import InvalidImageError, shown
 from ctlab.core.window import Window
 
-__all__ = ["CTImage"]
+__all__ = ["CTImage", "check_spacing"]
+
+
+def check_spacing(spacing: Any, shape: tuple[int, ...]) -> tuple[float, ...]:
+    """``spacing`` as floats, checked: one finite, positive value in mm per axis of ``shape``.
+
+    Raises
+    ------
+    InvalidImageError
+        If ``spacing`` is not a sequence of that many finite, positive numbers.
+
+    Examples
+    --------
+    >>> check_spacing([0.5, 0.5], (2, 2))
+    (0.5, 0.5)
+    """
+    try:
+        values = tuple(float(s) for s in spacing)
+    except (TypeError, ValueError, OverflowError):
+        values = ()
+    if (
+        isinstance(spacing, (str, bytes))
+        or len(values) != len(shape)
+        or not all(math.isfinite(s) and s > 0 for s in values)
+    ):
+        example = ", ".join(["0.7"] * len(shape))
+        raise InvalidImageError(
+            f"spacing needs one positive value in mm per axis of hu {shape}, "
+            f"got {shown(spacing)}; e.g. spacing=({example})"
+        )
+    return values
 
 
 def _frozen(array: npt.NDArray[Any] | None) -> npt.NDArray[Any] | None:
@@ -24,6 +55,24 @@ def _frozen(array: npt.NDArray[Any] | None) -> npt.NDArray[Any] | None:
         array = array.view()
         array.flags.writeable = False
     return array
+
+
+def _checked_affine(affine: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    try:
+        matrix = np.array(affine, dtype=np.float64)
+    except (TypeError, ValueError):
+        matrix = np.full((1, 1), np.nan)
+    if (
+        matrix.shape != (4, 4)
+        or not np.isfinite(matrix).all()
+        or not np.array_equal(matrix[3], [0.0, 0.0, 0.0, 1.0])
+        or abs(np.linalg.det(matrix[:3, :3])) < 1e-9
+    ):
+        raise InvalidImageError(
+            "affine must be a finite 4 x 4 matrix with last row (0, 0, 0, 1) and an "
+            f"invertible 3 x 3 part, got {affine!r}"
+        )
+    return matrix
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -60,6 +109,17 @@ class CTImage:
     slice_positions : tuple of float
         Position of each slice along the slice normal, in mm (one entry for a
         single slice when the header gives it, else empty).
+    affine : ndarray, optional
+        4 x 4 matrix from voxel indices to DICOM patient coordinates in mm
+        (LPS: +x towards the patient's left, +y posterior, +z towards the
+        head; PS3.3 C.7.6.2.1.1): ``affine @ (slice, row, col, 1)`` is the
+        centre of voxel ``hu[slice, row, col]``, in the axis order of ``hu``.
+        A single slice is a volume of one slice: its index is
+        ``(0, row, col)``. :func:`ctlab.load` builds it from Image Position
+        and Orientation (Patient); default: an axial grid with ``spacing``,
+        rows towards +y, columns towards +x, slices towards +z, the image
+        centre on the z axis and the first slice at ``slice_positions[0]``
+        (0 if unknown). Stored read-only.
 
     Examples
     --------
@@ -68,6 +128,8 @@ class CTImage:
     >>> image = CTImage(np.array([[-1000, 0], [40, 1000]], dtype=np.int16), spacing=(0.5, 0.5))
     >>> image.shape, image.is_volume
     ((2, 2), False)
+    >>> image.origin, image.direction[:, 2].tolist()  # columns run towards the left (+x)
+    ((-0.25, -0.25, 0.0), [1.0, 0.0, 0.0])
     """
 
     hu: npt.NDArray[Any]
@@ -79,6 +141,7 @@ class CTImage:
     label_names: Mapping[int, str] = field(default_factory=dict)
     padding_range: tuple[float, float] | None = None
     slice_positions: tuple[float, ...] = ()
+    affine: npt.NDArray[np.float64] | None = None
 
     def __post_init__(self) -> None:
         hu = _frozen(self.hu)
@@ -87,21 +150,72 @@ class CTImage:
             raise InvalidImageError(f"hu must be 2-D or 3-D, got shape {hu.shape}")
         if hu.dtype.kind not in "iuf":
             raise InvalidImageError(f"hu must hold numbers, got dtype {hu.dtype}")
-        if len(self.spacing) != hu.ndim or not all(np.isfinite(s) and s > 0 for s in self.spacing):
+        if 0 in hu.shape:
             raise InvalidImageError(
-                f"spacing needs one positive value in mm per axis of hu {hu.shape}, "
-                f"got {self.spacing}"
+                f"hu has no pixels (shape {hu.shape}); a CT image needs at least one row, "
+                "one column and one slice"
             )
+        spacing = check_spacing(self.spacing, hu.shape)
         labels = _frozen(self.labels)
         if labels is not None and labels.shape != hu.shape:
             raise InvalidImageError(f"labels shape {labels.shape} differs from hu shape {hu.shape}")
         object.__setattr__(self, "hu", hu)
         object.__setattr__(self, "labels", labels)
-        object.__setattr__(self, "spacing", tuple(float(s) for s in self.spacing))
+        object.__setattr__(self, "spacing", spacing)
         object.__setattr__(self, "info", MappingProxyType(dict(self.info)))
         object.__setattr__(self, "label_names", MappingProxyType(dict(self.label_names)))
         object.__setattr__(self, "windows", tuple(self.windows))
         object.__setattr__(self, "slice_positions", tuple(float(p) for p in self.slice_positions))
+        affine = self._default_affine() if self.affine is None else _checked_affine(self.affine)
+        object.__setattr__(self, "affine", _frozen(affine))
+
+    def _default_affine(self) -> npt.NDArray[np.float64]:
+        """The axial grid ``write_series`` writes: centre on the z axis, slices towards +z."""
+        rows, cols = self.hu.shape[-2:]
+        slice_step, row_step, col_step = (1.0, *self.spacing) if self.hu.ndim == 2 else self.spacing
+        affine = np.diag([col_step, row_step, slice_step, 1.0])[:, [2, 1, 0, 3]]
+        first = self.slice_positions[0] if self.slice_positions else 0.0
+        affine[:3, 3] = (-(cols - 1) / 2 * col_step, -(rows - 1) / 2 * row_step, first)
+        return affine
+
+    @property
+    def origin(self) -> tuple[float, float, float]:
+        """Patient coordinates (LPS, mm) of the centre of the first voxel ``hu[0, 0, 0]``."""
+        assert self.affine is not None
+        x, y, z = (float(v) for v in self.affine[:3, 3])
+        return x, y, z
+
+    @property
+    def direction(self) -> npt.NDArray[np.float64]:
+        """Direction cosines: column ``a`` is the unit LPS vector along axis ``a`` of the grid.
+
+        Axes in the order of :attr:`affine` (slice, row, col). A new array.
+        """
+        assert self.affine is not None
+        steps = self.affine[:3, :3]
+        return np.asarray(steps / np.linalg.norm(steps, axis=0), dtype=np.float64)
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickle by the constructor's arguments (``info`` and ``label_names`` as plain dicts).
+
+        A mappingproxy cannot be pickled; rebuilding through ``__init__``
+        makes the copy read-only again, so a CTImage crosses to
+        ``multiprocessing`` and PyTorch ``DataLoader`` workers intact.
+        """
+        return (
+            type(self),
+            (
+                self.hu,
+                self.spacing,
+                self.default_window,
+                self.windows,
+                dict(self.info),
+                self.labels,
+                dict(self.label_names),
+                self.padding_range,
+                self.slice_positions,
+            ),
+        )
 
     @property
     def shape(self) -> tuple[int, ...]:

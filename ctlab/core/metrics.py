@@ -1,7 +1,9 @@
 """What a window keeps: grey levels per tissue, clipping, histograms, amounts.
 
-These are the numbers behind the lesson: in the -160..240 default window
-fat spans about 27 of the 256 grey levels; in the fat window, all 256.
+These are the numbers behind the lesson. In the -160..240 default window the
+-100..-60 HU of the fat *window* span 27 of the 256 grey levels; in the fat
+window itself they span all 256, but their whole HU can use only 40 of
+them (:class:`TissueLevels` keeps span, usable and used apart).
 """
 
 from __future__ import annotations
@@ -10,22 +12,26 @@ import math
 import os
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from ctlab.core.errors import InvalidImageError
+from ctlab.core.errors import InvalidArgumentError, InvalidImageError, shown
 from ctlab.core.hounsfield import TISSUES, Tissue, resolve_tissue, tissue_mask
+from ctlab.core.image import check_spacing
 from ctlab.core.voi import apply_window
-from ctlab.core.window import VOIFunction, Window
+from ctlab.core.window import VOIFunction, Window, resolve_window
 
 __all__ = [
+    "MAX_BINS",
+    "TissueLevels",
     "clipped_fractions",
     "grey_levels",
     "hu_histogram",
     "tissue_amounts",
-    "tissue_grey_levels",
+    "tissue_levels",
 ]
 
 # Elements per block when counting 16-bit values, and how they are counted.
@@ -91,54 +97,146 @@ def grey_levels(
     >>> grey_levels("fat", -100, -60)
     256
     """
+    for name, value in (("low", low), ("high", high)):
+        if not _is_real(value) or math.isnan(value):
+            raise InvalidArgumentError(
+                f"{name} must be a number of HU, got {shown(value)}; "
+                "e.g. grey_levels('default', -100, -60) for the fat band"
+            )
     if not low <= high:
         raise InvalidImageError(f"low must not exceed high, got low={low}, high={high}")
     edges = apply_window(np.array([low, high], dtype=np.float64), window, function=function)
     return abs(int(edges[1]) - int(edges[0])) + 1
 
 
-def tissue_grey_levels(
+@dataclass(frozen=True)
+class TissueLevels:
+    """The grey levels one tissue range gets in a window.
+
+    Three numbers that are easy to confuse, kept apart:
+
+    Attributes
+    ----------
+    tissue : str
+        Key of the range in :data:`ctlab.TISSUES`.
+    span : int
+        Grey levels from the range's darkest grey to its brightest, both
+        included (1..256): its share of the display's contrast.
+    usable : int
+        Distinct grey levels the range's *integer* HU can take: at most its
+        number of whole HU (``high - low + 1``) and at most ``span``. A 40-HU
+        range spans 256 levels in a 40-HU window but can use only 40 of them.
+    used : int or None
+        Distinct grey levels the image's pixels in the range take; None when
+        no image was given.
+    pixels : int or None
+        Pixels of the image in the range; None when no image was given.
+
+    Examples
+    --------
+    >>> TissueLevels("fat", span=256, usable=40, used=None, pixels=None).usable
+    40
+    """
+
+    tissue: str
+    span: int
+    usable: int
+    used: int | None
+    pixels: int | None
+
+
+def tissue_levels(
     window: Window | str,
     *,
+    hu: npt.ArrayLike | None = None,
+    mask: npt.ArrayLike | None = None,
     function: VOIFunction | None = None,
     tissues: Iterable[Tissue | str] | None = None,
-) -> dict[str, int]:
-    """Grey levels each tissue band of :data:`ctlab.TISSUES` spans in a window.
+) -> dict[str, TissueLevels]:
+    """Grey levels each tissue range spans, can use and (on an image) uses in a window.
 
     Parameters
     ----------
     window : Window or str
         The window or a preset name.
+    hu : array_like, optional
+        An image in HU: with it, ``used`` and ``pixels`` are measured on the
+        pixels whose HU lie in each range.
+    mask : array_like of bool, optional
+        Pixels of ``hu`` to count (e.g. not padding); default all.
     function : {"linear", "linear_exact", "sigmoid"}, optional
         VOI function; default ``window.function``.
     tissues : iterable of Tissue or str, optional
-        Bands to report; default all of :data:`ctlab.TISSUES`.
+        Ranges to report; default all of :data:`ctlab.TISSUES`.
 
     Returns
     -------
-    dict of str to int
-        Tissue name to grey levels (1..256), in the order given.
+    dict of str to TissueLevels
+        In the order given.
+
+    Notes
+    -----
+    ``usable`` is counted exactly: every whole HU of the range is windowed
+    and the distinct grey levels counted. ``span`` is what sets how far
+    apart the range's values are drawn; ``usable`` how many different greys
+    it can show; ``used`` what one image really shows.
 
     Examples
     --------
-    >>> levels = tissue_grey_levels("default")
-    >>> levels["fat"], levels["soft_tissue"], levels["cortical_bone"]
-    (27, 52, 1)
+    >>> levels = tissue_levels("fat", tissues=["fat"])["fat"]
+    >>> levels.span, levels.usable
+    (256, 40)
+    >>> d = tissue_levels("default", tissues=["fat"])["fat"]
+    >>> d.span, d.usable
+    (84, 84)
+    >>> import numpy as np
+    >>> tissue_levels("fat", hu=np.array([-90, -90, -80, 40]), tissues=["fat"])["fat"].used
+    2
     """
+    resolved = resolve_window(window)
     bands = [resolve_tissue(t) for t in (TISSUES.values() if tissues is None else tissues)]
-    return {
-        band.name: grey_levels(window, band.low, band.high, function=function) for band in bands
-    }
+    values = None if hu is None else _masked(hu, mask)
+    result = {}
+    for band in bands:
+        whole_hu = np.arange(band.low, band.high + 1, dtype=np.float64)
+        usable = len(np.unique(apply_window(whole_hu, resolved, function=function)))
+        used = pixels = None
+        if values is not None:
+            inside = values[(values >= band.low) & (values <= band.high)]
+            pixels = int(inside.size)
+            used = len(np.unique(apply_window(inside, resolved, function=function)))
+        result[band.name] = TissueLevels(
+            band.name,
+            span=grey_levels(resolved, band.low, band.high, function=function),
+            usable=usable,
+            used=used,
+            pixels=pixels,
+        )
+    return result
+
+
+def _is_real(value: object) -> bool:
+    """A real number (Python or numpy), not a bool, a string or an array."""
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+        value, (bool, np.bool_)
+    )
+
+
+def _mask_of(values: npt.NDArray[Any], mask: npt.ArrayLike) -> npt.NDArray[np.bool_]:
+    selected = np.asarray(mask, dtype=bool)
+    if selected.shape != values.shape:
+        raise InvalidImageError(
+            f"mask shape {selected.shape} differs from hu shape {values.shape}; "
+            "pass one bool per pixel, e.g. ~image.padding_mask()"
+        )
+    return selected
 
 
 def _masked(hu: npt.ArrayLike, mask: npt.ArrayLike | None) -> npt.NDArray[np.number]:
     values = np.asarray(hu)
     if mask is None:
         return values
-    mask = np.asarray(mask, dtype=bool)
-    if mask.shape != values.shape:
-        raise InvalidImageError(f"mask shape {mask.shape} differs from hu shape {values.shape}")
-    return values[mask]
+    return values[_mask_of(values, mask)]
 
 
 def clipped_fractions(
@@ -229,6 +327,40 @@ def _value_counts16(
     return totals, low
 
 
+#: The most bins :func:`hu_histogram` draws: one per value a 16-bit image can
+#: hold. More add no detail to a CT histogram, and a billion bins took 37 s.
+MAX_BINS = 1 << 16
+
+
+def _bin_count(bins: int | np.integer) -> int:
+    if not 1 <= bins <= MAX_BINS:
+        raise InvalidArgumentError(
+            f"bins must be a whole number of bins from 1 to {MAX_BINS}, got {shown(bins)}; "
+            "leave bins=None for one bin per HU (at most 512 bins)"
+        )
+    return int(bins)
+
+
+def _bin_edges(bins: object) -> npt.NDArray[np.float64]:
+    try:
+        edges = np.asarray(bins, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        edges = np.empty(0)
+    if (
+        isinstance(bins, (str, bytes))
+        or edges.ndim != 1
+        or not 2 <= edges.size <= MAX_BINS + 1
+        or not np.isfinite(edges).all()
+        or not (np.diff(edges) > 0).all()
+    ):
+        raise InvalidArgumentError(
+            f"bins must be a whole number of bins or 2 to {MAX_BINS + 1} finite, increasing bin "
+            f"edges in HU, got {shown(bins)}; numpy's rules such as 'auto' are not taken: "
+            "leave bins=None for one bin per HU"
+        )
+    return edges
+
+
 def hu_histogram(
     hu: npt.ArrayLike,
     *,
@@ -243,7 +375,8 @@ def hu_histogram(
         Hounsfield units.
     bins : int or array_like, optional
         As in :func:`numpy.histogram`: a number of equal bins over the data
-        range, or the bin edges. Default: integer-aligned bins (edges at
+        range (1 to :data:`MAX_BINS`, 65536), or the bin edges (finite,
+        strictly increasing). Default: integer-aligned bins (edges at
         half-integers) of a whole number of HU, at most 512 of them.
     mask : array_like of bool, optional
         Pixels to count, e.g. ``~image.padding_mask()``.
@@ -276,6 +409,11 @@ def hu_histogram(
         raise InvalidImageError("hu has no pixels to count (empty array or empty mask)")
     if values.dtype.kind == "f" and not np.isfinite(values).all():
         values = values[np.isfinite(values)]
+        if values.size == 0:
+            raise InvalidImageError(
+                "hu holds no finite value to count (all NaN or infinite); "
+                "check how the array was made, e.g. a division by zero"
+            )
     sixteen_bit = values.dtype in (np.dtype(np.int16), np.dtype(np.uint16))
     if sixteen_bit:
         value_counts, low = _value_counts16(values)  # the range, without two more passes
@@ -286,10 +424,10 @@ def hu_histogram(
         step = max(1, math.ceil((float(high) - float(low) + 1) / 512))
         n_bins = math.ceil((float(high) - float(low) + 1) / step)
         edges = float(math.floor(low)) - 0.5 + step * np.arange(n_bins + 1, dtype=np.float64)
-    elif isinstance(bins, (int, np.integer)):
-        edges = np.histogram_bin_edges(values[:1], bins=int(bins), range=(low, high))
+    elif _is_real(bins) and isinstance(bins, (int, np.integer)):
+        edges = np.histogram_bin_edges(values[:1], bins=_bin_count(bins), range=(low, high))
     else:
-        edges = np.asarray(bins, dtype=np.float64)
+        edges = _bin_edges(bins)
     if not sixteen_bit:
         counts, edges = np.histogram(values, bins=edges)
         return counts.astype(np.int64), edges
@@ -339,15 +477,14 @@ def tissue_amounts(
     {'fat': 1.0, 'water': 0.0}
     """
     values = np.asarray(hu)
-    if values.ndim not in (2, 3) or len(spacing) != values.ndim:
+    if values.ndim not in (2, 3):
         raise InvalidImageError(
-            f"need a 2-D or 3-D hu with one spacing per axis, got shape {values.shape} "
-            f"and spacing {spacing}"
+            f"hu must be a 2-D slice or a 3-D volume to measure amounts, got shape {values.shape}"
         )
     # mm^2 -> cm^2 is /100; mm^3 -> mL is /1000.
     unit = 100.0 if values.ndim == 2 else 1000.0
-    voxel = float(np.prod(spacing)) / unit
-    selected = None if mask is None else np.asarray(mask, dtype=bool)
+    voxel = math.prod(check_spacing(spacing, values.shape)) / unit
+    selected = None if mask is None else _mask_of(values, mask)
     amounts = {}
     for tissue in TISSUES.values() if tissues is None else tissues:
         band = resolve_tissue(tissue)
@@ -356,3 +493,87 @@ def tissue_amounts(
             inside &= selected
         amounts[band.name] = int(np.count_nonzero(inside)) * voxel
     return amounts
+
+
+def hu_peaks(
+    hu: npt.ArrayLike,
+    *,
+    mask: npt.ArrayLike | None = None,
+    smooth: int = 15,
+    min_share: float = 0.0005,
+    dip: float = 0.75,
+    min_separation: int = 40,
+) -> list[tuple[float, int]]:
+    """The peaks of an image's HU histogram: the tissues that fill large areas.
+
+    Counts whole HU, smooths the counts with a moving average of ``smooth`` HU
+    (so that single-HU noise makes no peak) and keeps the local maxima that
+    stand out: at least ``min_share`` of the pixels per HU, at least
+    ``min_separation`` HU from every higher peak and separated from it by a
+    valley lower than ``dip`` times their own height. A peak is a true
+    maximum of the smoothed histogram, never the edge of a tissue range.
+
+    Parameters
+    ----------
+    hu : array_like
+        Hounsfield units (rounded to whole HU).
+    mask : array_like of bool, optional
+        Pixels to count (e.g. ``~image.padding_mask()``); default all.
+    smooth : int
+        Width of the moving average in HU, odd, at least 1.
+    min_share : float
+        Smallest smoothed count per HU a peak needs, as a fraction of all
+        counted pixels.
+    dip : float
+        How deep the valley to a higher peak must be, as a fraction of the
+        peak's own height (0..1).
+    min_separation : int
+        HU a peak must be from every higher peak (air's double peak near
+        -1000 HU is one peak).
+
+    Returns
+    -------
+    list of (hu, count)
+        Peaks from the lowest HU to the highest: the HU of the maximum and
+        the smoothed count there (pixels per HU, rounded).
+
+    Raises
+    ------
+    InvalidImageError
+        For an even or non-positive ``smooth``, or no pixels to count.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> hu = np.concatenate([rng.normal(-100, 10, 5000), rng.normal(60, 10, 5000)])
+    >>> [round(h, -1) for h, _ in hu_peaks(hu)]
+    [-100.0, 60.0]
+    """
+    if smooth < 1 or smooth % 2 == 0:
+        raise InvalidImageError(f"smooth must be an odd number of HU >= 1, got {smooth}")
+    values = _masked(hu, mask)
+    if values.dtype.kind == "f":
+        values = np.rint(values[np.isfinite(values)])
+    if values.size == 0:
+        raise InvalidImageError("hu has no pixels to count (empty array or empty mask)")
+    low = int(values.min())
+    counts = np.bincount((values - low).astype(np.int64).reshape(-1)).astype(np.float64)
+    smoothed = np.convolve(np.pad(counts, smooth // 2), np.ones(smooth) / smooth, mode="valid")
+    # Local maxima: not lower than either neighbour.
+    left = np.concatenate(([-1.0], smoothed[:-1]))
+    right = np.concatenate((smoothed[1:], [-1.0]))
+    candidates = np.flatnonzero(
+        (smoothed >= left) & (smoothed >= right) & (smoothed >= min_share * values.size)
+    )
+    chosen: list[int] = []
+    for index in sorted(candidates.tolist(), key=lambda i: -smoothed[i]):
+        height = smoothed[index]
+        # A plateau or a shoulder of a higher peak is not a peak of its own.
+        if all(
+            abs(index - other) >= min_separation
+            and smoothed[min(index, other) : max(index, other) + 1].min() < dip * height
+            for other in chosen
+        ):
+            chosen.append(index)
+    return [(float(low + i), round(float(smoothed[i]))) for i in sorted(chosen)]

@@ -9,7 +9,7 @@ table look-up per pixel and no temporary larger than the output.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ctlab.core.errors import InvalidWindowError
-from ctlab.core.window import VOIFunction, Window, check_function, resolve_window
+from ctlab.core.window import VOIFunction, Window, check_function, resolve_window, resolve_windows
 
 __all__ = ["apply_window", "apply_window_float", "grey_lut", "multiwindow"]
 
@@ -330,7 +330,7 @@ def _look_up(lut: npt.NDArray[np.uint8], index: npt.NDArray[Any]) -> npt.NDArray
 
 def multiwindow(
     hu: npt.ArrayLike,
-    windows: Sequence[Window | str],
+    windows: Iterable[Window | str],
     *,
     function: VOIFunction | None = None,
     invert: bool = False,
@@ -344,8 +344,8 @@ def multiwindow(
     ----------
     hu : array_like
         Hounsfield units, shape ``S``.
-    windows : sequence of Window or str
-        One window (or preset name) per channel.
+    windows : iterable of Window or str
+        One window (or preset name) per channel; a generator is read once.
     function, invert
         As in :func:`apply_window`, for every channel.
 
@@ -360,12 +360,9 @@ def multiwindow(
     >>> multiwindow(np.array([[-80, 60]], dtype=np.int16), ["fat", "liver_kidney"]).tolist()
     [[[131, 0], [255, 131]]]
     """
-    if isinstance(windows, (str, Window)) or len(windows) == 0:
-        raise InvalidWindowError(
-            f"windows must be a non-empty sequence of windows or preset names, got {windows!r}"
-        )
+    resolved = resolve_windows(windows)
     array = _as_hu_array(hu)
-    out = np.empty((*array.shape, len(windows)), dtype=np.uint8)
-    for channel, window in enumerate(windows):
+    out = np.empty((*array.shape, len(resolved)), dtype=np.uint8)
+    for channel, window in enumerate(resolved):
         out[..., channel] = apply_window(array, window, function=function, invert=invert)
     return out

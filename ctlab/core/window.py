@@ -8,14 +8,26 @@ radiologist reaches for.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
 
-from ctlab.core.errors import InvalidWindowError
+import numpy as np
 
-__all__ = ["PRESETS", "VOI_FUNCTIONS", "VOIFunction", "Window", "check_function", "resolve_window"]
+from ctlab.core.errors import InvalidWindowError, shown
+
+__all__ = [
+    "PRESETS",
+    "VOI_FUNCTIONS",
+    "VOIFunction",
+    "Window",
+    "check_function",
+    "clean_window_explanation",
+    "header_window_name",
+    "resolve_window",
+    "resolve_windows",
+]
 
 VOIFunction = Literal["linear", "linear_exact", "sigmoid"]
 
@@ -84,7 +96,14 @@ class Window:
                     raise TypeError
                 value = float(value)
             except (TypeError, ValueError):
-                raise InvalidWindowError(f"{label} must be a number of HU, got {value!r}") from None
+                raise InvalidWindowError(
+                    f"{label} must be a number of HU, got {shown(value)}"
+                ) from None
+            except OverflowError:  # an int beyond float's range, e.g. 10**400
+                raise InvalidWindowError(
+                    f"{label} is too large to be a number of HU, got {shown(value)}; "
+                    "CT values lie within about -1024..+30000 HU"
+                ) from None
             if not math.isfinite(value):
                 raise InvalidWindowError(f"{label} must be finite, got {value!r}")
             object.__setattr__(self, label, float(value))
@@ -105,6 +124,30 @@ class Window:
         """Upper edge in HU, ``center + width / 2``: at and above it, white."""
         return self.center + self.width / 2
 
+    @property
+    def hu_per_grey_level(self) -> float:
+        """``width / 256``: the HU each of the 256 grey levels stands for.
+
+        The one convention ctlab uses everywhere: the window's width shared
+        by the 256 grey levels. Below 1 (windows narrower than 256 HU) the
+        number needs care: whole HU cannot fill every level, so at most
+        ``width`` levels are used and neighbouring HU are ``256 / width``
+        levels apart (:attr:`grey_levels_per_hu`).
+
+        Examples
+        --------
+        >>> Window(40, 400).hu_per_grey_level
+        1.5625
+        >>> Window(-80, 40).hu_per_grey_level, Window(-80, 40).grey_levels_per_hu
+        (0.15625, 6.4)
+        """
+        return self.width / 256
+
+    @property
+    def grey_levels_per_hu(self) -> float:
+        """``256 / width``: how many grey levels apart neighbouring whole HU are drawn."""
+        return 256 / self.width
+
     @classmethod
     def from_range(
         cls, low: float, high: float, *, function: VOIFunction = "linear", name: str = ""
@@ -123,9 +166,9 @@ class Window:
         """
         try:
             low, high = float(low), float(high)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise InvalidWindowError(
-                f"low and high must be numbers of HU, got {low!r} and {high!r}"
+                f"low and high must be finite numbers of HU, got {shown(low)} and {shown(high)}"
             ) from None
         if not high - low >= 1:
             raise InvalidWindowError(
@@ -134,13 +177,64 @@ class Window:
         return cls((low + high) / 2, high - low, function=function, name=name)
 
     @classmethod
+    def from_hu(
+        cls,
+        hu: Any,
+        *,
+        percentile: float = 1.0,
+        function: VOIFunction = "linear",
+        name: str = "",
+    ) -> Window:
+        """The window a region's HU suggest: from one percentile to its mirror.
+
+        The rule of the explorer's shift-drag box: the ``percentile`` and
+        ``100 - percentile`` percentiles of the region's HU (numpy's default
+        linear interpolation), rounded to 0.01 HU, become ``low`` and
+        ``high``; a width under 1 HU (a uniform region) is widened to 1 HU
+        about its centre. NaN are left out.
+
+        Parameters
+        ----------
+        hu : array_like
+            The HU of the region (any shape; flattened).
+        percentile : float
+            From 0 (the full range) to below 50, default 1.
+
+        Raises
+        ------
+        InvalidWindowError
+            If ``percentile`` is outside 0..50 or the region holds no number.
+
+        Examples
+        --------
+        >>> Window.from_hu(range(-100, 101), percentile=10)
+        Window(center=0.0, width=160.0)
+        >>> Window.from_hu([40, 40, 40])
+        Window(center=40.0, width=1.0)
+        """
+        if not 0 <= percentile < 50:
+            raise InvalidWindowError(f"percentile must be in 0..50 (exclusive), got {percentile}")
+        values = np.asarray(hu, dtype=np.float64).reshape(-1)
+        values = values[~np.isnan(values)]
+        if not values.size:
+            raise InvalidWindowError("the region holds no HU to take a window from")
+        edges = np.percentile(values, [percentile, 100 - percentile])
+        low, high = (round(float(v), 2) for v in edges)
+        # Rounded like low and high: no float noise such as 40.000000000000004.
+        center, width = round((low + high) / 2, 3), round(max(1.0, high - low), 2)
+        return cls(center, width, function=function, name=name)
+
+    @classmethod
     def from_dicom(cls, dataset: Any) -> tuple[Window, ...]:
         """Read the windows a DICOM header suggests.
 
         Reads Window Center (0028,1050), Window Width (0028,1051), their
         explanation (0028,1055) and VOI LUT Function (0028,1056); PS3.3
         C.11.2. Both window attributes may hold several values, giving
-        several windows.
+        several windows. The explanation is free text a person may have
+        typed a name or date into, so it names the window only if it passes
+        :func:`clean_window_explanation`; otherwise the window is called
+        "header window 1", "header window 2"...
 
         Parameters
         ----------
@@ -164,6 +258,9 @@ class Window:
         >>> header = SimpleNamespace(WindowCenter=[40, 400], WindowWidth=[400, 1800])
         >>> Window.from_dicom(header)
         (Window(center=40.0, width=400.0), Window(center=400.0, width=1800.0))
+        >>> header.WindowCenterWidthExplanation = ["BRAIN", "DOE 12.3.1947"]
+        >>> [window.name for window in Window.from_dicom(header)]
+        ['BRAIN', 'header window 2']
         """
         centers = _as_list(getattr(dataset, "WindowCenter", None))
         widths = _as_list(getattr(dataset, "WindowWidth", None))
@@ -183,14 +280,15 @@ class Window:
         explanations = _as_list(getattr(dataset, "WindowCenterWidthExplanation", None))
         windows = []
         for index, (center, width) in enumerate(zip(centers, widths, strict=True)):
-            name = str(explanations[index]) if index < len(explanations) else ""
+            explanation = explanations[index] if index < len(explanations) else ""
+            name = clean_window_explanation(explanation)
             try:
                 windows.append(
                     cls(
                         float(center),
                         float(width),
                         function=_DICOM_FUNCTIONS[raw_function],
-                        name=name or f"header {index + 1}",
+                        name=name or header_window_name(index),
                     )
                 )
             except (TypeError, ValueError) as error:
@@ -206,6 +304,63 @@ class Window:
     def __str__(self) -> str:
         label = f"{self.name}: " if self.name else ""
         return f"{label}C {self.center:g} / W {self.width:g} HU ({self.low:g}..{self.high:g})"
+
+
+# The words a window explanation may be made of to be shown: window, body
+# part and tissue names as scanners label their windows. A fixed vocabulary
+# is the conservative clean: a surname, a date or an ID cannot be spelled
+# from it (PS3.15 E.3.5, the Clean Descriptors Option, asks for exactly this
+# judgement before a description is kept).
+_WINDOW_WORDS = frozenset(
+    """
+    abdomen abdominal air angio aorta bone bones brain breast cardiac chest ct cta default
+    detail ear extremity fat fossa full head heart inner kidney liver lung lungs mediastinal
+    mediastinum muscle narrow neck normal orbit orbits pancreas pelvis posterior range sinus
+    sinuses soft spine standard stroke subdural temporal tissue vascular wide window
+    """.split()
+)
+# Longer explanations are sentences, not names.
+_MAX_EXPLANATION = 24
+
+
+def clean_window_explanation(text: object) -> str:
+    """A header's window explanation if it is safe to show, else "".
+
+    Window Center & Width Explanation (0028,1055) is free text. It is shown
+    only when short (at most 24 characters), made of letters, spaces,
+    ``_``, ``-`` and ``/`` only (no digits that could be a date or an ID),
+    and every word is a window or body-part name (``BRAIN``,
+    ``SOFT TISSUE``, ``LUNG``...).
+
+    Examples
+    --------
+    >>> clean_window_explanation("SOFT_TISSUE"), clean_window_explanation("Brain")
+    ('SOFT_TISSUE', 'Brain')
+    >>> clean_window_explanation("WINDOW1"), clean_window_explanation("SMITH BRAIN")
+    ('', '')
+    """
+    shown = str(text).strip()
+    words = shown.replace("_", " ").replace("-", " ").replace("/", " ").lower().split()
+    allowed = set("abcdefghijklmnopqrstuvwxyz _-/")
+    if (
+        not words
+        or len(shown) > _MAX_EXPLANATION
+        or not set(shown.lower()) <= allowed
+        or not all(word in _WINDOW_WORDS for word in words)
+    ):
+        return ""
+    return shown
+
+
+def header_window_name(index: int) -> str:
+    """The name of the header's window ``index`` (0-based) when its explanation is not shown.
+
+    Examples
+    --------
+    >>> header_window_name(0)
+    'header window 1'
+    """
+    return f"header window {index + 1}"
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -278,3 +433,41 @@ def resolve_window(window: Window | str) -> Window:
     raise InvalidWindowError(
         f"window must be a ctlab.Window or a preset name, got {type(window).__name__}"
     )
+
+
+def resolve_windows(windows: Iterable[Window | str], *, argument: str = "windows") -> list[Window]:
+    """Resolve a collection of windows or preset names, in order.
+
+    Any iterable is accepted, a generator included (it is read once);
+    a single window or name is refused rather than read letter by letter.
+
+    Parameters
+    ----------
+    windows : iterable of Window or str
+        One or more windows or preset names.
+    argument : str
+        The parameter's name, for the error message.
+
+    Raises
+    ------
+    InvalidWindowError
+        If ``windows`` is a single window or name, not iterable, empty, or
+        holds something that is neither a Window nor a preset name.
+
+    Examples
+    --------
+    >>> [w.center for w in resolve_windows(name for name in ("fat", "bone"))]
+    [-80.0, 400.0]
+    """
+    if isinstance(windows, (str, Window)) or not isinstance(windows, Iterable):
+        raise InvalidWindowError(
+            f"{argument} must be a non-empty sequence of windows or preset names, "
+            f"got {shown(windows)}; e.g. {argument}=['default', 'bone']"
+        )
+    resolved = [resolve_window(window) for window in windows]
+    if not resolved:
+        raise InvalidWindowError(
+            f"{argument} is empty; give at least one window or preset name, "
+            f"e.g. {argument}=['default', 'bone']"
+        )
+    return resolved

@@ -47,8 +47,8 @@ __all__ = ["INDEX_COLUMNS", "INDEX_NAME", "ExportSummary", "export_many", "serie
 INDEX_NAME = "index.csv"
 #: The index's columns. ``file`` is relative to the output folder; for the
 #: per-series formats ``slice`` is also the index into the file's first axis.
-#: ``labels_file`` is the ``labels_file`` of the slice's manifest entry, empty until
-#: segmentations are exported beside the images.
+#: ``labels_file`` is the slice's label file where the series was exported with its
+#: labels (``ctlab.export(..., labels=...)``), else empty.
 INDEX_COLUMNS = (
     "series",
     "slice",
@@ -248,8 +248,8 @@ def _index_rows(name: str, manifest: dict[str, Any]) -> list[dict[str, Any]]:
             "slice_spacing_mm": slice_mm[0] if slice_mm else "",
             "row_spacing_mm": row_mm,
             "column_spacing_mm": column_mm,
-            # Filled once the manifest's entries name a segmentation file.
-            "labels_file": f"{name}/{entry['labels_file']}" if entry.get("labels_file") else "",
+            # The slice's labels, where ctlab.export(..., labels=...) wrote them.
+            "labels_file": f"{name}/{entry['labels']}" if entry.get("labels") else "",
         }
         for entry in manifest["files"]
     ]

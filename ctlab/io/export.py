@@ -20,6 +20,7 @@ from ctlab.core.errors import ExportError
 from ctlab.core.image import CTImage
 from ctlab.core.voi import apply_window_float, multiwindow
 from ctlab.core.window import Window, resolve_window
+from ctlab.io.labels import LabelMap, label_array, save_label_slice
 
 __all__ = [
     "FORMATS",
@@ -299,6 +300,7 @@ def export(
     overwrite: bool = False,
     source: str | os.PathLike[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    labels: LabelMap | npt.ArrayLike | None = None,
 ) -> Path:
     """Export every slice of an image, windowed, as a data set.
 
@@ -337,6 +339,12 @@ def export(
         Where the scan was read from; export refuses to write into it.
     progress : callable, optional
         Called as ``progress(done, total)`` after each slice.
+    labels : LabelMap or array_like of int, optional
+        A label map of the image's shape (e.g. from :func:`ctlab.load_labels`),
+        written beside the images as ``labels/slice_0000.png`` (the label
+        values as 8- or 16-bit grey) or ``.npy``, one file per slice with the
+        same number; the manifest gives each slice's label file and, for a
+        LabelMap, the label names and colours.
 
     Returns
     -------
@@ -366,7 +374,10 @@ def export(
     if source is not None:
         source_path = Path(source)
         source_folder = source_path if source_path.is_dir() else source_path.parent
+    label_values = None if labels is None else label_array(labels, image)
     _prepare_folder(target, source_folder, overwrite)
+    if label_values is not None:
+        (target / "labels").mkdir(exist_ok=True)
 
     files = []
     total = image.n_slices
@@ -392,6 +403,12 @@ def export(
         elif format == "npy":
             _write_atomically(target / name, partial(np.save, arr=pixels, allow_pickle=False))
         entry: dict[str, Any] = {"file": name, "slice_index": index}
+        if label_values is not None:
+            # One label slice per image slice, also beside a volume file.
+            entry["labels"] = f"labels/slice_{index:04d}.{'png' if format == 'png' else 'npy'}"
+            save_label_slice(
+                label_values[index] if image.is_volume else label_values, target / entry["labels"]
+            )
         if index < len(image.slice_positions):
             entry["position_mm"] = image.slice_positions[index]
         files.append(entry)
@@ -416,6 +433,11 @@ def export(
         },
         "files": files,
     }
+    if isinstance(labels, LabelMap):
+        manifest["labels"] = {
+            "names": {str(v): n for v, n in labels.names.items()},
+            "colors": {str(v): c for v, c in labels.colors.items()},
+        }
     manifest_path = target / MANIFEST_NAME
     text = json.dumps(manifest, indent=2, default=str) + "\n"
     _write_atomically(manifest_path, lambda file: file.write(text.encode()))

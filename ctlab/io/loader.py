@@ -27,6 +27,7 @@ from ctlab.core.errors import (
 )
 from ctlab.core.image import CTImage
 from ctlab.core.window import Window
+from ctlab.io.geometry import flip_axis, frame_plane, header_affine
 from ctlab.io.header import (
     MemoryFile,
     Source,
@@ -46,6 +47,9 @@ InMemory: TypeAlias = "bytes | bytearray | memoryview | IO[bytes] | Mapping[str,
 # HU below this are outside the scanned field (scanners store -2000, -3024...):
 # air itself is -1000 and scanners clip at -1024.
 _LOWEST_REAL_HU = -1024
+_NO_GEOMETRY = (
+    "assumed (no usable Image Position / Orientation (Patient)): an axial grid centred on z"
+)
 
 
 def load(
@@ -275,10 +279,14 @@ def _from_files(
             position = slice_position(first.header, slice_normal(first.header))
             positions = [] if position is None else [position]
 
-    hu, reoriented = _to_radiological(hu, first.header)
+    hu, reoriented, flipped = _to_radiological(hu, first.header)
     spacing: tuple[float, ...] = _pixel_spacing(first, notes)
     if hu.ndim == 3:
         spacing = (_slice_spacing(first, slice_spacing, notes), *spacing)
+    affine = header_affine(files, frames, spacing)
+    if affine is not None:
+        for axis in flipped:
+            affine = flip_axis(affine, axis, hu.shape[axis - 3])
     padding = _padding_range(lowest, conversions)
     windows = _header_windows(first, notes)
 
@@ -286,10 +294,8 @@ def _from_files(
         warnings.warn(note, SeriesWarning, stacklevel=3)
     corrections = _report_corrections(conversions)
     info: dict[str, Any] = {
+        # No Series or Study Description: free text (ctlab.io.privacy.FREE_TEXT_KEYWORDS).
         "modality": "CT",
-        "description": str(
-            first.header.get("SeriesDescription", "") or first.header.get("StudyDescription", "")
-        ),
         "shape": tuple(hu.shape),
         "spacing_mm": tuple(round(s, 4) for s in spacing),
         "manufacturer": str(first.header.get("Manufacturer", "") or ""),
@@ -305,6 +311,7 @@ def _from_files(
         "n_files": len(files),
         "corrections": corrections,
         "reoriented": reoriented,
+        "geometry": "from the header" if affine is not None else _NO_GEOMETRY,
     }
     return CTImage(
         hu,
@@ -314,31 +321,38 @@ def _from_files(
         info=info,
         padding_range=padding,
         slice_positions=tuple(positions),
+        affine=affine,
     )
 
 
-def _to_radiological(hu: npt.NDArray[Any], header: Dataset) -> tuple[npt.NDArray[Any], str]:
+def _to_radiological(
+    hu: npt.NDArray[Any], header: Dataset
+) -> tuple[npt.NDArray[Any], str, list[int]]:
     """Flip an axial image so it reads like a radiology viewer shows it.
 
     The convention: anterior at the top, the patient's left on the image's
     right, i.e. rows run towards +y and columns towards +x of the patient
     coordinate system (PS3.3 C.7.6.2.1.1). Oblique images are left as they are.
+    Also gives the grid axes flipped (1 rows, 2 columns), for the affine.
     """
     try:
         cosines = [float(v) for v in header.ImageOrientationPatient]
     except (AttributeError, TypeError, ValueError):
-        return hu, ""
+        return hu, "", []
     if len(cosines) != 6:
-        return hu, ""
+        return hu, "", []
     along_row, along_column = cosines[:3], cosines[3:]
     flips: list[str] = []
+    axes: list[int] = []
     if abs(along_row[0]) > 0.9 and along_row[0] < 0:
         hu, flips = hu[..., ::-1], [*flips, "columns (patient's left to the right)"]
+        axes.append(2)
     if abs(along_column[1]) > 0.9 and along_column[1] < 0:
         hu, flips = hu[..., ::-1, :], [*flips, "rows (anterior to the top)"]
+        axes.append(1)
     if not flips:
-        return hu, ""
-    return np.ascontiguousarray(hu), "flipped " + " and ".join(flips)
+        return hu, "", []
+    return np.ascontiguousarray(hu), "flipped " + " and ".join(flips), axes
 
 
 def _plain(value: Any) -> Any:
@@ -493,14 +507,7 @@ def _read_frames(
                 "Transformation Sequence (0028,9145); the header is damaged"
             )
         conversions.append(frame_conversion)
-        orientation = functional_group_value(
-            header, frame, "PlaneOrientationSequence", "ImageOrientationPatient"
-        )
-        position = functional_group_value(
-            header, frame, "PlanePositionSequence", "ImagePositionPatient"
-        )
-        # A plain mapping: damaged values must reach slice_position unvalidated.
-        frame_header = {"ImageOrientationPatient": orientation, "ImagePositionPatient": position}
+        frame_header = frame_plane(header, frame)
         positions.append(slice_position(frame_header, slice_normal(frame_header)))
 
     hu = _allocate((frames, rows, cols), budget, path)

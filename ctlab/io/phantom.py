@@ -19,6 +19,7 @@ from ctlab.io.synthetic import (
     SUPERSAMPLE,
     average_down,
     centre_samples,
+    paint_ellipse,
     smooth_noise,
     synthetic_image,
 )
@@ -36,15 +37,21 @@ class _Label:
     hu: float
 
 
+# One contrast phase for every organ: portal venous, about 60-70 s after an IV
+# iodinated contrast injection, as in a routine abdominal CT (and in the real
+# Pancreas-CT slice of ctlab.data.abdomen). Unenhanced liver is about 50..70 HU
+# and gains about 50..60 HU by then (Radiat Med 2007 25:106), the spleen a
+# little more; the kidneys are in the nephrographic phase; the aorta holds
+# diluted contrast, about 150..200 HU, the IVC a little less.
 _LABEL_LIST = (
     _Label(0, "air", -1000),
     _Label(1, "fat", -82),
-    _Label(2, "muscle", 50),
-    _Label(3, "liver", 60),
-    _Label(4, "spleen", 48),
-    _Label(5, "kidney", 45),
-    _Label(6, "aorta", 250),
-    _Label(7, "ivc", 120),
+    _Label(2, "muscle", 55),
+    _Label(3, "liver", 105),
+    _Label(4, "spleen", 115),
+    _Label(5, "kidney", 140),
+    _Label(6, "aorta", 170),
+    _Label(7, "ivc", 130),
     _Label(8, "cortical_bone", 1100),
     _Label(9, "cancellous_bone", 250),
     _Label(10, "bowel", 30),
@@ -58,25 +65,6 @@ _VALUE = {label.name: label.value for label in _LABEL_LIST}
 _HU = np.array([label.hu for label in _LABEL_LIST], dtype=np.float64)
 
 
-def _paint(
-    labels: npt.NDArray[np.uint8],
-    coordinates: npt.NDArray[np.float64],
-    center: tuple[float, float],
-    axes: tuple[float, float],
-    value: int,
-) -> None:
-    """Set ``value`` inside an ellipse (mm), touching only its bounding box."""
-    (cx, cy), (ax, ay) = center, axes
-    first_col = np.searchsorted(coordinates, cx - ax, side="left")
-    last_col = np.searchsorted(coordinates, cx + ax, side="right")
-    first_row = np.searchsorted(coordinates, cy - ay, side="left")
-    last_row = np.searchsorted(coordinates, cy + ay, side="right")
-    dx = ((coordinates[first_col:last_col] - cx) / ax) ** 2
-    dy = ((coordinates[first_row:last_row] - cy) / ay) ** 2
-    box = labels[first_row:last_row, first_col:last_col]
-    box[dy[:, None] + dx[None, :] <= 1.0] = value
-
-
 def _labels_for_slice(
     coordinates: npt.NDArray[np.float64],
     depth: float,
@@ -86,7 +74,7 @@ def _labels_for_slice(
     labels = np.zeros((coordinates.size, coordinates.size), dtype=np.uint8)
 
     def paint(center: tuple[float, float], axes: tuple[float, float], name: str) -> None:
-        _paint(labels, coordinates, center, axes, _VALUE[name])
+        paint_ellipse(labels, coordinates, center, axes, _VALUE[name])
 
     width, height = 165 - 10 * depth, 118 - 6 * depth
     paint((0, 0), (width, height), "fat")
@@ -135,8 +123,10 @@ def make_phantom(
 ) -> CTImage:
     """Draw the procedural abdominal CT phantom.
 
-    Subcutaneous and visceral fat, abdominal wall and back muscles, liver,
-    spleen, kidneys, a contrast-filled aorta and the IVC, a vertebra with a
+    Synthetic. Subcutaneous and visceral fat, abdominal wall and back
+    muscles, liver, spleen, kidneys, a contrast-filled aorta and the IVC, all
+    in one contrast phase, portal venous (about 60-70 s after IV contrast:
+    liver 105, spleen 115, kidneys 140, aorta 170, IVC 130 HU), a vertebra with a
     cortical shell and a textured trabecular interior, bowel with gas, and
     lung bases in the upper slices; partial-volume edges, Gaussian noise, and
     -3024 HU outside the reconstruction circle (as scanners store it).

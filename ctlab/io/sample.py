@@ -7,16 +7,26 @@ from __future__ import annotations
 
 import os
 from functools import cache
+from importlib.resources import files
 from pathlib import Path
 
 from ctlab.core.errors import CTLabError
 from ctlab.core.image import CTImage
+from ctlab.io.chest_phantom import make_chest_phantom
 from ctlab.io.hidden_figures import hidden_figures as _draw_hidden_figures
 from ctlab.io.loader import load
 from ctlab.io.phantom import make_phantom
 from ctlab.io.write import write_series
 
-__all__ = ["abdomen", "chest", "head", "hidden_figures", "phantom", "phantom_series"]
+__all__ = [
+    "abdomen",
+    "chest",
+    "chest_phantom",
+    "head",
+    "hidden_figures",
+    "phantom",
+    "phantom_series",
+]
 
 
 def _packaged_file(name: str) -> str:
@@ -38,15 +48,18 @@ def abdomen() -> CTImage:
     """A real abdominal CT slice: liver, kidneys, fat, spine (512 x 512).
 
     From the Pancreas-CT collection of The Cancer Imaging Archive, shipped by
-    pydicom-data as ``explicit_VR-UN.dcm`` (JPEG 2000 compressed). Its
-    header suggests no window.
+    pydicom-data as ``explicit_VR-UN.dcm`` (JPEG 2000 compressed). ctlab
+    ships the same pixels and header re-encoded as RLE Lossless, which pydicom
+    decodes without a compiled plugin, so the slice loads also where no JPEG
+    2000 decoder can be installed (Pyodide, JupyterLite). Its header suggests
+    no window.
 
     Examples
     --------
     >>> abdomen().shape
     (512, 512)
     """
-    return load(_packaged_file("explicit_VR-UN.dcm"))
+    return load(str(files("ctlab.io") / "sample_files" / "abdomen.dcm"))
 
 
 @cache
@@ -59,6 +72,25 @@ def chest() -> CTImage:
     (128, 128)
     """
     return load(_packaged_file("CT_small.dcm"))
+
+
+@cache
+def chest_phantom() -> CTImage:
+    """A synthetic contrast-enhanced chest slice (512 x 512) with ground-truth labels.
+
+    Lungs with vessels and airways, a solid nodule, a ground-glass patch,
+    ribs, sternum, scapulae and a vertebra, fat, muscle, the heart and the
+    descending aorta, all in one arterial contrast phase. Synthetic: no
+    full real chest slice ships with ctlab. See
+    :func:`ctlab.io.chest_phantom.make_chest_phantom`.
+
+    Examples
+    --------
+    >>> image = chest_phantom()
+    >>> image.shape, image.label_names[9]
+    ((512, 512), 'ground_glass')
+    """
+    return make_chest_phantom()
 
 
 @cache

@@ -26,6 +26,7 @@ __all__ = [
     "SliceFile",
     "find_all_series",
     "find_series",
+    "finite_vector",
     "order_slices",
     "slice_normal",
     "slice_position",
@@ -58,11 +59,13 @@ class Series:
 
     @property
     def label(self) -> str:
-        """How to name the series to a user: number, description, size (no UIDs)."""
-        first = self.files[0].header
-        number = first.get("SeriesNumber", "?")
-        description = first.get("SeriesDescription", "") or "no description"
-        return f"series {number} ({description}, {len(self.files)} slices)"
+        """How to name the series to a user: number and size.
+
+        Not the Series Description: free text, kept out of every message
+        (ctlab.io.privacy.FREE_TEXT_KEYWORDS).
+        """
+        number = self.files[0].header.get("SeriesNumber", "?")
+        return f"series {number} ({len(self.files)} slices)"
 
 
 def _files_in(paths: Iterable[Path]) -> list[Path]:
@@ -219,7 +222,7 @@ def find_series(
     return chosen, notes
 
 
-def _finite_vector(value: Any, length: int) -> np.ndarray | None:
+def finite_vector(value: Any, length: int) -> np.ndarray | None:
     """A header's multi-valued number as a float array of ``length``, None if unusable."""
     if value is None:
         return None
@@ -234,7 +237,7 @@ def _finite_vector(value: Any, length: int) -> np.ndarray | None:
 
 def slice_normal(header: Dataset | Mapping[str, Any]) -> np.ndarray | None:
     """Unit normal of a slice from Image Orientation (Patient), None if unusable."""
-    cosines = _finite_vector(header.get("ImageOrientationPatient"), 6)
+    cosines = finite_vector(header.get("ImageOrientationPatient"), 6)
     if cosines is None:
         return None
     normal = np.cross(cosines[:3], cosines[3:])
@@ -244,7 +247,7 @@ def slice_normal(header: Dataset | Mapping[str, Any]) -> np.ndarray | None:
 
 def slice_position(header: Dataset | Mapping[str, Any], normal: np.ndarray | None) -> float | None:
     """Position of a slice along the normal in mm, None if the header lacks it."""
-    point = _finite_vector(header.get("ImagePositionPatient"), 3)
+    point = finite_vector(header.get("ImagePositionPatient"), 3)
     if normal is None or point is None:
         return None
     return float(point @ normal)

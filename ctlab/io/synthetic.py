@@ -17,7 +17,14 @@ import numpy.typing as npt
 from ctlab.core.image import CTImage
 from ctlab.core.window import PRESETS
 
-__all__ = ["SUPERSAMPLE", "average_down", "centre_samples", "smooth_noise", "synthetic_image"]
+__all__ = [
+    "SUPERSAMPLE",
+    "average_down",
+    "centre_samples",
+    "paint_ellipse",
+    "smooth_noise",
+    "synthetic_image",
+]
 
 #: Fine-grid samples per output pixel along each axis.
 SUPERSAMPLE = 2
@@ -45,6 +52,37 @@ def centre_samples(fine: npt.NDArray[np.generic]) -> npt.NDArray[np.generic]:
     """
     middle = SUPERSAMPLE // 2
     return fine[middle::SUPERSAMPLE, middle::SUPERSAMPLE]
+
+
+def paint_ellipse(
+    labels: npt.NDArray[np.uint8],
+    coordinates: npt.NDArray[np.float64],
+    center: tuple[float, float],
+    axes: tuple[float, float],
+    value: int,
+) -> None:
+    """Set ``value`` inside an axis-aligned ellipse (mm), touching only its bounding box.
+
+    ``labels`` is square; ``coordinates`` (increasing, mm) is the position of
+    its rows and of its columns; ``center`` is (x, y) and ``axes`` the two
+    semi-axes, in mm.
+
+    Examples
+    --------
+    >>> labels = np.zeros((5, 5), np.uint8)
+    >>> paint_ellipse(labels, np.arange(5.0) - 2, (0, 0), (1, 1), 7)
+    >>> int(labels.sum() // 7)
+    5
+    """
+    (cx, cy), (ax, ay) = center, axes
+    first_col = np.searchsorted(coordinates, cx - ax, side="left")
+    last_col = np.searchsorted(coordinates, cx + ax, side="right")
+    first_row = np.searchsorted(coordinates, cy - ay, side="left")
+    last_row = np.searchsorted(coordinates, cy + ay, side="right")
+    dx = ((coordinates[first_col:last_col] - cx) / ax) ** 2
+    dy = ((coordinates[first_row:last_row] - cy) / ay) ** 2
+    box = labels[first_row:last_row, first_col:last_col]
+    box[dy[:, None] + dx[None, :] <= 1.0] = value
 
 
 def smooth_noise(rng: np.random.Generator, shape: tuple[int, int], sigma: float) -> np.ndarray:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -14,9 +15,9 @@ from matplotlib.patches import Patch
 from ctlab.core.errors import InvalidImageError, InvalidWindowError
 from ctlab.core.hounsfield import resolve_tissue, tissue_mask
 from ctlab.core.image import CTImage
-from ctlab.core.metrics import tissue_amounts, tissue_grey_levels
+from ctlab.core.metrics import tissue_amounts, tissue_levels
 from ctlab.core.voi import apply_window, multiwindow
-from ctlab.core.window import PRESETS, VOIFunction, Window, resolve_window
+from ctlab.core.window import PRESETS, VOIFunction, Window, resolve_window, resolve_windows
 from ctlab.plot._common import (
     FONT_SIZE,
     as_image,
@@ -26,6 +27,7 @@ from ctlab.plot._common import (
 )
 
 __all__ = [
+    "body_box",
     "compare_windows",
     "multiwindow_figure",
     "overlay_tissues",
@@ -117,9 +119,18 @@ def show_slice(
     return axes
 
 
-def window_title(window: Window, function: VOIFunction | None = None) -> str:
+#: The tissues whose grey levels a comparison panel's title reports.
+TITLE_TISSUES = ("fat", "liver_portal_venous", "cancellous_bone")
+
+
+def window_title(
+    window: Window, function: VOIFunction | None = None, *, hu: npt.ArrayLike | None = None
+) -> str:
     """A comparison panel's title: the window, its HU range, the grey levels tissues get.
 
+    For each tissue range of :data:`TITLE_TISSUES`: the grey levels it
+    spans and (after a slash) the distinct levels its whole HU can use, or,
+    given an image's ``hu``, the levels its pixels really use.
     Shared by :func:`compare_windows` and :class:`ctlab.WindowCompare`.
 
     Examples
@@ -127,14 +138,19 @@ def window_title(window: Window, function: VOIFunction | None = None) -> str:
     >>> print(window_title(PRESETS["fat"]))
     Fig. 5b fat (-100..-60)
     -100..-60 HU
-    grey levels: fat 256, soft tissue 1, cancellous bone 1
+    grey levels spanned/usable:
+    fat 256/40
+    liver, portal venous 1/1
+    cancellous bone 1/1
     """
-    levels = tissue_grey_levels(
-        window, function=function, tissues=["fat", "soft_tissue", "cancellous_bone"]
+    levels = tissue_levels(window, hu=hu, function=function, tissues=TITLE_TISSUES)
+    lines = "\n".join(
+        f"{resolve_tissue(name).label} {n.span}/{n.usable if n.used is None else n.used}"
+        for name, n in levels.items()
     )
-    line = ", ".join(f"{resolve_tissue(name).label} {n}" for name, n in levels.items())
+    kind = "usable" if hu is None else "used on this slice"
     label = window.name or f"C {window.center:g} / W {window.width:g}"
-    return f"{label}\n{window.low:g}..{window.high:g} HU\ngrey levels: {line}"
+    return f"{label}\n{window.low:g}..{window.high:g} HU\ngrey levels spanned/{kind}:\n{lines}"
 
 
 def compare_windows(
@@ -144,11 +160,14 @@ def compare_windows(
     slice_index: int | None = None,
     naive_jpeg: bool = False,
     function: VOIFunction | None = None,
+    crop: bool = True,
 ) -> Figure:
     """The same slice under several windows, side by side (the seed's Figures 5a-5d).
 
-    Each panel is titled with its window and the grey levels fat, soft
-    tissue and cancellous bone span in it.
+    Each panel is framed and titled with its window and, for the tissues of
+    :data:`TITLE_TISSUES`, the grey levels they span and the distinct levels
+    the slice's pixels in them use. A panel the window draws (almost) all
+    black or all white says so.
 
     Parameters
     ----------
@@ -161,6 +180,8 @@ def compare_windows(
         window keeps: whatever it clipped is gone for every later window.
     function : optional
         VOI function for every panel.
+    crop : bool
+        Show only the body (:func:`body_box`): no air around it, no couch.
 
     Returns
     -------
@@ -174,23 +195,89 @@ def compare_windows(
     4
     """
     ct = as_image(image)
-    hu, _ = slice_of(ct, slice_index)
-    resolved = [resolve_window(w) for w in windows]
+    hu, index = slice_of(ct, slice_index)
+    valid = ~ct.padding_mask(index)
+    rows, cols = body_box(hu) if crop else (slice(None), slice(None))
+    resolved = resolve_windows(windows)
     panels = len(resolved) + int(naive_jpeg)
-    figure = Figure(figsize=(3.2 * panels, 3.9), layout="constrained")
+    figure = Figure(figsize=(4.2 * panels, 4.9), layout="constrained")
     axes = figure.subplots(1, panels, squeeze=False)[0]
-    for ax, window in zip(axes, resolved, strict=False):
-        _draw_grey(ax, apply_window(hu, window, function=function), ct)
-        ax.set_title(window_title(window, function), fontsize=FONT_SIZE - 2)
+    shown = [(window, window_title(window, function, hu=hu[valid])) for window in resolved]
     if naive_jpeg:
         default = PRESETS["default"]
-        _draw_grey(axes[-1], apply_window(hu, default), ct)
-        axes[-1].set_title(
-            "naive JPEG (default window baked in)\n-160..240 HU, fixed for good\n"
-            + window_title(default).split("\n")[-1],
-            fontsize=FONT_SIZE - 2,
+        shown.append(
+            (
+                default,
+                "naive JPEG (default window baked in)\n-160..240 HU, fixed for good\n"
+                + "\n".join(window_title(default, hu=hu[valid]).split("\n")[2:]),
+            )
         )
+    for ax, (window, title) in zip(axes, shown, strict=True):
+        grey = apply_window(hu, window, function=function)[rows, cols]
+        _draw_grey(ax, grey, ct)
+        _frame(ax, grey)
+        ax.set_title(title, fontsize=FONT_SIZE - 2)
     return figure
+
+
+def body_box(hu: npt.NDArray[Any]) -> tuple[slice, slice]:
+    """Rows and columns of the body, without the couch under it.
+
+    The body is the connected region above -500 HU that holds the row with
+    the most such pixels, grown from there; the couch, separated from it by
+    air, is left out. A margin of 4 pixels is kept.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> hu = np.full((20, 20), -1000); hu[4:10, 5:15] = 40; hu[16, 7:13] = 300
+    >>> body_box(hu)
+    (slice(0, 14, None), slice(1, 19, None))
+    """
+    inside = hu > -500
+    per_row = inside.sum(axis=1)
+    if per_row.max(initial=0) == 0:
+        return slice(None), slice(None)
+    seed_row = int(np.argmax(per_row))
+    body = np.zeros_like(inside)
+    body[seed_row] = inside[seed_row]
+    while True:
+        grown = body.copy()
+        grown[1:] |= body[:-1]
+        grown[:-1] |= body[1:]
+        grown[:, 1:] |= body[:, :-1]
+        grown[:, :-1] |= body[:, 1:]
+        grown &= inside
+        if np.array_equal(grown, body):
+            break
+        body = grown
+    rows, columns = np.flatnonzero(body.any(axis=1)), np.flatnonzero(body.any(axis=0))
+    margin = 4
+    return (
+        slice(max(int(rows[0]) - margin, 0), min(int(rows[-1]) + 1 + margin, hu.shape[0])),
+        slice(max(int(columns[0]) - margin, 0), min(int(columns[-1]) + 1 + margin, hu.shape[1])),
+    )
+
+
+def _frame(ax: Axes, grey: npt.NDArray[np.uint8]) -> None:
+    """A frame round the panel, and a note when the window draws it all black or all white."""
+    for spine in ax.spines.values():
+        spine.set_visible(True)
+        spine.set_color("#777777")
+        spine.set_linewidth(1.5)
+    for value, note in ((255, "all white: clipped"), (0, "all black: clipped")):
+        if np.mean(grey == value) >= 0.95:
+            ax.text(
+                0.5,
+                0.5,
+                note,
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                fontsize=FONT_SIZE + 2,
+                color="#D55E00",
+                bbox={"facecolor": "white", "edgecolor": "#D55E00"},
+            )
 
 
 def overlay_tissues(
@@ -255,11 +342,11 @@ def multiwindow_figure(
     >>> len(multiwindow_figure(np.zeros((4, 4), np.int16)).axes)
     4
     """
-    if len(windows) != 3:
-        raise InvalidWindowError(f"an RGB image needs exactly 3 windows, got {len(windows)}")
+    resolved = resolve_windows(windows)
+    if len(resolved) != 3:
+        raise InvalidWindowError(f"an RGB image needs exactly 3 windows, got {len(resolved)}")
     ct = as_image(image)
     hu, _ = slice_of(ct, slice_index)
-    resolved = [resolve_window(w) for w in windows]
     rgb = multiwindow(hu, resolved)
     figure = Figure(figsize=(13, 3.8), layout="constrained")
     axes = figure.subplots(1, 4)

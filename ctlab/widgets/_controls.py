@@ -15,7 +15,7 @@ import ipywidgets
 import traitlets
 
 from ctlab.core.image import CTImage
-from ctlab.core.window import PRESETS, Window
+from ctlab.core.window import PRESETS, Window, header_window_name
 from ctlab.widgets.views import CENTER_LIMITS, WIDTH_LIMITS, SliceView
 
 __all__ = [
@@ -103,7 +103,10 @@ def preset_options(image: CTImage) -> list[tuple[str, str]]:
     header = []
     for index, window in enumerate(image.windows):
         key = header_key(index)
-        explanation = f"{window.name}, " if window.name and window.name != key else ""
+        # Window.from_dicom shows an explanation only if it passed the clean; a
+        # window named by its position needs no second label.
+        named = window.name not in ("", key, header_window_name(index))
+        explanation = f"{window.name}, " if named else ""
         unnamed = Window(window.center, window.width)
         header.append((f"{key}: {explanation}{unnamed}", key))
     return [*header, *((window.name, key) for key, window in PRESETS.items()), ("custom", "")]

@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 
 from ctlab.core.image import CTImage
 from ctlab.core.voi import apply_window
-from ctlab.core.window import PRESETS, Window, resolve_window
+from ctlab.core.window import PRESETS, Window, resolve_windows
 from ctlab.io.export import jpeg_roundtrip
 from ctlab.plot import compare_windows
 from ctlab.plot._common import as_image
@@ -86,7 +86,7 @@ class WindowCompare(StaticFallback, SliceTraits, ipywidgets.VBox):  # type: igno
         jpeg_quality: int = 75,
     ) -> None:
         self._image = as_image(image)
-        self._windows = [resolve_window(window) for window in windows]
+        self._windows = resolve_windows(windows)
         self._naive_jpeg = naive_jpeg
         index = start_slice(self._image, slice_index)
         self._panels = [

@@ -59,7 +59,8 @@ class WindowExplorer(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox)
     invert : bool
         Low HU white.
     log : bool
-        Logarithmic histogram counts.
+        Logarithmic histogram counts (default: air outside the body would
+        otherwise flatten every tissue's peak).
 
     Attributes
     ----------
@@ -99,7 +100,7 @@ class WindowExplorer(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox)
     preset = traitlets.Unicode("")
     function = traitlets.Enum(VOI_FUNCTIONS, default_value="linear")
     invert = traitlets.Bool(False)
-    log = traitlets.Bool(False)
+    log = traitlets.Bool(True)
     roi_percentile = traitlets.Float(1.0)
 
     def __init__(
@@ -110,7 +111,7 @@ class WindowExplorer(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox)
         slice_index: int | None = None,
         function: VOIFunction | None = None,
         invert: bool = False,
-        log: bool = False,
+        log: bool = True,
     ) -> None:
         self._image = as_image(image)
         start = self._start_window(window)

@@ -138,7 +138,8 @@ class TissueOverlay(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox):
         for band in TISSUES.values():
             toggle = ipywidgets.Checkbox(
                 band.name in chosen,
-                description=f"{band.label} ({band.low}..{band.high} HU)",
+                description=f"{band.label} ({band.low}..{band.high} HU"
+                + (f", {band.phase})" if band.phase else ")"),
                 indent=False,
                 layout=ipywidgets.Layout(width="auto"),
             )

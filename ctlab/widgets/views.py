@@ -44,7 +44,11 @@ WIDTH_LIMITS = (1.0, 5121.0)
 
 
 def tissue_records(tissues: Iterable[Tissue] = TISSUES.values()) -> list[dict[str, Any]]:
-    """Tissue bands as plain records for the browser, narrowest first (as ``tissue_at`` looks)."""
+    """Reference tissue ranges as records for the browser, narrowest first (as ``tissue_at`` looks).
+
+    ``phase`` is the contrast phase a range holds for ("" where contrast does
+    not matter); ``row`` the band strip's row, where overlapping ranges go.
+    """
     return [
         {
             "name": band.name,
@@ -52,6 +56,7 @@ def tissue_records(tissues: Iterable[Tissue] = TISSUES.values()) -> list[dict[st
             "low": band.low,
             "high": band.high,
             "color": band.color,
+            "phase": band.phase,
             "row": BAND_ROWS.get(band.name, 0),
         }
         for band in sorted(tissues, key=lambda band: band.high - band.low)

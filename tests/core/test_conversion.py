@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+import ctlab
 from ctlab import PRESETS, Window, apply_window
 from ctlab.core.conversion import (
     NAIVE_METHODS,
@@ -356,3 +357,29 @@ class TestFrameworkSettings:
         """An unknown preset name is an InvalidWindowError."""
         with pytest.raises(InvalidWindowError, match="no preset named 'livr'"):
             framework_settings("livr")
+
+
+class TestUnwindowedBaselines:
+    def test_scaled_hu_keeps_every_hu(self):
+        """Scaled HU are float32 in 0..1, clipped at the ends, one value per whole HU."""
+        hu = np.arange(-1024, 3072, dtype=np.int16)
+        scaled = ctlab.conversion.scaled_hu(hu)
+        assert scaled.dtype == np.float32 and scaled.min() == 0 and scaled.max() == 1
+        assert len(np.unique(scaled)) == hu.size
+        assert ctlab.conversion.scaled_hu(np.array([-3024, 5000])).tolist() == [0.0, 1.0]
+
+    def test_equalisation_bins_like_fastai(self):
+        """Bins at the 0.1st percentile, the middles of equal shares and the 99.9th percentile."""
+        values = np.arange(10000)
+        bins = ctlab.conversion.equalisation_bins(values, n_bins=10)
+        assert bins[0] == 10 and bins[-1] == 9990
+        np.testing.assert_array_equal(bins[1:-1], np.arange(500, 10000, 1000))
+
+    def test_equalised_hu_spreads_common_values(self):
+        """Equalised values are evenly spread over 0..1 for the data the bins came from."""
+        rng = np.random.default_rng(3)
+        hu = np.concatenate([rng.normal(-100, 10, 5000), rng.normal(60, 10, 5000)])
+        equalised = ctlab.conversion.equalised_hu(hu, ctlab.conversion.equalisation_bins(hu))
+        assert equalised.dtype == np.float32
+        counts, _ = np.histogram(equalised, bins=10, range=(0, 1))
+        assert counts.min() > 0.8 * counts.max()

@@ -15,28 +15,47 @@ REQUIRED = [
     "fat",
     "water",
     "soft_tissue",
+    "kidney",
+    "spleen",
     "blood",
-    "liver_kidney",
+    "liver",
+    "liver_portal_venous",
     "cancellous_bone",
     "cortical_bone",
     "metal",
 ]
+# The Okabe-Ito palette: eight colours told apart with every common colour-vision deficiency.
+OKABE_ITO = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"}
 
 
 class TestTissues:
     def test_required_bands_present_in_hu_order(self):
-        """All ten bands exist and are ordered by their lower edge."""
+        """All ranges exist and are ordered by their lower edge."""
         assert list(TISSUES) == REQUIRED
         lows = [band.low for band in TISSUES.values()]
         assert lows == sorted(lows)
 
     @pytest.mark.parametrize(
-        ("name", "low", "high"),
-        [("fat", -100, -60), ("soft_tissue", 20, 100), ("liver_kidney", 40, 80)],
+        ("name", "low", "high", "phase"),
+        [
+            ("fat", -190, -30, ""),
+            ("liver", 50, 70, "unenhanced"),
+            ("liver_portal_venous", 90, 130, "portal venous"),
+        ],
     )
-    def test_seed_article_ranges(self, name, low, high):
-        """Where the seed article gives a range, TISSUES uses it."""
-        assert (TISSUES[name].low, TISSUES[name].high) == (low, high)
+    def test_reference_ranges(self, name, low, high, phase):
+        """Tissue ranges are reference values (adipose -190..-30, liver by contrast phase)."""
+        band = TISSUES[name]
+        assert (band.low, band.high, band.phase) == (low, high, phase)
+
+    def test_article_windows_are_presets_not_tissues(self):
+        """The seed's Figure 5 bands are presets, narrower than the tissue they show."""
+        from ctlab import PRESETS
+
+        fat_window, fat = PRESETS["fat"], TISSUES["fat"]
+        assert (fat_window.low, fat_window.high) == (-100, -60)
+        assert fat.low < fat_window.low and fat_window.high < fat.high
+        assert all((band.low, band.high) != (40, 80) for band in TISSUES.values())
 
     def test_definitions(self):
         """Air is -1000 and water 0 by definition."""
@@ -49,8 +68,14 @@ class TestTissues:
             assert re.fullmatch(r"#[0-9A-F]{6}", band.color)
 
     def test_colours_distinct(self):
-        """No two bands share a colour."""
+        """No two ranges share a colour."""
         assert len({band.color for band in TISSUES.values()}) == len(TISSUES)
+
+    def test_overlay_defaults_colour_blind_safe(self):
+        """The ranges overlaid by default have four different Okabe-Ito colours: fat is not bone."""
+        names = ("fat", "soft_tissue", "cancellous_bone", "cortical_bone")
+        colours = [TISSUES[name].color for name in names]
+        assert set(colours) <= OKABE_ITO and len(set(colours)) == 4
 
 
 class TestTissueAt:
@@ -61,10 +86,11 @@ class TestTissueAt:
             (-700, "lung"),
             (-80, "fat"),
             (0, "water"),
-            (25, "soft_tissue"),
-            (40, "blood"),
-            (60, "liver_kidney"),
-            (90, "soft_tissue"),
+            (25, "kidney"),
+            (45, "spleen"),
+            (68, "liver"),
+            (75, "soft_tissue"),
+            (100, "liver_portal_venous"),
             (250, "cancellous_bone"),
             (1200, "cortical_bone"),
             (3071, "metal"),
@@ -74,7 +100,7 @@ class TestTissueAt:
         """Overlapping bands resolve to the most specific one."""
         assert tissue_at(hu).name == name
 
-    @pytest.mark.parametrize("hu", [-300, -30, 12, -2000])
+    @pytest.mark.parametrize("hu", [-300, -20, 12, -2000])
     def test_between_bands(self, hu):
         """HU between bands (or below air) have no tissue."""
         assert tissue_at(hu) is None
@@ -83,13 +109,13 @@ class TestTissueAt:
 class TestTissueMask:
     def test_edges_included(self):
         """Both band edges count."""
-        hu = np.array([-101, -100, -80, -60, -59])
+        hu = np.array([-191, -190, -80, -30, -29])
         assert tissue_mask(hu, "fat").tolist() == [False, True, True, True, False]
 
     def test_accepts_tissue_object(self):
         """A Tissue works as well as its name."""
         hu = np.array([[0, 60]], dtype=np.int16)
-        np.testing.assert_array_equal(tissue_mask(hu, TISSUES["liver_kidney"]), [[False, True]])
+        np.testing.assert_array_equal(tissue_mask(hu, TISSUES["liver"]), [[False, True]])
 
     def test_unknown_name(self):
         """A misspelt tissue lists the valid names."""

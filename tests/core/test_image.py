@@ -80,3 +80,67 @@ class TestCTImage:
         """Out-of-range slice indices raise IndexError."""
         with pytest.raises(IndexError, match="out of range for 2 slices"):
             make_volume().slice_hu(2)
+
+
+def _rich_image() -> CTImage:
+    """A volume with every field set: windows, info, labels and their names."""
+    image = make_volume()
+    return CTImage(
+        image.hu,
+        spacing=image.spacing,
+        default_window=Window(40, 400, name="header 1"),
+        windows=(Window(40, 400, name="header 1"), Window(400, 1800, function="sigmoid")),
+        info={"modality": "CT", "shape": (2, 2, 2), "corrections": ["a note"]},
+        labels=np.ones((2, 2, 2), np.uint8),
+        label_names={1: "soft_tissue"},
+        padding_range=image.padding_range,
+        slice_positions=image.slice_positions,
+    )
+
+
+def _same(a: CTImage, b: CTImage) -> None:
+    np.testing.assert_array_equal(a.hu, b.hu)
+    assert a.hu.dtype == b.hu.dtype
+    np.testing.assert_array_equal(a.labels, b.labels)
+    assert (a.spacing, dict(a.info), dict(a.label_names)) == (
+        b.spacing,
+        dict(b.info),
+        dict(b.label_names),
+    )
+    assert (a.default_window, a.windows, a.padding_range, a.slice_positions) == (
+        b.default_window,
+        b.windows,
+        b.padding_range,
+        b.slice_positions,
+    )
+    assert [w.name for w in a.windows] == [w.name for w in b.windows]
+
+
+def _round_trip_in_worker(image: CTImage) -> CTImage:
+    """What a multiprocessing or DataLoader worker does: receive an image, send one back."""
+    return image
+
+
+class TestPickle:
+    """Issue 11, item 12: a CTImage (a mappingproxy inside) pickles."""
+
+    def test_pickle_round_trip(self):
+        """Every field survives pickle.dumps / loads, and the copy is read-only again."""
+        import pickle
+
+        image = _rich_image()
+        copy = pickle.loads(pickle.dumps(image))
+        _same(image, copy)
+        assert not copy.hu.flags.writeable and not copy.labels.flags.writeable
+        with pytest.raises(TypeError):
+            copy.info["modality"] = "MR"  # type: ignore[index]
+
+    def test_through_a_spawned_pool(self):
+        """A spawn-start pool (the default on macOS and Windows) sends images both ways."""
+        import multiprocessing
+
+        image = _rich_image()
+        with multiprocessing.get_context("spawn").Pool(1) as pool:
+            back = pool.map(_round_trip_in_worker, [image, image])
+        for copy in back:
+            _same(image, copy)

@@ -13,8 +13,9 @@ from ctlab.core.metrics import (
     clipped_fractions,
     grey_levels,
     hu_histogram,
+    hu_peaks,
     tissue_amounts,
-    tissue_grey_levels,
+    tissue_levels,
 )
 
 
@@ -44,16 +45,63 @@ class TestGreyLevels:
             grey_levels("default", 10, -10)
 
 
-class TestTissueGreyLevels:
-    def test_all_bands_in_order(self):
-        """Every TISSUES band is reported, in scale order."""
-        levels = tissue_grey_levels("default")
+class TestTissueLevels:
+    def test_all_ranges_in_order(self):
+        """Every TISSUES range is reported, in scale order."""
+        levels = tissue_levels("default")
         assert list(levels) == list(TISSUES)
-        assert levels["fat"] == 27 and levels["air"] == 1 and levels["cortical_bone"] == 1
+        assert levels["air"].span == 1 and levels["cortical_bone"].span == 1
 
-    def test_chosen_bands(self):
-        """Only the asked bands are reported: cortical bone spans grey 170 (700 HU) to 255."""
-        assert tissue_grey_levels("bone", tissues=["cortical_bone"]) == {"cortical_bone": 86}
+    def test_fat_window_spans_256_but_uses_40(self):
+        """-100..-60 in its own 40-HU window: spans 256 levels, whole HU can use only 40."""
+        fat_window_band = tissue_levels("fat", tissues=[TISSUES["fat"]])["fat"]
+        assert fat_window_band.span == 256
+        whole = np.arange(-100, -59)
+        assert fat_window_band.usable <= len(np.unique(apply_window(np.arange(-190, -29), "fat")))
+        assert len(np.unique(apply_window(whole, "fat"))) == 40
+
+    def test_usable_never_exceeds_span_or_whole_hu(self):
+        """usable <= span and usable <= high - low + 1, for every range and preset."""
+        for window in ("fat", "liver_kidney", "default", "full_range", "lung"):
+            for band in TISSUES.values():
+                levels = tissue_levels(window, tissues=[band])[band.name]
+                assert levels.usable <= levels.span
+                assert levels.usable <= band.high - band.low + 1
+
+    def test_used_on_an_image(self):
+        """Given an image, used counts the distinct levels its pixels in the range take."""
+        hu = np.array([-120, -120, -100, -50, 40, 700], dtype=np.int16)
+        fat = tissue_levels("default", hu=hu, tissues=["fat"])["fat"]
+        assert fat.pixels == 4
+        assert fat.used == len(np.unique(apply_window(np.array([-120, -100, -50]), "default")))
+
+    def test_without_image_used_is_none(self):
+        """No image, no measurement."""
+        levels = tissue_levels("bone", tissues=["cortical_bone"])["cortical_bone"]
+        assert levels.used is None and levels.pixels is None
+        assert levels.span == 86  # grey 170 (700 HU) to 255
+
+
+class TestHuPeaks:
+    def test_two_gaussians(self):
+        """Two well-separated tissues give two peaks at their centres, within 3 HU."""
+        rng = np.random.default_rng(1)
+        hu = np.concatenate([rng.normal(-100, 15, 20000), rng.normal(100, 15, 20000)])
+        peaks = [value for value, _ in hu_peaks(np.rint(hu).astype(np.int16))]
+        assert len(peaks) == 2
+        assert abs(peaks[0] + 100) <= 3 and abs(peaks[1] - 100) <= 3
+
+    def test_peak_not_at_range_edge(self):
+        """A peak is a true maximum: a tissue centred at -102 is not read at a range edge."""
+        rng = np.random.default_rng(2)
+        hu = np.rint(rng.normal(-102, 12, 50000)).astype(np.int16)
+        ((value, _),) = hu_peaks(hu)
+        assert abs(value + 102) <= 3
+
+    def test_even_smoothing_refused(self):
+        """An even moving average has no centre."""
+        with pytest.raises(InvalidImageError, match="smooth must be an odd"):
+            hu_peaks(np.zeros(4), smooth=4)
 
 
 class TestClippedFractions:
@@ -142,11 +190,9 @@ class TestTissueAmounts:
     def test_volume_in_millilitres(self):
         """1000 voxels of 1 mm^3 are 1 mL; 2 mm slices double it."""
         hu = np.full((10, 10, 10), 60, dtype=np.int16)
-        assert tissue_amounts(hu, spacing=(2, 1, 1), tissues=["liver_kidney"]) == {
-            "liver_kidney": 2.0
-        }
+        assert tissue_amounts(hu, spacing=(2, 1, 1), tissues=["liver"]) == {"liver": 2.0}
 
     def test_spacing_must_match(self):
         """One spacing per axis is required."""
-        with pytest.raises(InvalidImageError, match="one spacing per axis"):
+        with pytest.raises(InvalidImageError, match="one positive value in mm per axis"):
             tissue_amounts(np.zeros((2, 2)), spacing=(1.0,))

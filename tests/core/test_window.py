@@ -206,3 +206,11 @@ class TestResolveWindow:
         """A tuple of numbers is not a window (the reader could not tell centre from width)."""
         with pytest.raises(InvalidWindowError, match="got tuple"):
             resolve_window((40, 400))  # type: ignore[arg-type]
+
+
+class TestHuPerGreyLevel:
+    def test_one_convention(self):
+        """HU per grey level is width / 256; grey levels per HU its inverse."""
+        window = Window(40, 400)
+        assert window.hu_per_grey_level == 400 / 256
+        assert Window(-80, 40).grey_levels_per_hu == 256 / 40

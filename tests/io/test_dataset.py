@@ -173,7 +173,7 @@ class TestExportMany:
         assert len(redone.done) == 3 and redone.skipped == []
 
     def test_index_names_labels_files_from_the_manifests(self, studies, tmp_path):
-        """The labels_file column comes from the manifests (where segmentation export writes it)."""
+        """The labels_file column comes from the manifests' labels entries (ctlab.export's labels=)."""
         import json
 
         out = tmp_path / "out"
@@ -181,7 +181,7 @@ class TestExportMany:
         manifest_path = out / summary.done[0] / "ctlab-manifest.json"
         manifest = json.loads(manifest_path.read_text())
         for entry in manifest["files"]:
-            entry["labels_file"] = entry["file"].replace("slice_", "labels_")
+            entry["labels"] = entry["file"].replace("slice_", "labels_")
         manifest_path.write_text(json.dumps(manifest))
         export_many(studies, out, windows=["bone"], jobs=1)
         labelled = {

@@ -10,8 +10,10 @@ import json
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
 from pydicom.data import get_testdata_file
 
 from ctlab import load
@@ -36,6 +38,7 @@ SCRIPT = textwrap.dedent(
     result = {"imported": True}
     plain = ctlab.load(sys.argv[1])
     result["plain_shape"] = list(plain.shape)
+    result["abdomen_shape"] = list(ctlab.data.abdomen().shape)
     with open(sys.argv[2], "rb") as handle:
         data = handle.read()
     for label, source in (("file", sys.argv[2]), ("upload", data)):
@@ -81,6 +84,10 @@ class TestWithoutDecoders:
         """An uncompressed file needs no decoder and loads."""
         assert without_decoders["plain_shape"] == [128, 128]
 
+    def test_sample_abdomen_loads(self, without_decoders):
+        """ctlab.data.abdomen() needs no JPEG 2000 decoder: it ships an RLE copy."""
+        assert without_decoders["abdomen_shape"] == [512, 512]
+
     def test_compressed_file_says_what_to_install(self, without_decoders):
         """A JPEG 2000 file raises DecoderMissingError naming it and the pip install."""
         kind, message = without_decoders["file"]
@@ -114,3 +121,33 @@ class TestDecoderMissingInProcess:
         ):
             load(data, name="upload.dcm")
         assert load(get_testdata_file("CT_small.dcm")).shape == (128, 128)
+
+
+class TestInstallWithoutDecoders:
+    """A plain ``pip install ctlab`` where the compiled decoders have no wheels."""
+
+    @staticmethod
+    def requirements() -> list:
+        tomllib = pytest.importorskip("tomllib", reason="tomllib is new in Python 3.11")
+        pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+        with open(pyproject, "rb") as handle:
+            dependencies = tomllib.load(handle)["project"]["dependencies"]
+        return [Requirement(text) for text in dependencies]
+
+    @pytest.mark.parametrize(
+        ("platform", "expected"),
+        [
+            ("emscripten", set()),
+            ("linux", {"pylibjpeg", "pylibjpeg-libjpeg", "pylibjpeg-openjpeg"}),
+        ],
+    )
+    def test_decoders_only_where_they_build(self, platform, expected):
+        """Under Pyodide (sys_platform emscripten) no compiled decoder is required."""
+        environment = {"sys_platform": platform}
+        required = {
+            requirement.name
+            for requirement in self.requirements()
+            if requirement.marker is None or requirement.marker.evaluate(environment)
+        }
+        assert {name for name in required if name.startswith("pylibjpeg")} == expected
+        assert {"numpy", "pydicom", "pydicom-data"} <= required

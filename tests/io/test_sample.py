@@ -67,5 +67,5 @@ class TestMissingData:
 
         monkeypatch.setattr(pydicom.data, "get_testdata_file", not_installed)
         with pytest.raises(CTLabError, match="pip install pydicom-data"):
-            sample.abdomen.__wrapped__()
+            sample.head.__wrapped__()
         assert calls == [False]

@@ -84,3 +84,28 @@ def test_stored_clean(path):
         assert not re.search(r"ctlab\.(core|io|widgets)\b", cell.source), cell.source
         assert not re.search(r"['\"]/(home|tmp|Users|work)/", cell.source), cell.source
         assert "http" not in cell.source
+
+
+def test_readme_lists_every_notebook():
+    """The README's notebook table links every notebook of the sequence."""
+    readme = (ROOT / "README.md").read_text()
+    missing = [p.name for p in NOTEBOOKS if f"(notebooks/{p.name})" not in readme]
+    assert not missing, f"add to the README's notebook table: {missing}"
+# The lessons a teacher projects: their cells carry slideshow metadata.
+DECKS = [path for path in NOTEBOOKS if path.name[:2] in {"01", "02", "03", "04", "05", "06"}]
+
+
+@pytest.mark.parametrize("path", DECKS, ids=ids(DECKS))
+def test_converts_to_a_slide_deck(path):
+    """`jupyter nbconvert --to slides` gives one slide per marked cell, titled, imports skipped."""
+    from nbconvert import SlidesExporter
+
+    notebook = nbformat.read(path, as_version=4)
+    kinds = [cell.metadata.get("slideshow", {}).get("slide_type") for cell in notebook.cells]
+    assert kinds[0] == "slide" and kinds.count("slide") >= 5
+    assert all(kind in {"slide", "subslide", "fragment", "skip", "notes", "-"} for kind in kinds)
+    body, _ = SlidesExporter().from_filename(str(path))
+    assert body.count("<section") >= kinds.count("slide") + kinds.count("subslide")
+    title = notebook.cells[0].source.splitlines()[0].lstrip("# ")
+    assert title in body
+    assert "import ctlab" not in body  # the set-up cell is skipped

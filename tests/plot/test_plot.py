@@ -56,14 +56,53 @@ class TestHistogram:
         """Bands in TISSUES colours, the window shaded, the transfer curve is apply_window."""
         figure = plot.hu_histogram(phantom, window="lung", function="sigmoid")
         by_label = {ax.get_label(): ax for ax in figure.axes}
-        colours = {p.get_facecolor()[:3] for p in by_label["bands"].patches}
-        assert np.round(np.array(sorted(colours)), 3).shape[0] >= 5
+        from matplotlib.colors import to_rgb
+
+        colours = {tuple(np.round(p.get_facecolor()[:3], 3)) for p in by_label["bands"].patches}
+        in_range = [band for band in TISSUES.values() if band.low <= phantom.valid_hu().max()]
+        assert colours == {tuple(np.round(to_rgb(band.color), 3)) for band in in_range}
         curve = by_label["transfer"].lines[0]
         hu_axis, grey = curve.get_data()
         np.testing.assert_array_equal(grey, apply_window(hu_axis, "lung", function="sigmoid"))
         shading = next(p for p in by_label["histogram"].patches if p.get_alpha() == 0.3)
         extent = shading.get_bbox()
         assert (extent.x0, extent.x1) == (ctlab.PRESETS["lung"].low, ctlab.PRESETS["lung"].high)
+
+    @pytest.mark.parametrize("hu_range", [None, (-250, 300)])
+    def test_labels_never_overlap(self, hu_range, tmp_path):
+        """No two tissue names, and no two peak labels, overprint each other."""
+        abdomen = ctlab.data.abdomen()
+        figure = plot.hu_histogram(
+            abdomen, windows=["liver_kidney", "fat", "full_range", "default"], hu_range=hu_range
+        )
+        render(figure, tmp_path / "labels.png")
+        renderer = figure.canvas.get_renderer()
+        for kind in ("band label", "peak label"):
+            boxes = [
+                text.get_window_extent(renderer)
+                for ax in figure.axes
+                for text in ax.texts
+                if text.get_label() == kind
+            ]
+            assert len(boxes) >= 2
+            for i, first in enumerate(boxes):
+                for second in boxes[i + 1 :]:
+                    assert not first.overlaps(second), (kind, first, second)
+
+    def test_log_counts_and_peaks_by_default(self):
+        """Counts are on a log axis by default, and the fat and soft-tissue peaks are marked."""
+        figure = plot.hu_histogram(ctlab.data.abdomen())
+        histogram = next(ax for ax in figure.axes if ax.get_label() == "histogram")
+        assert histogram.get_yscale() == "log"
+        peaks = [float(t.get_text()) for t in histogram.texts if t.get_label() == "peak label"]
+        assert any(-130 <= p <= -80 for p in peaks) and any(80 <= p <= 120 for p in peaks)
+
+    def test_windows_drawn_on_the_hu_axis(self):
+        """Each Figure 5 window is named over the HU axis."""
+        figure = plot.hu_histogram(ctlab.data.abdomen(), windows=["liver_kidney", "fat"])
+        histogram = next(ax for ax in figure.axes if ax.get_label() == "histogram")
+        names = [t.get_text().strip() for t in histogram.texts if t.get_label() == "window label"]
+        assert names == [ctlab.PRESETS["liver_kidney"].name, ctlab.PRESETS["fat"].name]
 
     def test_renders_non_blank(self, phantom, tmp_path):
         """The figure renders to a PNG with content."""
@@ -77,14 +116,25 @@ class TestCompareWindows:
         figure = plot.compare_windows(phantom, naive_jpeg=True)
         assert len(figure.axes) == 5
         titles = [ax.get_title() for ax in figure.axes]
-        assert "fat 256" in titles[1] and "naive JPEG" in titles[4] and "fat 27" in titles[4]
+        assert "fat 256/" in titles[1] and "naive JPEG" in titles[4] and "fat 84/" in titles[4]
+        rows, cols = plot.body_box(phantom.hu[1])
         for ax, name in zip(
             figure.axes, ["liver_kidney", "fat", "full_range", "default"], strict=False
         ):
             np.testing.assert_array_equal(
-                ax.images[0].get_array(), apply_window(phantom.hu[1], name)
+                ax.images[0].get_array(), apply_window(phantom.hu[1], name)[rows, cols]
             )
         assert render(figure, tmp_path / "c.png").std() > 10
+
+    def test_crop_leaves_the_couch_out(self):
+        """On the real abdomen the crop ends at the back (row 400), above the couch (rows 380-480)."""
+        rows, _cols = plot.body_box(ctlab.data.abdomen().hu)
+        assert rows.stop < 420 and rows.start > 100
+
+    def test_clipped_panel_says_so(self):
+        """A panel drawn all white is framed and labelled, not mistaken for a missing image."""
+        figure = plot.compare_windows(np.full((16, 16), 500, np.int16), ["fat"], crop=False)
+        assert [t.get_text() for t in figure.axes[0].texts] == ["all white: clipped"]
 
 
 class TestOverlay:
@@ -130,11 +180,44 @@ class TestExplorerFigure:
         figure = plot.explorer_figure(phantom, "default")
         readouts = next(ax for ax in figure.axes if ax.get_label() == "readouts")
         text = readouts.texts[0].get_text()
-        assert "fat 27" in text and "clipped:" in text and "1.56 HU per grey level" in text
+        assert "fat 84/84/" in text and "clipped:" in text and "1.56 HU per grey level" in text
         assert render(figure, tmp_path / "e.png").std() > 10
 
     def test_hounsfield_scale(self, tmp_path):
-        """One bar per tissue band, labelled with its range."""
+        """One bar per tissue range, labelled with its range and phase, on a linear axis."""
         ax = plot.hounsfield_scale()
-        assert len(ax.patches) == len(TISSUES)
-        assert any("fat  -100..-60 HU" in t.get_text() for t in ax.texts)
+        assert len(ax.patches) == len(TISSUES) and ax.get_xscale() == "linear"
+        assert any("fat  -190..-30 HU" in t.get_text() for t in ax.texts)
+        assert any("liver (unenhanced)  50..70 HU" in t.get_text() for t in ax.texts)
+
+
+class TestOverlayLabels:
+    def test_outline_pixels_in_label_colour(self):
+        """Outlines are drawn opaque in the label's colour; the inside keeps the windowed grey."""
+        hu = np.full((7, 7), 40, np.int16)
+        labels = np.zeros((7, 7), np.uint8)
+        labels[1:6, 1:6] = 4
+        ax = ctlab.plot.overlay_labels(hu, labels, "default", colors={4: "#FF0000"})
+        rgb = ax.images[0].get_array()
+        np.testing.assert_allclose(rgb[1, 1], [1.0, 0.0, 0.0])
+        grey = ctlab.apply_window(hu, "default")[3, 3] / 255
+        np.testing.assert_allclose(rgb[3, 3], [grey] * 3)
+
+    def test_filled_blends_with_opacity(self):
+        """Filled labels mix the colour and the grey by the opacity."""
+        hu = np.zeros((3, 3), np.int16)
+        labels = np.ones((3, 3), np.uint8)
+        ax = ctlab.plot.overlay_labels(
+            hu, labels, "default", outline=False, opacity=0.25, colors={1: "#0000FF"}
+        )
+        grey = ctlab.apply_window(hu, "default")[0, 0] / 255
+        np.testing.assert_allclose(
+            ax.images[0].get_array()[1, 1], [0.75 * grey] * 2 + [0.75 * grey + 0.25]
+        )
+
+    def test_wrong_labels(self):
+        """Labels of another shape are refused."""
+        with pytest.raises(ctlab.CTLabError, match="labels must be integers of the image's shape"):
+            ctlab.plot.overlay_labels(
+                np.zeros((3, 3), np.int16), np.zeros((2, 2), np.uint8), "default"
+            )

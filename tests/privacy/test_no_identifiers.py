@@ -1,4 +1,4 @@
-"""Identifiers planted in every identifying tag appear nowhere unless asked for."""
+"""Identifiers planted in every identifying and free-text tag appear nowhere unless asked for."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import ctlab
-from ctlab.io.privacy import IDENTIFYING_KEYWORDS
+from ctlab.io.privacy import FREE_TEXT_KEYWORDS, IDENTIFYING_KEYWORDS
 from tests.io.conftest import ct_dataset, write
 
 
@@ -30,8 +30,13 @@ def planted_value(keyword: str) -> str:
 
 
 PLANTED = {keyword: planted_value(keyword) for keyword in IDENTIFYING_KEYWORDS}
+# Free text as a person types it: a name and a date (16 characters, the
+# shortest of these VRs, SH), distinct per tag so a leak names its source.
+PLANTED_TEXT = {
+    keyword: f"ROE{index:02d} 12.03.1947" for index, keyword in enumerate(FREE_TEXT_KEYWORDS)
+}
 # Short codes (sex, age) could match by chance; look for the distinctive ones.
-SEARCHED = {k: v for k, v in PLANTED.items() if len(v) > 4}
+SEARCHED = {k: v for k, v in {**PLANTED, **PLANTED_TEXT}.items() if len(v) > 4}
 
 
 @pytest.fixture(scope="module")
@@ -42,9 +47,11 @@ def planted_series(tmp_path_factory) -> Path:
         ds = ct_dataset(
             rng.integers(0, 2000, (8, 8)).astype(np.int16), position=2.0 * index, instance=index + 1
         )
-        for keyword, value in PLANTED.items():
+        for keyword, value in {**PLANTED, **PLANTED_TEXT}.items():
             if keyword not in ("SOPInstanceUID", "SeriesInstanceUID"):
                 setattr(ds, keyword, value)
+        # A header window, so its planted explanation has a window to name.
+        ds.WindowCenter, ds.WindowWidth = 40, 400
         write(ds, folder / f"IM{index}")
     return folder
 
@@ -62,8 +69,10 @@ def test_image_repr_info_and_arrays(planted_series):
 
 
 def test_export_files_and_manifest(planted_series, tmp_path):
-    """Exported file names, manifest and bytes hold no identifier."""
-    ctlab.export(ctlab.load(planted_series), tmp_path / "out", windows=["default"])
+    """Exported file names, manifest (header window names too) and bytes hold no identifier."""
+    image = ctlab.load(planted_series)
+    ctlab.export(image, tmp_path / "out", windows=image.windows)
+    assert "header window 1" in (tmp_path / "out" / "ctlab-manifest.json").read_text()
     for path in (tmp_path / "out").iterdir():
         assert leaks(path.name) == []
         assert leaks(path.read_bytes().decode("latin-1")) == []
@@ -105,7 +114,7 @@ def test_cli_output(planted_series, tmp_path, args):
 
 
 def test_show_phi_shows_them(planted_series):
-    """With --show-phi the identifiers are printed: the user asked."""
+    """With --show-phi the identifiers and the free text are printed: the user asked."""
     result = subprocess.run(
         [sys.executable, "-m", "ctlab", "info", str(planted_series), "--show-phi"],
         capture_output=True,
@@ -113,13 +122,43 @@ def test_show_phi_shows_them(planted_series):
         timeout=120,
     )
     assert PLANTED["PatientName"] in result.stdout and PLANTED["AccessionNumber"] in result.stdout
+    assert all(value in result.stdout for value in PLANTED_TEXT.values())
+
+
+def test_header_window_named_by_position(planted_series):
+    """A window explanation that fails the clean is replaced by "header window 1"."""
+    image = ctlab.load(planted_series)
+    assert [window.name for window in image.windows] == ["header window 1"]
+
+
+def test_free_text_list_follows_ps3_15():
+    """Every free-text keyword is a DICOM keyword, and the profile's usual suspects are in."""
+    from pydicom.datadict import tag_for_keyword
+
+    assert all(tag_for_keyword(keyword) is not None for keyword in FREE_TEXT_KEYWORDS)
+    assert {
+        "SeriesDescription",
+        "StudyDescription",
+        "ProtocolName",
+        "ImageComments",
+        "DerivationDescription",
+        "AdditionalPatientHistory",
+        "WindowCenterWidthExplanation",
+    } <= set(FREE_TEXT_KEYWORDS)
+    assert not set(FREE_TEXT_KEYWORDS) & set(IDENTIFYING_KEYWORDS)
 
 
 def test_figures_carry_no_identifiers(planted_series, tmp_path):
     """Figure titles and texts of the static views hold no identifier."""
     image = ctlab.load(planted_series)
-    figure = ctlab.plot.explorer_figure(image, "default")
-    texts = [t.get_text() for ax in figure.axes for t in [*ax.texts, ax.title]]
+    figures = [
+        ctlab.plot.explorer_figure(image, image.default_window),
+        ctlab.plot.compare_windows(image, image.windows),
+    ]
+    texts = [
+        t.get_text() for figure in figures for ax in figure.axes for t in [*ax.texts, ax.title]
+    ]
+    assert "header window 1" in " ".join(texts)
     assert leaks(" ".join(texts)) == []
 
 

@@ -72,13 +72,14 @@ class TestTraitlets:
             explorer.preset = "kidney"
 
     def test_function_invert_log_reach_both_views(self, explorer):
-        """function, invert and log reach the slice view and the histogram."""
+        """function, invert and log reach the slice view and the histogram; counts start on a log scale."""
+        assert explorer.log is True and explorer._histogram.log is True
         explorer.function = "sigmoid"
         explorer.invert = True
-        explorer.log = True
+        explorer.log = False
         assert explorer._view.function == explorer._histogram.function == "sigmoid"
         assert explorer._view.invert is True
-        assert explorer._histogram.log is True
+        assert explorer._histogram.log is False
         assert explorer.window.function == "sigmoid"
 
     def test_bad_window_argument(self, abdomen):
@@ -221,7 +222,7 @@ class TestWhatTheBrowserGets:
         assert readouts == [
             "fat",
             "soft_tissue",
-            "liver_kidney",
+            "liver_portal_venous",
             "cancellous_bone",
             "cortical_bone",
         ]
@@ -236,11 +237,14 @@ class TestStaticViews:
         assert picture.format == "PNG" and picture.width > 400
 
     def test_figure_reads_out_the_grey_levels_of_the_window(self, explorer):
-        """figure() shows the current window; its readout counts the levels tissue_grey_levels does."""
+        """figure() shows the current window; its readout gives tissue_levels' span/usable/used."""
         explorer.preset = "fat"
         figure = explorer.figure()
         readout = next(ax for ax in figure.axes if ax.get_label() == "readouts").texts[0]
-        assert f"fat {ctlab.tissue_grey_levels('fat')['fat']}" in readout.get_text()
+        fat = ctlab.tissue_levels(
+            "fat", hu=explorer.image.hu, mask=~explorer.image.padding_mask(), tissues=["fat"]
+        )["fat"]
+        assert f"fat {fat.span}/{fat.usable}/{fat.used}" in readout.get_text()
         shown = next(ax for ax in figure.axes if ax.images).images[0].get_array()
         np.testing.assert_array_equal(shown, ctlab.apply_window(explorer.image.hu, "fat"))
 

@@ -50,6 +50,21 @@ class TestSavePng:
 
 
 class TestExport:
+    def test_volume_with_labels_per_slice(self, volume, tmp_path):
+        """Beside one volume file, the labels are still one exact .npy per slice."""
+        labels = (np.arange(volume.hu.size).reshape(volume.hu.shape) % 3).astype(np.uint8)
+        manifest = json.loads(
+            export(volume, tmp_path / "v", format="volume-npz", labels=labels).read_text()
+        )
+        assert [entry["labels"] for entry in manifest["files"]] == [
+            f"labels/slice_{index:04d}.npy" for index in range(3)
+        ]
+        for index in range(3):
+            saved = np.load(tmp_path / "v" / "labels" / f"slice_{index:04d}.npy")
+            np.testing.assert_array_equal(saved, labels[index])
+        images = np.load(tmp_path / "v" / "volume.npz")["images"]
+        np.testing.assert_array_equal(images, apply_window(volume.hu, "default"))
+
     def test_png_slices_equal_apply_window(self, volume, tmp_path):
         """Each PNG is the windowed slice, in slice order, named by index."""
         manifest = export(volume, tmp_path / "out", windows=["fat"])

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import ctlab
-from ctlab.io.export import DEFAULT_COMPRESS_LEVEL, DTYPES, FORMATS
 
 _EXIT_USAGE = 2
 
@@ -53,6 +52,10 @@ def _add_window_options(parser: argparse.ArgumentParser, *, several: bool) -> No
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``ctlab`` command."""
+    # Here, not at the top: importing the CLI stays light (the export module
+    # brings the segmentation readers and their decoders).
+    from ctlab.io.export import DEFAULT_COMPRESS_LEVEL, DTYPES, FORMATS
+
     parser = _Parser(prog="ctlab", description=__doc__.split("\n\n")[0])
     parser.add_argument("--version", action="version", version=f"ctlab {ctlab.__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)

@@ -148,6 +148,19 @@ class TestExportCollection:
         assert main(argv) == 0
         assert "0 series exported (0 slices), 3 already done" in capsys.readouterr().out
 
+    def test_scheduler_address(self, tmp_path, capsys):
+        """--scheduler sends the series to a running Dask scheduler: the same files as --jobs 1."""
+        distributed = pytest.importorskip("distributed")
+        root = make_studies(tmp_path / "studies")
+        with distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster:
+            argv = ["export", str(root), "-o", str(tmp_path / "dask"), "--preset", "lung"]
+            assert main([*argv, "--scheduler", cluster.scheduler_address]) == 0
+        assert "3 series exported (9 slices)" in capsys.readouterr().out
+        ctlab.export_many(root, tmp_path / "serial", windows=["lung"], jobs=1)
+        assert tree_bytes(tmp_path / "dask") == tree_bytes(tmp_path / "serial")
+
     def test_failed_series_listed_and_status_2(self, tmp_path, capsys):
         """A series that cannot be loaded is listed; the others are written; the status is 2."""
         root = make_studies(tmp_path / "studies")

@@ -376,6 +376,10 @@ def to_hu(
     """
     stored_in_out = _read_stored(dataset, file, out) if frame is None else None
     decoded = _decode(dataset, file, frame) if stored_in_out is None else stored_in_out
+    if not decoded.dtype.isnative:
+        # Explicit VR Big Endian: pydicom gives '>i2'; the int16 arithmetic
+        # below views the values as native integers, so swap the bytes first.
+        decoded = decoded.astype(decoded.dtype.newbyteorder("="))
     raw = _stored_values(decoded, dataset, file, conversion)
     if raw.shape != out.shape:
         raise InvalidDicomError(

@@ -67,7 +67,10 @@ def _files_in(paths: Iterable[Path]) -> list[Path]:
                 sorted(
                     p
                     for p in path.rglob("*")
-                    if p.is_file() and not any(part.startswith(".") for part in p.parts)
+                    # Only names below the folder given count as hidden: the folder
+                    # itself may be reached through "..", "." or ~/.cache.
+                    if p.is_file()
+                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
                 )
             )
         else:

@@ -560,7 +560,7 @@ def _(ctx):
     ctlab.load(path)
 
 
-@case("ctlab.io.pixels._stored_values", "DataPitfallWarning", "{file} says unsigned")
+@case("ctlab.io.pixels._stored_values", "DataPitfallWarning", "{file} says {declared} pixels")
 def _(ctx):
     hu = np.array([[-1000, 40]], dtype=np.int16)
     path = ctx.name(ctx.tmp / "wrap.dcm")

@@ -270,45 +270,101 @@ def _decode(dataset: Dataset, file: Source, frame: int | None = None) -> npt.NDA
         ) from None
 
 
+# HU a CT image can hold: scanners clip at -1024 and +3071 (12 bits), and
+# write padding outside the scanned field down to about -3072 (-3024, -2048...).
+_PLAUSIBLE_HU = (-4096.0, 3071.0)
+
+
+def _hu_range(low: int, high: int, conversion: HUConversion) -> tuple[float, float]:
+    """The HU of stored values ``low`` and ``high``, in increasing order."""
+    ends = sorted(conversion.slope * v + conversion.intercept for v in (low, high))
+    return ends[0], ends[1]
+
+
+def _plausible(hu_range: tuple[float, float]) -> bool:
+    return _PLAUSIBLE_HU[0] <= hu_range[0] and hu_range[1] <= _PLAUSIBLE_HU[1]
+
+
+def _other_signedness(
+    raw: npt.NDArray[Any], low: int, high: int, signed: bool, stored: int, conversion: HUConversion
+) -> npt.NDArray[Any] | None:
+    """16-bit values read with the other PixelRepresentation, if only that makes them CT.
+
+    ``low`` and ``high`` are the least and greatest of ``raw``. The evidence
+    is in the values: read as declared, some HU lie far outside what a CT
+    holds, and read the other way every HU is plausible (the "bimodal wrap"
+    of signed air stored as 64536 beside tissue near 0, or unsigned tissue
+    near 32768 read as -32728). Values beyond the signed range of BitsStored
+    that fit its unsigned range exactly, nothing above it set, are unsigned
+    too: an overlay in the high bits would set some. None when the declared
+    reading stands.
+    """
+    if signed:
+        if 0 <= low and (1 << (stored - 1)) <= high < (1 << stored) < (1 << 16):
+            return raw.view(np.uint16)
+        if low >= 0 or _hu_range(low, high, conversion)[0] >= _PLAUSIBLE_HU[0]:
+            return None
+        other = raw.view(np.uint16)
+    else:
+        if high < 1 << 15:
+            return None
+        other = raw.view(np.int16)
+    if _plausible(_hu_range(int(other.min()), int(other.max()), conversion)) and not _plausible(
+        _hu_range(low, high, conversion)
+    ):
+        return other
+    return None
+
+
 def _stored_values(
     raw: npt.NDArray[Any], dataset: Dataset, file: Source, conversion: HUConversion
-) -> npt.NDArray[Any]:
-    """Apply BitsStored (0028,0101): mask or sign-extend, or undo a wraparound."""
+) -> tuple[npt.NDArray[Any], int, int]:
+    """Apply BitsStored (0028,0101) and PixelRepresentation (0028,0103).
+
+    Mask or sign-extend to BitsStored, or read the values with the other
+    signedness when the values show that the header has it wrong. Returns
+    the values with their least and greatest (0 and -1 when there are none),
+    which ``to_hu`` needs too: one pass over the slice for both.
+    """
+    if raw.size == 0:
+        return raw, 0, -1
+    low, high = int(raw.min()), int(raw.max())
     allocated = raw.dtype.itemsize * 8
     stored = int(dataset.get("BitsStored", allocated) or allocated)
-    if not 1 <= stored < allocated or raw.size == 0:
-        return raw
+    if not 1 <= stored <= allocated or raw.dtype.kind not in "iu":
+        return raw, low, high
     signed = int(dataset.get("PixelRepresentation", 0) or 0) == 1
-    if signed:
-        low, high = -(1 << (stored - 1)), (1 << (stored - 1)) - 1
-    else:
-        low, high = 0, (1 << stored) - 1
-    if raw.min() >= low and raw.max() <= high:
-        return raw
-    if (
-        not signed
-        and allocated == 16
-        and conversion.intercept > -100
-        and raw.view(np.int16).min() >= -1024 - 2048
-    ):
-        # Public challenge data: signed HU written into an "unsigned 12-bit"
-        # file. -1000 is stored as 64536, far beyond 4095: read as int16.
-        conversion.corrections["wraparound"] = (
-            f"{file} says unsigned {stored}-bit pixels (PixelRepresentation (0028,0103) 0, "
-            f"BitsStored (0028,0101) {stored}, RescaleIntercept {conversion.intercept:g}) but "
-            f"holds values up to {int(raw.max())}: signed values that wrapped around; "
-            "read them as signed 16-bit"
+    other = None
+    if allocated == 16:
+        other = _other_signedness(raw, low, high, signed, stored, conversion)
+    if other is not None:
+        declared, actual = ("signed", "unsigned") if signed else ("unsigned", "signed")
+        as_declared = _hu_range(low, high, conversion)
+        as_read = _hu_range(int(other.min()), int(other.max()), conversion)
+        conversion.corrections["pixel_representation"] = (
+            f"{file} says {declared} pixels (PixelRepresentation (0028,0103) "
+            f"{int(signed)}, BitsStored (0028,0101) {stored}), but its values are {actual}: "
+            f"read as {declared} they would give {as_declared[0]:g} to {as_declared[1]:g} HU, "
+            f"far outside the -1024 to 3071 HU of CT; read as {actual} 16-bit values they give "
+            f"{as_read[0]:g} to {as_read[1]:g} HU. ctlab read them as {actual}; the header is "
+            "wrong, so correct PixelRepresentation if you re-export the scan"
         )
-        return raw.view(np.int16)
+        return other, int(other.min()), int(other.max())
+    if signed:
+        fits = -(1 << (stored - 1)) <= low and high <= (1 << (stored - 1)) - 1
+    else:
+        fits = 0 <= low and high <= (1 << stored) - 1
+    if fits or stored == allocated:
+        return raw, low, high
     shift = allocated - stored
     container = raw.view(f"i{raw.dtype.itemsize}") if signed else raw
-    corrected = (container << shift) >> shift if signed else raw & high
+    corrected = (container << shift) >> shift if signed else raw & ((1 << stored) - 1)
     conversion.corrections["unused_high_bits"] = (
         f"{file} has values outside its BitsStored (0028,0101) = {stored} bits "
-        f"(e.g. {int(raw.max())}): the unused high bits hold other data (an overlay?); "
-        f"kept only the low {stored} bits"
+        f"(e.g. {high}) that neither signedness explains: the unused high bits hold other "
+        f"data (an overlay, or BitsStored is wrong); kept only the low {stored} bits"
     )
-    return corrected
+    return corrected, int(corrected.min()), int(corrected.max())
 
 
 def _padding(dataset: Dataset, file: Source, conversion: HUConversion) -> None:
@@ -380,7 +436,7 @@ def to_hu(
         # Explicit VR Big Endian: pydicom gives '>i2'; the int16 arithmetic
         # below views the values as native integers, so swap the bytes first.
         decoded = decoded.astype(decoded.dtype.newbyteorder("="))
-    raw = _stored_values(decoded, dataset, file, conversion)
+    raw, low_stored, high_stored = _stored_values(decoded, dataset, file, conversion)
     if raw.shape != out.shape:
         raise InvalidDicomError(
             f"{file}: its pixel data has shape {raw.shape}, but Rows x Columns say {out.shape}"
@@ -395,8 +451,8 @@ def to_hu(
             # the sum fits: one pass and no int32 copy (in place, when the
             # stored values were read into out).
             shift = int(intercept)
-            low = int(raw.min()) + shift
-            if low < -32768 or int(raw.max()) + shift > 32767:
+            low = low_stored + shift
+            if low < -32768 or high_stored + shift > 32767:
                 return None
             stored = raw.view(np.int16) if raw.dtype.itemsize == 2 else raw.astype(np.int16)
             np.add(stored, np.int16((shift + 2**15) % 2**16 - 2**15), out=out)

@@ -10,7 +10,9 @@ from pydicom.pixels import apply_modality_lut
 from pydicom.uid import DeflatedExplicitVRLittleEndian, ExplicitVRBigEndian
 
 from ctlab import load
+from ctlab.core.errors import DataPitfallWarning
 from tests.error_cases import CHEST
+from tests.io.conftest import ct_dataset, write
 
 
 def _chest_as(path, syntax, **write_options):
@@ -41,3 +43,71 @@ class TestByteOrder:
             tmp_path / "be.dcm", ExplicitVRBigEndian, little_endian=False, implicit_vr=False
         )
         np.testing.assert_array_equal(load(path.read_bytes()).hu, expected)
+
+
+class TestPixelRepresentationContradicted:
+    """PixelRepresentation (0028,0103) that the values contradict is detected and undone."""
+
+    def _load(self, tmp_path, stored, *, representation, **header):
+        ds = ct_dataset(stored, **header)
+        ds.PixelRepresentation = representation
+        return load(write(ds, tmp_path / "mislabelled.dcm"))
+
+    def test_signed_labelled_unsigned(self, tmp_path):
+        """Signed HU in an 'unsigned' 16-bit file: air stored as 64536 reads -1000, not metal."""
+        hu = np.array([[-1000, -100, 40, 1500]], dtype=np.int16)
+        with pytest.warns(
+            DataPitfallWarning,
+            match=r"mislabelled\.dcm says unsigned pixels .* but its values are signed: read as "
+            r"unsigned they would give 40 to 65436 HU, .* ctlab read them as signed",
+        ):
+            image = self._load(tmp_path, hu.view(np.uint16), representation=0, intercept=0.0)
+        np.testing.assert_array_equal(image.hu, hu)
+
+    def test_signed_padding_labelled_unsigned_12_bit(self, tmp_path):
+        """Signed padding (-2000) in an 'unsigned 12-bit' file is padding, not 1072 HU 'bone'."""
+        stored = np.array([[-2000, 24, 1064, 2024]], dtype=np.int16)
+        with pytest.warns(DataPitfallWarning, match="its values are signed") as record:
+            image = self._load(
+                tmp_path, stored.view(np.uint16), representation=0, BitsStored=12, HighBit=11
+            )
+        assert not any("overlay" in str(w.message) for w in record)
+        np.testing.assert_array_equal(image.hu, [[-3024, -1000, 40, 1000]])
+        assert image.padding_range == (-3024.0, -1025.0)
+
+    def test_unsigned_labelled_signed(self, tmp_path):
+        """Unsigned values near 32768 (intercept -32768) in a 'signed' file give -1000, not -66000."""
+        stored = np.array([[31768, 32808, 34268]], dtype=np.uint16)
+        with pytest.warns(
+            DataPitfallWarning,
+            match=r"says signed pixels .* its values are unsigned: read as signed they would "
+            r"give -65496 to -1000 HU",
+        ):
+            image = self._load(
+                tmp_path, stored.view(np.int16), representation=1, intercept=-32768.0
+            )
+        np.testing.assert_array_equal(image.hu, [[-1000, 40, 1500]])
+
+    def test_unsigned_12_bit_labelled_signed(self, tmp_path):
+        """Unsigned 12-bit values above 2047 in a 'signed 12-bit' file are not sign-extended."""
+        stored = np.array([[24, 1064, 3071, 4095]], dtype=np.int16)
+        with pytest.warns(DataPitfallWarning, match="its values are unsigned") as record:
+            image = self._load(tmp_path, stored, representation=1, BitsStored=12, HighBit=11)
+        assert not any("overlay" in str(w.message) for w in record)
+        np.testing.assert_array_equal(image.hu, stored - 1024)
+
+    @pytest.mark.parametrize(
+        ("stored", "representation", "intercept"),
+        [
+            ([[-32768, -1000, 40]], 1, 0.0),  # signed, -32768 outside the scanned field
+            ([[-2000, 0, 1064]], 1, -1024.0),  # signed padding -2000 beside unsigned-looking data
+            ([[31768, 32808]], 0, -32768.0),  # unsigned with intercept -32768
+            ([[0, 4095]], 0, -1024.0),  # the usual unsigned 12-bit
+        ],
+    )
+    def test_consistent_headers_kept(self, tmp_path, stored, representation, intercept):
+        """Values the header explains are read as declared, without a warning."""
+        dtype = np.int16 if representation else np.uint16
+        pixels = np.array(stored, dtype=dtype)
+        image = self._load(tmp_path, pixels, representation=representation, intercept=intercept)
+        np.testing.assert_array_equal(image.hu, pixels.astype(np.int64) + int(intercept))

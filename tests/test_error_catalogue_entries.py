@@ -491,18 +491,43 @@ def _(ctx):
     ctlab.load(ct_file(ctx.name(ctx.tmp / "mr.dcm"), modality="MR"))
 
 
-@case("ctlab.io.pixels._check_modality", "DataPitfallWarning", "RescaleType (0028,1054) is 'US'")
+@case("ctlab.io.pixels._check_meaning", "DataPitfallWarning", "RescaleType (0028,1054) is 'US'")
 def _(ctx):
     ctlab.load(ct_file(ctx.name(ctx.tmp / "us.dcm"), RescaleType="US"))
 
 
 @case(
-    "ctlab.io.pixels._check_modality",
+    "ctlab.io.pixels._check_meaning",
     "NotHounsfieldError",
     "RescaleType (0028,1054) is {rescale_type!r}",
 )
 def _(ctx):
     ctlab.load(ct_file(ctx.name(ctx.tmp / "od.dcm"), RescaleType="OD"))
+
+
+@case("ctlab.io.pixels._check_meaning", "NotHounsfieldError", "the Real World Value Mapping")
+def _(ctx):
+    units = pydicom.Dataset()
+    units.CodeValue, units.CodingSchemeDesignator = "ml/(100.g.min)", "UCUM"
+    mapping = pydicom.Dataset()
+    mapping.MeasurementUnitsCodeSequence = [units]
+    ctlab.load(ct_file(ctx.name(ctx.tmp / "map.dcm"), RealWorldValueMappingSequence=[mapping]))
+
+
+@case("ctlab.io.pixels._check_meaning", "DataPitfallWarning", "{where} is a DERIVED image")
+def _(ctx):
+    image_type = ["DERIVED", "SECONDARY", "AXIAL", "SUBTRACTION"]
+    ctlab.load(ct_file(ctx.name(ctx.tmp / "sub.dcm"), ImageType=image_type))
+
+
+@case("ctlab.io.pixels._check_meaning", "DataPitfallWarning", "PixelPresentation (0008,9205) is {")
+def _(ctx):
+    ctlab.load(ct_file(ctx.name(ctx.tmp / "palette.dcm"), PixelPresentation="COLOR"))
+
+
+@case("ctlab.io.pixels._check_meaning", "NotHounsfieldError", "PixelPresentation (0008,9205) is T")
+def _(ctx):
+    ctlab.load(ct_file(ctx.name(ctx.tmp / "rgb.dcm"), PixelPresentation="TRUE_COLOR"))
 
 
 @case("ctlab.io.pixels._check_modality", "InvalidDicomError", "BitsAllocated (0028,0100)")

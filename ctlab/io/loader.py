@@ -10,6 +10,7 @@ import os
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from types import SimpleNamespace
 from typing import IO, Any, TypeAlias
 
 import numpy as np
@@ -34,7 +35,7 @@ from ctlab.io.header import (
     functional_group_value,
     read_header,
 )
-from ctlab.io.pixels import HUConversion, check_ct, to_hu
+from ctlab.io.pixels import HUConversion, check_ct, check_frame, to_hu
 from ctlab.io.series import SliceFile, find_series, order_slices, slice_normal, slice_position
 
 __all__ = ["InMemory", "load"]
@@ -324,9 +325,14 @@ def _to_radiological(hu: npt.NDArray[Any], header: Dataset) -> tuple[npt.NDArray
     right, i.e. rows run towards +y and columns towards +x of the patient
     coordinate system (PS3.3 C.7.6.2.1.1). Oblique images are left as they are.
     """
+    orientation = header.get("ImageOrientationPatient")
+    if orientation is None:  # enhanced multi-frame: in the functional groups
+        orientation = functional_group_value(
+            header, 0, "PlaneOrientationSequence", "ImageOrientationPatient"
+        )
     try:
-        cosines = [float(v) for v in header.ImageOrientationPatient]
-    except (AttributeError, TypeError, ValueError):
+        cosines = [float(v) for v in orientation]
+    except (TypeError, ValueError):
         return hu, ""
     if len(cosines) != 6:
         return hu, ""
@@ -470,6 +476,7 @@ def _read_frames(
         frame_conversion = copy.deepcopy(conversion)
         if frame:
             frame_conversion.corrections = {}
+        check_frame(header, path, frame, frame_conversion)
         for attribute, keyword in (("slope", "RescaleSlope"), ("intercept", "RescaleIntercept")):
             value = functional_group_value(
                 header, frame, "PixelValueTransformationSequence", keyword
@@ -579,8 +586,23 @@ def _padding_range(lowest: float, conversions: list[HUConversion]) -> tuple[floa
 
 
 def _header_windows(slice_file: SliceFile, notes: list[str]) -> tuple[Window, ...]:
+    header: Any = slice_file.header
+    if "WindowCenter" not in header and "WindowWidth" not in header:
+        # Enhanced multi-frame: the window sits in the Frame VOI LUT Sequence
+        # (0028,9132) of the functional groups (the first frame's, else shared).
+        header = SimpleNamespace(
+            **{
+                keyword: functional_group_value(header, 0, "FrameVOILUTSequence", keyword)
+                for keyword in (
+                    "WindowCenter",
+                    "WindowWidth",
+                    "WindowCenterWidthExplanation",
+                    "VOILUTFunction",
+                )
+            }
+        )
     try:
-        return Window.from_dicom(slice_file.header)
+        return Window.from_dicom(header)
     except InvalidWindowError as error:
         notes.append(f"ignored the window in {slice_file.path}: {error}")
         return ()

@@ -34,6 +34,7 @@ from ctlab.io.header import PIXEL_DATA_TAG, Source, functional_group_value
 __all__ = [
     "HUConversion",
     "check_ct",
+    "check_frame",
     "to_hu",
 ]
 
@@ -102,17 +103,15 @@ def _check_modality(dataset: Dataset, file: Source, conversion: HUConversion) ->
             f"{file} is {what}, not CT: only CT stores Hounsfield units, so windows in HU "
             "do not apply; open a CT scan instead"
         )
-    rescale_type = str(dataset.get("RescaleType", "") or "").upper()
-    if rescale_type == "US":
-        conversion.corrections["rescale_type_unspecified"] = (
-            f"RescaleType (0028,1054) is 'US' (unspecified) in {file}; "
-            "assuming Hounsfield units because the modality is CT"
-        )
-    elif rescale_type not in ("", "HU"):
-        raise NotHounsfieldError(
-            f"RescaleType (0028,1054) is {rescale_type!r} in {file}: its values are not "
-            "Hounsfield units, so HU windows do not apply"
-        )
+    mappings = dataset.get("RealWorldValueMappingSequence")
+    _check_meaning(
+        str(file),
+        conversion,
+        rescale_type=dataset.get("RescaleType"),
+        units=mappings[0].get("MeasurementUnitsCodeSequence") if mappings else None,
+        image_type=dataset.get("ImageType"),
+        presentation=dataset.get("PixelPresentation"),
+    )
     bits = dataset.get("BitsAllocated")
     if bits not in (8, 16, 32):
         raise InvalidDicomError(
@@ -125,6 +124,112 @@ def _check_modality(dataset: Dataset, file: Source, conversion: HUConversion) ->
             f"{dataset.SamplesPerPixel}), e.g. a screenshot: it holds no HU; "
             "export the original CT slices instead"
         )
+
+
+# Units of a Real World Value Mapping (0040,9096) that are Hounsfield units:
+# the UCUM code (PS3.16 CID 7180) and the plain abbreviation.
+_HU_UNITS = {"[hnsf'U]", "HU"}
+# Image flavours and derived pixel contrasts (values 3 and 4 of Frame Type
+# (0008,9007) or Image Type (0008,0008), PS3.3 C.8.16.1): pixels computed
+# from other images whose values are not the HU of a tissue (a difference,
+# a ratio, a perfusion map).
+_NOT_HU_CONTRASTS = {
+    "DIVISION",
+    "MULTIPLICATION",
+    "PERFUSION",
+    "QUANTITY",
+    "STD_DEVIATION",
+    "SUBTRACTION",
+}
+
+
+def _check_meaning(
+    where: str,
+    conversion: HUConversion,
+    *,
+    rescale_type: Any,
+    units: Any,
+    image_type: Any,
+    presentation: Any,
+) -> None:
+    """Check what an image's values mean, from top-level tags or one frame's functional groups.
+
+    The same checks for both: a Rescale Type, Real World Value Mapping units,
+    a derived contrast or a colour Pixel Presentation say the same thing
+    whether they sit at the top level or in a frame's groups (PS3.3 C.7.6.16).
+    """
+    rescale_type = str(rescale_type or "").upper()
+    if rescale_type == "US":
+        conversion.corrections["rescale_type_unspecified"] = (
+            f"RescaleType (0028,1054) is 'US' (unspecified) in {where}; "
+            "assuming Hounsfield units because the modality is CT"
+        )
+    elif rescale_type not in ("", "HU"):
+        raise NotHounsfieldError(
+            f"RescaleType (0028,1054) is {rescale_type!r} in {where}: its values are not "
+            "Hounsfield units, so HU windows do not apply"
+        )
+    code = units[0] if units else None
+    unit = str(code.get("CodeValue", "") or "") if code is not None else ""
+    if unit and unit not in _HU_UNITS:
+        meaning = str(code.get("CodeMeaning", "") or "") or unit
+        raise NotHounsfieldError(
+            f"the Real World Value Mapping (0040,9096) of {where} gives its values in "
+            f"{meaning} ({unit}), not Hounsfield units: it is a map computed from CT (e.g. "
+            "perfusion), so HU windows do not apply; open the CT images themselves"
+        )
+    values = [str(v).upper() for v in _values(image_type)]
+    contrast = next((v for v in values[2:] if v in _NOT_HU_CONTRASTS), None)
+    if values[:1] == ["DERIVED"] and contrast is not None:
+        joined = "\\".join(values)
+        conversion.corrections["derived_contrast"] = (
+            f"{where} is a DERIVED image of {contrast} (Image/Frame Type {joined}): its values were computed from other images and are "
+            "not the HU of a tissue, so the HU of the tissue bands and presets do not apply "
+            "to it"
+        )
+    presentation = str(presentation or "").upper()
+    if presentation in ("COLOR", "MIXED"):
+        conversion.corrections["color_presentation"] = (
+            f"PixelPresentation (0008,9205) is {presentation} in {where}: the scanner meant "
+            "it to be shown through a colour palette (a map?); ctlab shows its values in "
+            "grey, in HU"
+        )
+    elif presentation == "TRUE_COLOR":
+        raise NotHounsfieldError(
+            f"PixelPresentation (0008,9205) is TRUE_COLOR in {where}: a colour image holds "
+            "no HU; export the original CT images instead"
+        )
+
+
+def _values(value: Any) -> list[Any]:
+    """A multi-valued element as a list (one value, or none, as a list too)."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        return [value]
+    return list(value)
+
+
+def check_frame(dataset: Dataset, file: Source, frame: int, conversion: HUConversion) -> None:
+    """Check one frame's functional groups as ``check_ct`` checks the top-level tags.
+
+    Per-frame values first, then shared (PS3.3 C.7.6.16): Rescale Type in
+    the Pixel Value Transformation, Real World Value Mapping units, and
+    Frame Type and Pixel Presentation in the CT Image Frame Type.
+    """
+    where = f"frame {frame + 1} of {file}"
+
+    def group(sequence: str, keyword: str) -> Any:
+        return functional_group_value(dataset, frame, sequence, keyword)
+
+    _check_meaning(
+        where,
+        conversion,
+        rescale_type=group("PixelValueTransformationSequence", "RescaleType"),
+        units=group("RealWorldValueMappingSequence", "MeasurementUnitsCodeSequence"),
+        image_type=group("CTImageFrameTypeSequence", "FrameType"),
+        presentation=group("CTImageFrameTypeSequence", "PixelPresentation"),
+    )
 
 
 def _rescale(dataset: Dataset, file: Source, conversion: HUConversion) -> None:

@@ -310,12 +310,22 @@ class TestPitfalls:
 
 
 class TestEnhancedMultiFrame:
-    def test_real_enhanced_ct(self):
-        """NEMA's enhanced CT: its shared Pixel Value Transformation (intercept -1024) applies."""
-        path = get_testdata_file("eCT_Supplemental.dcm")
-        ds = pydicom.dcmread(path)
+    def test_real_enhanced_ct_is_a_perfusion_map(self):
+        """NEMA's enhanced CT maps its values to ml/100ml/s in its shared groups: not HU."""
+        with pytest.raises(NotHounsfieldError, match=r"ml/100ml/s.*not Hounsfield units"):
+            load(get_testdata_file("eCT_Supplemental.dcm"))
+
+    def test_real_enhanced_ct(self, tmp_path):
+        """NEMA's enhanced CT without its perfusion mapping: the shared rescale (-1024) applies."""
+        ds = pydicom.dcmread(get_testdata_file("eCT_Supplemental.dcm"))
+        del ds.SharedFunctionalGroupsSequence[0].RealWorldValueMappingSequence
+        path = tmp_path / "eCT.dcm"
+        ds.save_as(path)
         transform = ds.SharedFunctionalGroupsSequence[0].PixelValueTransformationSequence[0]
-        image = load(path)
+        with pytest.warns(DataPitfallWarning) as record:
+            image = load(path)
+        warned = " ".join(str(w.message) for w in record)
+        assert "'US'" in warned and "DERIVED image of PERFUSION" in warned and "COLOR" in warned
         assert image.shape == (2, 512, 512) and image.spacing[0] == 10.0
         expected = ds.pixel_array * float(transform.RescaleSlope) + float(
             transform.RescaleIntercept
@@ -331,7 +341,10 @@ class TestEnhancedMultiFrame:
             float(np.dot(frame.PlanePositionSequence[0].ImagePositionPatient, normal))
             for frame in ds.PerFrameFunctionalGroupsSequence
         ]
-        np.testing.assert_array_equal(image.hu, expected[np.argsort(along_normal)])
+        # Its rows run to the patient's right (row cosine -1): flipped like a classic slice.
+        np.testing.assert_array_equal(image.hu, expected[np.argsort(along_normal)][..., ::-1])
+        assert "patient's left" in image.info["reoriented"]
+        assert image.default_window == Window(49, 102)  # its Frame VOI LUT
         assert image.slice_positions == tuple(sorted(along_normal))
         assert image.hu.min() == -1024
 

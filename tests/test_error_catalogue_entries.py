@@ -540,6 +540,11 @@ def _(ctx):
     ctlab.load(ct_file(ctx.name(ctx.tmp / "rgb.dcm"), SamplesPerPixel=3))
 
 
+@case("ctlab.io.pixels.check_rescale_size", "InvalidDicomError", "{keyword} {tags[keyword]} is")
+def _(ctx):
+    ctlab.load(ct_file(ctx.name(ctx.tmp / "slope.dcm"), slope="1e19"))
+
+
 @case("ctlab.io.pixels._rescale", "DataPitfallWarning", "RescaleSlope (0028,1053) and")
 def _(ctx):
     ctlab.load(ct_file(ctx.name(ctx.tmp / "norescale.dcm"), slope=None, intercept=None))

@@ -35,7 +35,7 @@ from ctlab.io.header import (
     functional_group_value,
     read_header,
 )
-from ctlab.io.pixels import HUConversion, check_ct, check_frame, to_hu
+from ctlab.io.pixels import HUConversion, check_ct, check_frame, check_rescale_size, to_hu
 from ctlab.io.series import SliceFile, find_series, order_slices, slice_normal, slice_position
 
 __all__ = ["InMemory", "load"]
@@ -499,6 +499,10 @@ def _read_frames(
                 f"RescaleIntercept {frame_conversion.intercept} in its Pixel Value "
                 "Transformation Sequence (0028,9145); the header is damaged"
             )
+        check_rescale_size(
+            frame_conversion,
+            f"frame {frame + 1} of {path} (Pixel Value Transformation Sequence (0028,9145))",
+        )
         conversions.append(frame_conversion)
         orientation = functional_group_value(
             header, frame, "PlaneOrientationSequence", "ImageOrientationPatient"

@@ -35,6 +35,7 @@ __all__ = [
     "HUConversion",
     "check_ct",
     "check_frame",
+    "check_rescale_size",
     "to_hu",
 ]
 
@@ -251,6 +252,29 @@ def _rescale(dataset: Dataset, file: Source, conversion: HUConversion) -> None:
         )
     conversion.slope = 1.0 if slope is None else slope
     conversion.intercept = 0.0 if intercept is None else intercept
+    check_rescale_size(conversion, str(file))
+
+
+# Far beyond any CT rescale (slopes near 1, intercepts down to -32768), and
+# small enough that slope * stored + intercept stays exact in int64 and
+# finite in float32: a RescaleSlope of 1e19 would overflow int64, an
+# intercept of 1e40 float32.
+_MAX_RESCALE = {"RescaleSlope": 1e4, "RescaleIntercept": 1e6}
+
+
+def check_rescale_size(conversion: HUConversion, where: str) -> None:
+    """Refuse a rescale no CT has, before it overflows the HU arithmetic."""
+    tags = {"RescaleSlope": "(0028,1053)", "RescaleIntercept": "(0028,1052)"}
+    for keyword, value in (
+        ("RescaleSlope", conversion.slope),
+        ("RescaleIntercept", conversion.intercept),
+    ):
+        if abs(value) > _MAX_RESCALE[keyword]:
+            raise InvalidDicomError(
+                f"{keyword} {tags[keyword]} is {value:g} in {where}, far beyond any CT "
+                f"rescale (at most {_MAX_RESCALE[keyword]:g} in size): the HU would be "
+                "meaningless or overflow; the header is damaged, re-export the scan"
+            )
 
 
 # Uncompressed little-endian transfer syntaxes: Implicit and Explicit VR.

@@ -10,8 +10,8 @@ from pydicom.pixels import apply_modality_lut
 from pydicom.uid import DeflatedExplicitVRLittleEndian, ExplicitVRBigEndian
 
 from ctlab import load
-from ctlab.core.errors import DataPitfallWarning
-from tests.error_cases import CHEST
+from ctlab.core.errors import DataPitfallWarning, InvalidDicomError
+from tests.error_cases import CHEST, ct_file, enhanced_ct
 from tests.io.conftest import ct_dataset, write
 
 
@@ -111,3 +111,25 @@ class TestPixelRepresentationContradicted:
         pixels = np.array(stored, dtype=dtype)
         image = self._load(tmp_path, pixels, representation=representation, intercept=intercept)
         np.testing.assert_array_equal(image.hu, pixels.astype(np.int64) + int(intercept))
+
+
+class TestRescaleExtremes:
+    @pytest.mark.parametrize(
+        ("header", "tag"),
+        [
+            ({"slope": "1e19"}, r"RescaleSlope \(0028,1053\) is 1e\+19"),
+            ({"intercept": "1e40"}, r"RescaleIntercept \(0028,1052\) is 1e\+40"),
+            ({"slope": "-3e5"}, r"RescaleSlope \(0028,1053\) is -300000"),
+        ],
+    )
+    def test_refused_naming_the_tag(self, tmp_path, header, tag):
+        """A rescale no CT has is a CTLabError naming the tag, not OverflowError or inf HU."""
+        path = ct_file(tmp_path / "r.dcm", **header)
+        with pytest.raises(InvalidDicomError, match=tag + r" in .*r\.dcm, far beyond"):
+            load(path)
+
+    def test_per_frame_refused(self, tmp_path):
+        """The same in an enhanced CT's Pixel Value Transformation Sequence."""
+        path = write(enhanced_ct("1e19"), tmp_path / "e.dcm")
+        with pytest.raises(InvalidDicomError, match=r"RescaleSlope .* in frame 1 of .*e\.dcm"):
+            load(path)

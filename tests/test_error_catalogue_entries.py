@@ -189,6 +189,13 @@ def _(ctx):
     ctlab.CTImage(HU, spacing=(1.0, 1.0), labels=np.zeros((3, 3), np.uint8))
 
 
+@case("ctlab.core.image.CTImage.valid_hu", "InvalidImageError", "this {extent} holds only padding")
+def _(ctx):
+    padding = np.full((3, 4), -2000, np.int16)
+    image = ctlab.load(ct_file(ctx.tmp / "pad.dcm", padding, PixelPaddingValue=-2000))
+    ctlab.plot.explorer_figure(image, "default")
+
+
 @case("ctlab.core.metrics.grey_levels", "InvalidImageError", "low must not exceed high")
 def _(ctx):
     ctlab.grey_levels("fat", -60, -100)

@@ -25,6 +25,7 @@ from pydicom.dataset import Dataset
 from pydicom.encaps import generate_frames, parse_fragments
 from pydicom.errors import InvalidDicomError as PydicomInvalidDicomError
 from pydicom.tag import BaseTag
+from pydicom.uid import DeflatedExplicitVRLittleEndian
 from pydicom.valuerep import CUSTOMIZABLE_CHARSET_VR, STANDARD_VR, VR
 
 from ctlab.core.errors import (
@@ -129,9 +130,14 @@ def read_header(path: str | os.PathLike[str] | MemoryFile, *, defer_pixels: bool
         with file.open("rb") as handle:
             head = handle.read(_HEAD_SIZE)
         has_preamble = head[128:132] == b"DICM"
-        from_head = _read_head(head, file, size, has_preamble, status.st_mtime)
-        if from_head is not None:
-            return from_head
+        if DeflatedExplicitVRLittleEndian.encode() in head[:_HEAD_SIZE]:
+            # The dataset is one deflated stream: a deferred value cannot be
+            # read back from its offset in the file, so inflate it all now.
+            defer_pixels = False
+        else:
+            from_head = _read_head(head, file, size, has_preamble, status.st_mtime)
+            if from_head is not None:
+                return from_head
         reader = _ClampedFile(file)
     try:
         # pydicom's own warnings about odd elements would only be noise here:
@@ -344,9 +350,18 @@ def _parse_header(dataset: Dataset, file: Source, file_size: int) -> None:
     for pydicom to convert when used, which then cannot fail or warn: see
     ``_CONVERTED``.
     """
+    syntax = getattr(dataset, "file_meta", Dataset()).get("TransferSyntaxUID")
+    if syntax == DeflatedExplicitVRLittleEndian:
+        # Lengths count the inflated bytes, which deflate holds at most
+        # _MAX_DEFLATE_RATIO times smaller.
+        file_size *= _MAX_DEFLATE_RATIO
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         _parse_elements(dataset, file, file_size, caught, _conversion_settings())
+
+
+# The most deflate (RFC 1951) can compress: 258 bytes per 2-bit code, about 1032:1.
+_MAX_DEFLATE_RATIO = 1032
 
 
 def _parse_elements(

@@ -133,3 +133,34 @@ class TestRescaleExtremes:
         path = write(enhanced_ct("1e19"), tmp_path / "e.dcm")
         with pytest.raises(InvalidDicomError, match=r"RescaleSlope .* in frame 1 of .*e\.dcm"):
             load(path)
+
+
+class TestDeflated:
+    def _deflated(self, path):
+        ds = pydicom.dcmread(CHEST)
+        ds.file_meta.TransferSyntaxUID = DeflatedExplicitVRLittleEndian
+        pydicom.dcmwrite(path, ds, enforce_file_format=True)
+        written = pydicom.dcmread(path)
+        return path, apply_modality_lut(written.pixel_array, written)
+
+    def test_file(self, tmp_path):
+        """Deflated Explicit VR Little Endian gives pydicom's HU, not 'damaged'."""
+        path, expected = self._deflated(tmp_path / "deflated.dcm")
+        np.testing.assert_array_equal(load(path).hu, expected)
+
+    def test_bytes(self, tmp_path):
+        """The same file uploaded as bytes."""
+        path, expected = self._deflated(tmp_path / "deflated.dcm")
+        np.testing.assert_array_equal(load(path.read_bytes()).hu, expected)
+
+    def test_series(self, tmp_path):
+        """A folder of deflated slices loads as a volume."""
+        folder = tmp_path / "scan"
+        folder.mkdir()
+        for index in range(3):
+            ds = ct_dataset(np.full((3, 4), index, np.int16), position=2.5 * index)
+            ds.file_meta.TransferSyntaxUID = DeflatedExplicitVRLittleEndian
+            ds.SOPInstanceUID = ds.file_meta.MediaStorageSOPInstanceUID = f"1.2.3.{index}"
+            write(ds, folder / f"IM{index}")
+        image = load(folder)
+        np.testing.assert_array_equal(image.hu[:, 0, 0], [-1024, -1023, -1022])

@@ -402,6 +402,14 @@ def _(ctx):
     "{file} is not a DICOM file (no 'DICM' marker, and",
 )
 def _(ctx):
+    # Starts like a data set without a preamble (group 0008), then claims a megabyte.
+    path = ctx.name(ctx.tmp / "notes.bin")
+    path.write_bytes(b"\x08\x00\x16\x00" + (10**6).to_bytes(4, "little") + b"x" * 40)
+    ctlab.load(path)
+
+
+@case("ctlab.io.header._check_start", "InvalidDicomError", "{file} is not a DICOM file: it has")
+def _(ctx):
     path = ctx.name(ctx.tmp / "notes.txt")
     path.write_text("scan notes: liver 60 HU, fat -80 HU\n" * 10)
     ctlab.load(path)
@@ -432,9 +440,9 @@ def _(ctx):
     "{file} is not a DICOM file (no 'DICM' marker and",
 )
 def _(ctx):
-    # Parses as a DICOM data set (PatientName, implicit VR) but has no image header.
-    path = ctx.name(ctx.tmp / "name.bin")
-    path.write_bytes(b"\x10\x00\x10\x00\x04\x00\x00\x00Doe^")
+    # Parses as a DICOM data set (StudyDate, implicit VR) but has no image header.
+    path = ctx.name(ctx.tmp / "date.bin")
+    path.write_bytes(b"\x08\x00\x20\x00\x08\x00\x00\x0020240101")
     ctlab.load(path)
 
 

@@ -19,6 +19,7 @@ switch on (a header cut inside an undefined-length element).
 
 from __future__ import annotations
 
+import os
 import re
 import warnings
 from collections.abc import Callable
@@ -375,6 +376,25 @@ def _(ctx):
 # ctlab.io.header: reading a header ----------------------------------------------------------------
 
 
+def _refuse_opening(ctx: Context, path: Path) -> None:
+    """Make opening ``path`` fail as it does for a file the user may not read (tests run as root)."""
+    real_open = Path.open
+
+    def guarded(self, *args, **kwargs):
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    ctx.monkeypatch.setattr(Path, "open", guarded)
+
+
+@case("ctlab.io.header.raise_unreadable", "InvalidDicomError", "cannot read {file}")
+def _(ctx):
+    path = ct_file(ctx.name(ctx.tmp / "locked.dcm"))
+    _refuse_opening(ctx, path)
+    ctlab.load(path)
+
+
 @case("ctlab.io.header.read_header", "InvalidDicomError", "{file} is a folder")
 def _(ctx):
     # ctlab.load sends a folder to the series search, which reads only the files in it, so
@@ -648,6 +668,17 @@ def _(ctx):
     ctlab.save_png(HU, ctx.tmp / "hu.png")
 
 
+@case("ctlab.io.export.check_png_path", "ExportError", "{target} does not end in .png")
+def _(ctx):
+    ctlab.save_png(ctlab.apply_window(HU, "default"), ctx.name(ctx.tmp / "x.jpg"))
+
+
+@case("ctlab.io.export.export", "ExportError", "cannot write {manifest_path}")
+def _(ctx):
+    ctx.name(ctx.tmp / "out" / ctlab.io.export.MANIFEST_NAME).mkdir(parents=True)
+    ctlab.export(_volume(), ctx.tmp / "out", overwrite=True)
+
+
 @case("ctlab.io.export.save_png", "ExportError", "cannot write {target}")
 def _(ctx):
     ctlab.save_png(ctlab.apply_window(HU, "default"), ctx.name(ctx.tmp / "nowhere" / "x.png"))
@@ -659,7 +690,7 @@ def _(ctx):
     ctlab.export(_volume(), ctx.name(ctx.tmp / "out"))
 
 
-@case("ctlab.io.export._prepare_folder", "ExportError", "{folder} is the folder the scan")
+@case("ctlab.io.export._prepare_folder", "ExportError", "{folder} {relation} the folder the scan")
 def _(ctx):
     folder = series(ctx.name(ctx.tmp / "scan"))
     ctlab.export(ctlab.load(folder), folder, source=folder)
@@ -671,7 +702,7 @@ def _(ctx):
     ctlab.export(_volume(), ctx.name(ctx.tmp))
 
 
-@case("ctlab.io.export._prepare_folder", "ExportError", "cannot create {folder}")
+@case("ctlab.io.export._prepare_folder", "ExportError", "cannot write into {folder}")
 def _(ctx):
     (ctx.tmp / "file").write_text("x")
     ctlab.export(_volume(), ctx.name(ctx.tmp / "file" / "out"))
@@ -839,6 +870,20 @@ def _(ctx):
 # ctlab.io.series ---------------------------------------------------------------------------------
 
 
+@case("ctlab.io.series._files_in", "SeriesError", "cannot read the folder {path}")
+def _(ctx):
+    folder = series(ctx.name(ctx.tmp / "locked"))
+    real_scandir = os.scandir
+
+    def guarded(path="."):
+        if Path(path) == folder:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    ctx.monkeypatch.setattr(os, "scandir", guarded)
+    ctlab.load(folder)
+
+
 @case("ctlab.io.series.find_series", "SeriesError", "no CT images in {where} ({summary}); upload")
 def _(ctx):
     ctx.name("the 2 uploaded files")
@@ -950,6 +995,16 @@ def _(ctx):
 
 
 # ctlab.widgets -----------------------------------------------------------------------------------
+
+
+@case("ctlab.widgets._static.StaticFallback.to_png", "ExportError", "dpi must be a number")
+def _(ctx):
+    ctlab.WindowExplorer(HU).to_png(ctx.tmp / "x.png", dpi=0)
+
+
+@case("ctlab.widgets._static.StaticFallback.to_png", "ExportError", "cannot write {target}")
+def _(ctx):
+    ctlab.WindowExplorer(HU).to_png(ctx.name(ctx.tmp / "missing" / "x.png"))
 
 
 @case("ctlab.widgets.link.link_windows", "InvalidWindowError", "link_windows ties two")

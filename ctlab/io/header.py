@@ -16,7 +16,7 @@ import struct
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, NoReturn, TypeAlias
 
 import pydicom
 from pydicom.datadict import dictionary_VR
@@ -39,6 +39,7 @@ __all__ = [
     "check_pixel_length",
     "functional_group_value",
     "read_header",
+    "raise_unreadable",
 ]
 
 # Elements longer than this stay in the file until the pixels are needed, so
@@ -128,8 +129,11 @@ def read_header(path: str | os.PathLike[str] | MemoryFile, *, defer_pixels: bool
         size = status.st_size
         if size == 0:
             raise InvalidDicomError(f"{file} is empty (0 bytes); the export or copy failed")
-        with file.open("rb") as handle:
-            head = handle.read(max(_HEAD_SIZE, 132))  # at least the preamble and marker
+        try:
+            with file.open("rb") as handle:
+                head = handle.read(max(_HEAD_SIZE, 132))  # at least the preamble and marker
+        except OSError as error:
+            raise_unreadable(file, error)
         has_preamble = head[128:132] == b"DICM"
         _check_start(file, head[:4], has_preamble)
         if DeflatedExplicitVRLittleEndian.encode() in head[:_HEAD_SIZE]:
@@ -172,6 +176,15 @@ def read_header(path: str | os.PathLike[str] | MemoryFile, *, defer_pixels: bool
             "check that you picked the scan and not another file"
         )
     return dataset
+
+
+def raise_unreadable(file: Source, error: OSError) -> NoReturn:
+    """Raise the error for a file the operating system will not let ctlab read."""
+    reason = error.strerror or type(error).__name__
+    raise InvalidDicomError(
+        f"cannot read {file}: {reason}; check that you may read it (its permissions, "
+        "or whether another program holds it)"
+    ) from error
 
 
 # Groups a DICOM file without its 128-byte preamble and 'DICM' marker can

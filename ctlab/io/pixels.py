@@ -29,7 +29,7 @@ from ctlab.core.errors import (
     NoPixelDataError,
     NotHounsfieldError,
 )
-from ctlab.io.header import PIXEL_DATA_TAG, Source, functional_group_value
+from ctlab.io.header import PIXEL_DATA_TAG, Source, functional_group_value, raise_unreadable
 
 __all__ = [
     "HUConversion",
@@ -392,6 +392,8 @@ def _decode(dataset: Dataset, file: Source, frame: int | None = None) -> npt.NDA
                 f"pip install {hint}"
             ) from None
         raise InvalidDicomError(f"{file}: its pixel data cannot be decoded: {text}") from None
+    except OSError as error:  # the file became unreadable since its header was read
+        raise_unreadable(file, error)
     except Exception as error:  # corrupt pixel data surfaces as many types
         raise InvalidDicomError(
             f"{file}: its pixel data is damaged or truncated "

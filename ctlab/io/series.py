@@ -57,25 +57,33 @@ class Series:
         return f"series {number} ({description}, {len(self.files)} slices)"
 
 
-def _files_in(paths: Iterable[Path]) -> list[Path]:
+def _files_in(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+    """The files of ``paths`` (folders searched recursively), and the folders that could not be read."""
     files: list[Path] = []
+    unreadable: list[Path] = []
     for path in paths:
         if not path.exists():
             raise FileNotFoundError(f"{path} does not exist")
-        if path.is_dir():
-            files.extend(
-                sorted(
-                    p
-                    for p in path.rglob("*")
-                    # Only names below the folder given count as hidden: the folder
-                    # itself may be reached through "..", "." or ~/.cache.
-                    if p.is_file()
-                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                )
-            )
-        else:
+        if not path.is_dir():
             files.append(path)
-    return files
+            continue
+        try:
+            os.scandir(path).close()
+        except OSError as error:
+            raise SeriesError(
+                f"cannot read the folder {path}: {error.strerror or type(error).__name__}; "
+                "check that you may open it (its permissions)"
+            ) from error
+        found = []
+        for folder, subfolders, names in os.walk(
+            path, onerror=lambda error: unreadable.append(Path(error.filename))
+        ):
+            # Only names below the folder given count as hidden: the folder
+            # itself may be reached through "..", "." or ~/.cache.
+            subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+            found.extend(Path(folder, name) for name in names if not name.startswith("."))
+        files.extend(sorted(p for p in found if p.is_file()))
+    return files, unreadable
 
 
 def find_series(
@@ -101,7 +109,8 @@ def find_series(
     given = list(paths)
     uploads = [p for p in given if isinstance(p, MemoryFile)]
     roots = [Path(p) for p in given if not isinstance(p, MemoryFile)]
-    files: list[Source] = [*_files_in(roots), *uploads]
+    on_disk, unreadable = _files_in(roots)
+    files: list[Source] = [*on_disk, *uploads]
     if uploads and not roots:
         where: object = f"the {len(uploads)} uploaded files"
     else:
@@ -111,8 +120,8 @@ def find_series(
     for file in files:
         try:
             header = read_header(file)
-        except CTLabError:
-            skipped["not DICOM"] += 1
+        except CTLabError as error:
+            skipped["unreadable" if isinstance(error.__cause__, OSError) else "not DICOM"] += 1
             continue
         if "Rows" not in header or "PixelData" not in header:
             skipped["DICOM without an image"] += 1
@@ -124,6 +133,8 @@ def find_series(
         uid = str(header.get("SeriesInstanceUID", "") or "unknown")
         by_uid.setdefault(uid, Series(uid)).files.append(SliceFile(file, header))
 
+    if unreadable:
+        skipped["unreadable folders"] = len(unreadable)
     found = ", ".join(f"{n} {what}" for what, n in skipped.items())
     if not by_uid:
         summary = f"{len(files)} files" + (f": {found}" if found else "")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 import ctlab.io.header as header
 from ctlab import load
 from ctlab.core.errors import InvalidDicomError, SeriesWarning
-from tests.error_cases import series
+from tests.error_cases import ct_file, series
 
 
 @pytest.fixture
@@ -53,3 +55,41 @@ class TestNotDicomAtOnce:
         assert image.shape == (3, 3, 4)
         assert not any("zeros" in str(name) for name in parsed)
         np.testing.assert_array_equal(image.hu, -1024)
+
+
+def _guard(monkeypatch, target, blocked):
+    """Make ``target``'s ``open`` fail for ``blocked`` as for a file the user may not read.
+
+    The tests run as root, whom file permissions do not stop.
+    """
+
+    def guarded(path, *args, **kwargs):
+        if Path(path) == blocked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return open(path, *args, **kwargs)
+
+    monkeypatch.setattr(target, guarded, raising=False)
+
+
+class TestUnreadable:
+    def test_unreadable_file(self, tmp_path, monkeypatch):
+        """A file the user may not read is an InvalidDicomError saying so, not PermissionError."""
+        path = ct_file(tmp_path / "locked.dcm")
+        real = Path.open
+
+        def guarded(self, *args, **kwargs):
+            if self == path:
+                raise PermissionError(13, "Permission denied", str(self))
+            return real(self, *args, **kwargs)
+
+        monkeypatch.setattr(Path, "open", guarded)
+        with pytest.raises(InvalidDicomError, match=r"cannot read .*locked\.dcm: Permission"):
+            load(path)
+
+    def test_unreadable_pixels(self, tmp_path, monkeypatch):
+        """A slice whose pixels cannot be read (after its header was) says so, not 'damaged'."""
+        path = ct_file(tmp_path / "locked.dcm", np.zeros((64, 64), np.int16))
+        _guard(monkeypatch, "ctlab.io.pixels.open", path)
+        _guard(monkeypatch, "ctlab.io.header.open", path)
+        with pytest.raises(InvalidDicomError, match=r"cannot read .*locked\.dcm: Permission"):
+            load(path)

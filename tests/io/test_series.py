@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import numpy as np
+import pytest
 
 from ctlab import load
+from ctlab.core.errors import SeriesError, SeriesWarning
 from tests.error_cases import series
 
 
@@ -34,3 +37,45 @@ class TestHiddenNames:
         np.testing.assert_array_equal(image.hu, np.full((3, 3, 4), -1024))
 
 
+
+
+class TestUnreadableFolders:
+    def _block(self, monkeypatch, blocked):
+        real = os.scandir
+
+        def guarded(path="."):
+            if Path(path) == blocked:
+                raise PermissionError(13, "Permission denied", str(path))
+            return real(path)
+
+        monkeypatch.setattr(os, "scandir", guarded)
+
+    def test_unreadable_folder(self, tmp_path, monkeypatch):
+        """A folder the user may not open says so, not 'no CT images (0 files)'."""
+        folder = series(tmp_path / "locked")
+        self._block(monkeypatch, folder)
+        with pytest.raises(SeriesError, match=r"cannot read the folder .*locked: Permission"):
+            load(folder)
+
+    def test_unreadable_subfolder_counted(self, tmp_path, monkeypatch):
+        """A subfolder that cannot be opened is reported among what was skipped."""
+        folder = series(tmp_path / "scan")
+        (folder / "private").mkdir()
+        self._block(monkeypatch, folder / "private")
+        with pytest.warns(SeriesWarning, match="skipped 1 unreadable folders"):
+            assert load(folder).shape == (3, 3, 4)
+
+    def test_unreadable_file_counted(self, tmp_path, monkeypatch):
+        """A file that cannot be read is counted as unreadable, not as 'not DICOM'."""
+        folder = series(tmp_path / "scan", count=4)
+        blocked = folder / "IM0003"
+        real = Path.open
+
+        def guarded(self, *args, **kwargs):
+            if self == blocked:
+                raise PermissionError(13, "Permission denied", str(self))
+            return real(self, *args, **kwargs)
+
+        monkeypatch.setattr(Path, "open", guarded)
+        with pytest.warns(SeriesWarning, match="skipped 1 unreadable in"):
+            assert load(folder).shape == (3, 3, 4)

@@ -788,9 +788,14 @@ def _(ctx):
     ctlab.load(ct_file(ctx.name(ctx.tmp / "rows0.dcm"), Rows=0))
 
 
-@case("ctlab.io.loader._allocate", "MemoryBudgetError", "{where}: {size} voxels need")
+@case("ctlab.io.loader._check_budget", "MemoryBudgetError", "{where}: {size} voxels need")
 def _(ctx):
     ctlab.load(series(ctx.name(ctx.tmp / "scan")), memory_limit=10)
+
+
+@case("ctlab.io.loader._memory_limit", "CTLabError", "memory_limit must be a positive")
+def _(ctx):
+    ctlab.load(CHEST, memory_limit=float("nan"))
 
 
 @case("ctlab.io.loader._allocate", "MemoryBudgetError", "{where}: {size} voxels ({needed")
@@ -798,9 +803,9 @@ def _(ctx):
     # Only when numpy cannot allocate what the budget allows: a real scan larger than memory
     # with memory_limit raised past it. Met here by calling the allocator with a shape numpy
     # refuses outright, as no test can exhaust the machine's memory.
-    from ctlab.io.loader import _allocate
+    from ctlab.io.loader import _allocate, _Budget
 
-    _allocate((2**40, 2**40, 2**40), float("inf"), ctx.name(ctx.tmp / "scan"))
+    _allocate((2**40, 2**40, 2**40), _Budget(float("inf"), True), ctx.name(ctx.tmp / "scan"))
 
 
 @case(

@@ -7,8 +7,10 @@ import copy
 import gc
 import math
 import os
+import re
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 from typing import IO, Any, TypeAlias
@@ -54,7 +56,7 @@ def load(
     *,
     name: str | None = None,
     series_uid: str | int | None = None,
-    memory_limit: float | None = None,
+    memory_limit: float | str | None = None,
 ) -> CTImage:
     """Load a CT slice, a series or a multi-frame file as Hounsfield units.
 
@@ -78,10 +80,11 @@ def load(
     series_uid : str or int, optional
         Which CT series to load when there are several: its Series Instance
         UID or its Series Number. Default: the series with most slices.
-    memory_limit : float, optional
-        Most bytes the HU volume may take; default half the memory available
-        now. A larger scan is refused before anything is allocated; pass a
-        larger number to load it anyway.
+    memory_limit : float or str, optional
+        Most bytes the HU volume may take (as int16, or float32 when the HU
+        need it), as a number or a size such as ``"1GB"`` or ``"512MiB"``;
+        default half the memory available now. A larger scan is refused
+        before anything is allocated; pass a larger limit to load it anyway.
 
     Returns
     -------
@@ -106,8 +109,8 @@ def load(
         No CT images found, a series that is not one volume, or an unknown
         ``series_uid``; paths mixed with in-memory data.
     CTLabError
-        ``name`` given with a path, or an input that is neither a path nor
-        in-memory DICOM data.
+        ``name`` given with a path, an input that is neither a path nor
+        in-memory DICOM data, or a ``memory_limit`` that is not a positive size.
     MemoryBudgetError
         The volume would exceed ``memory_limit`` (the message gives sizes).
 
@@ -143,10 +146,11 @@ def load(
     (512, 512)
     """
     key = None if series_uid is None else str(series_uid)
+    budget = _budget(memory_limit)
     with _collector_paused():
         uploads = _in_memory(path, name)
         if uploads is not None:
-            return _load_memory(uploads, key, _budget(memory_limit))
+            return _load_memory(uploads, key, budget)
         if name is not None:
             raise CTLabError(
                 f"name={name!r} is for in-memory data (bytes or uploads); a path names itself, "
@@ -157,12 +161,10 @@ def load(
             raise SeriesError("no files given to ctlab.load; pass a file, a folder or a list")
         if len(paths) == 1 and Path(paths[0]).is_file():
             file = Path(paths[0])
-            return _from_files(
-                [SliceFile(file, read_header(file))], [], None, [], _budget(memory_limit)
-            )
+            return _from_files([SliceFile(file, read_header(file))], [], None, [], budget)
         series, notes = find_series(paths, series_uid=key)
         files, positions, spacing, order_notes = order_slices(series)
-        return _from_files(files, positions, spacing, notes + order_notes, _budget(memory_limit))
+        return _from_files(files, positions, spacing, notes + order_notes, budget)
 
 
 @contextlib.contextmanager
@@ -247,7 +249,7 @@ def _in_memory(source: Any, name: str | None) -> list[MemoryFile] | None:
     return files
 
 
-def _load_memory(uploads: list[MemoryFile], key: str | None, budget: float) -> CTImage:
+def _load_memory(uploads: list[MemoryFile], key: str | None, budget: _Budget) -> CTImage:
     if len(uploads) == 1:
         return _from_files([SliceFile(uploads[0], read_header(uploads[0]))], [], None, [], budget)
     series, notes = find_series(uploads, series_uid=key)
@@ -260,7 +262,7 @@ def _from_files(
     positions: list[float],
     slice_spacing: float | None,
     notes: list[str],
-    budget: float,
+    budget: _Budget,
 ) -> CTImage:
     first = files[0]
     conversions = [check_ct(f.header, f.path) for f in files]
@@ -386,42 +388,104 @@ def _shape(slice_file: SliceFile) -> tuple[int, int]:
     return rows, cols
 
 
-def _budget(memory_limit: float | None) -> float:
+@dataclass(frozen=True)
+class _Budget:
+    """The most bytes the HU volume may take, and whether the user chose it."""
+
+    limit: float
+    chosen: bool
+
+
+# Units memory_limit may be given in, as in "512MiB" or "1 GB".
+_UNITS = {
+    "": 1,
+    "b": 1,
+    "kb": 10**3,
+    "mb": 10**6,
+    "gb": 10**9,
+    "tb": 10**12,
+    "kib": 2**10,
+    "mib": 2**20,
+    "gib": 2**30,
+    "tib": 2**40,
+}
+
+
+def _budget(memory_limit: float | str | None) -> _Budget:
     if memory_limit is not None:
-        return float(memory_limit)
+        return _Budget(_memory_limit(memory_limit), chosen=True)
     try:
         with open("/proc/meminfo") as meminfo:
             for line in meminfo:
                 if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024 / 2
+                    return _Budget(int(line.split()[1]) * 1024 / 2, chosen=False)
     except OSError:
         pass
     try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2
+        return _Budget(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2, False)
     except (ValueError, OSError, AttributeError):
-        return 4 * 2**30
+        return _Budget(4 * 2**30, chosen=False)
 
 
-def _allocate(shape: tuple[int, ...], budget: float, where: object) -> npt.NDArray[Any]:
-    """The int16 HU array, or a MemoryBudgetError before numpy runs out of memory."""
-    needed = float(np.prod(shape, dtype=np.float64)) * 2
-    size = " x ".join(str(n) for n in shape)
-    if needed > budget:
-        raise MemoryBudgetError(
-            f"{where}: {size} voxels need {needed / 2**30:.2f} GiB as int16, more than "
-            f"ctlab's memory limit of {budget / 2**30:.2f} GiB (half the memory available); "
-            "load fewer files, or pass memory_limit=<bytes> to ctlab.load to go beyond it"
+def _memory_limit(value: object) -> float:
+    """``memory_limit`` in bytes: a number, or a string such as "1GB" or "512MiB"."""
+    number: float | None = None
+    if isinstance(value, str):
+        match = re.fullmatch(r"\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*([a-z]*)\s*", value.lower())
+        if match and match.group(2) in _UNITS:
+            number = float(match.group(1)) * _UNITS[match.group(2)]
+    elif isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        number = float(value)
+    if number is None or not math.isfinite(number) or number <= 0:
+        raise CTLabError(
+            f"memory_limit must be a positive number of bytes or a size such as '1GB' or "
+            f"'512MiB', got {value!r}"
         )
+    return number
+
+
+def _check_budget(
+    shape: tuple[int, ...], dtype: type[np.generic], budget: _Budget, where: object
+) -> float:
+    """The bytes a ``dtype`` volume of ``shape`` needs; MemoryBudgetError beyond the budget."""
+    needed = float(np.prod(shape, dtype=np.float64)) * np.dtype(dtype).itemsize
+    if needed > budget.limit:
+        size = " x ".join(str(n) for n in shape)
+        source = "the memory_limit you set" if budget.chosen else "half the memory available"
+        raise MemoryBudgetError(
+            f"{where}: {size} voxels need {needed / 2**30:.2f} GiB as {np.dtype(dtype).name}, "
+            f"more than ctlab's memory limit of {budget.limit / 2**30:.2f} GiB ({source}); "
+            "load fewer files, or pass a larger memory_limit (bytes, or e.g. '8GB') to "
+            "ctlab.load to go beyond it"
+        )
+    return needed
+
+
+def _allocate(
+    shape: tuple[int, ...],
+    budget: _Budget,
+    where: object,
+    dtype: type[np.generic] = np.int16,
+) -> npt.NDArray[Any]:
+    """The HU array, or a MemoryBudgetError before numpy runs out of memory."""
+    needed = _check_budget(shape, dtype, budget, where)
     try:
-        return np.empty(shape, dtype=np.int16)
+        return np.empty(shape, dtype=dtype)
     except (MemoryError, ValueError):
+        size = " x ".join(str(n) for n in shape)
         raise MemoryBudgetError(
             f"{where}: {size} voxels ({needed / 2**30:.2f} GiB) do not fit in memory"
         ) from None
 
 
+def _hu_dtype(conversions: list[HUConversion]) -> type[np.generic]:
+    """int16 when every rescale is whole numbers (HU may still need float32 later), else float32."""
+    whole = all(c.slope.is_integer() and c.intercept.is_integer() for c in conversions)
+    return np.int16 if whole else np.float32
+
+
 def _read_slices(
-    files: list[SliceFile], conversions: list[HUConversion], budget: float
+    files: list[SliceFile], conversions: list[HUConversion], budget: _Budget
 ) -> tuple[npt.NDArray[Any], float]:
     """The HU volume of a series' slices, and its lowest HU."""
     rows, cols = _shape(files[0])
@@ -430,10 +494,10 @@ def _read_slices(
     # int16 unless a slice's HU do not fit it exactly; then float32 from there on.
     first = files[0].path
     where = first.parent if isinstance(first, Path) else f"the {len(files)} uploaded files"
-    hu = _allocate((len(files), rows, cols), budget, where)
+    hu = _allocate((len(files), rows, cols), budget, where, _hu_dtype(conversions))
     lowest = math.inf
     for index, (file, conversion) in enumerate(zip(files, conversions, strict=True)):
-        hu, low = _convert_into(hu, index, file.header, file.path, conversion)
+        hu, low = _convert_into(hu, index, file.header, file.path, conversion, budget, where)
         lowest = min(lowest, low)
         # Drop the pixel bytes now read, so the headers do not keep a copy.
         if "PixelData" in file.header:
@@ -447,15 +511,19 @@ def _convert_into(
     header: Dataset,
     path: Source,
     conversion: HUConversion,
+    budget: _Budget,
+    where: object,
     *,
     frame: int | None = None,
 ) -> tuple[npt.NDArray[Any], float]:
     """Write one slice's HU into ``volume[index]``; give the volume and the slice's lowest HU.
 
-    The volume becomes float32 (from this slice on) when these HU do not fit int16.
+    The volume becomes float32 (from this slice on) when these HU do not fit
+    int16, if the budget allows a float32 volume.
     """
     lowest = to_hu(header, path, conversion, volume[index], frame=frame)
     if lowest is None:
+        _check_budget(volume.shape, np.float32, budget, where)
         volume = volume.astype(np.float32)
         lowest = to_hu(header, path, conversion, volume[index], frame=frame)
         assert lowest is not None  # a float32 out takes any HU
@@ -463,7 +531,7 @@ def _convert_into(
 
 
 def _read_frames(
-    slice_file: SliceFile, conversion: HUConversion, frames: int, budget: float
+    slice_file: SliceFile, conversion: HUConversion, frames: int, budget: _Budget
 ) -> tuple[npt.NDArray[Any], float, list[float], float | None, list[HUConversion]]:
     """Enhanced multi-frame CT: per-frame rescale and position, frames sorted; the lowest HU."""
     header, path = slice_file.header, slice_file.path
@@ -514,10 +582,12 @@ def _read_frames(
         frame_header = {"ImageOrientationPatient": orientation, "ImagePositionPatient": position}
         positions.append(slice_position(frame_header, slice_normal(frame_header)))
 
-    hu = _allocate((frames, rows, cols), budget, path)
+    hu = _allocate((frames, rows, cols), budget, path, _hu_dtype(conversions))
     lowest = math.inf
     for frame in range(frames):
-        hu, low = _convert_into(hu, frame, header, path, conversions[frame], frame=frame)
+        hu, low = _convert_into(
+            hu, frame, header, path, conversions[frame], budget, path, frame=frame
+        )
         lowest = min(lowest, low)
     if any(p is None for p in positions):
         return hu, lowest, [], None, conversions

@@ -793,6 +793,16 @@ def _(ctx):
     ctlab.load(series(ctx.name(ctx.tmp / "scan")), memory_limit=10)
 
 
+@case("ctlab.io.loader._given", "CTLabError", "ctlab.load was given an empty path")
+def _(ctx):
+    ctlab.load("")
+
+
+@case("ctlab.io.loader._given", "CTLabError", "ctlab.load reads local files and in-memory")
+def _(ctx):
+    ctlab.load("https://example.org/scan/IM0001.dcm")
+
+
 @case("ctlab.io.loader._memory_limit", "CTLabError", "memory_limit must be a positive")
 def _(ctx):
     ctlab.load(CHEST, memory_limit=float("nan"))

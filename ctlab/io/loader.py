@@ -69,8 +69,11 @@ def load(
         disk: the ``bytes`` (or ``bytearray``, ``memoryview``) of one file, a
         binary file object such as ``io.BytesIO``, an uploaded file (an item
         of ``ipywidgets.FileUpload().value``: anything with ``name`` and
-        ``content``, as keys or attributes), or a list of these for a series.
-        Paths and in-memory data cannot be mixed in one list.
+        ``content``, as keys or attributes), or a list of these for a series;
+        ipywidgets 7's ``FileUpload().value`` (a dict of file name to bytes
+        or to ``{"content": ...}``) too. Any iterable (a generator) is read
+        once, as a list. Paths and in-memory data cannot be mixed in one
+        list. ctlab reads local files only: a URL is refused.
     name : str, optional
         How error messages and warnings name in-memory data that carries no
         name of its own; default "uploaded file". In a list, unnamed items
@@ -109,7 +112,7 @@ def load(
         No CT images found, a series that is not one volume, or an unknown
         ``series_uid``; paths mixed with in-memory data.
     CTLabError
-        ``name`` given with a path, an input that is neither a path nor
+        An empty path or a URL, ``name`` given with a path, an input that is neither a path nor
         in-memory DICOM data, or a ``memory_limit`` that is not a positive size.
     MemoryBudgetError
         The volume would exceed ``memory_limit`` (the message gives sizes).
@@ -147,6 +150,7 @@ def load(
     """
     key = None if series_uid is None else str(series_uid)
     budget = _budget(memory_limit)
+    path = _given(path)
     with _collector_paused():
         uploads = _in_memory(path, name)
         if uploads is not None:
@@ -165,6 +169,45 @@ def load(
         series, notes = find_series(paths, series_uid=key)
         files, positions, spacing, order_notes = order_slices(series)
         return _from_files(files, positions, spacing, notes + order_notes, budget)
+
+
+def _given(source: Any) -> Any:
+    """What ``load`` was given, checked and made concrete.
+
+    A generator becomes a list (it can be read only once); an ipywidgets 7
+    upload (a dict of file name to bytes, or to a dict with ``content``)
+    becomes a list of named uploads; an empty path or a URL is refused.
+    """
+    if isinstance(source, Iterator) and not hasattr(source, "read"):
+        source = list(source)
+    paths = [source] if _is_path(source) else source if isinstance(source, list | tuple) else []
+    for item in paths:
+        if not _is_path(item):
+            continue
+        text = os.fspath(item)
+        if isinstance(text, str) and not text.strip():
+            raise CTLabError(
+                "ctlab.load was given an empty path; pass a DICOM file, a folder, a list of "
+                "files, or DICOM bytes (to load the working folder, pass '.')"
+            )
+        if isinstance(text, str) and _URL.match(text):
+            raise CTLabError(
+                f"ctlab.load reads local files and in-memory bytes only, not {text}; "
+                "download the file first and load the downloaded copy"
+            )
+    if isinstance(source, Mapping) and "content" not in source and source:
+        # ipywidgets 7: FileUpload().value is {name: {"metadata": ..., "content": bytes}}.
+        return [
+            {**value, "name": value.get("name", name)}
+            if isinstance(value, Mapping)
+            else {"name": name, "content": value}
+            for name, value in source.items()
+        ]
+    return source
+
+
+# A URL (https://..., s3://..., file://...): not a path ctlab can open.
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 @contextlib.contextmanager

@@ -911,7 +911,14 @@ def _(ctx):
     ctlab.load(ctx.name(ctx.tmp))
 
 
-@case("ctlab.io.series.find_series", "SeriesError", "no CT series {series_uid!r}")
+@case("ctlab.io.series._select", "SeriesError", "{len(matches)} CT series in {where} match")
+def _(ctx):
+    folder = series(ctx.name(ctx.tmp / "scan"))
+    ct_file(folder / "other.dcm", series_uid="1.2.3.9", series_number=1)
+    ctlab.load(folder, series_uid=1)
+
+
+@case("ctlab.io.series._select", "SeriesError", "no CT series {key!r}")
 def _(ctx):
     ctlab.load(series(ctx.name(ctx.tmp / "scan")), series_uid=7)
 

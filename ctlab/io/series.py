@@ -50,11 +50,24 @@ class Series:
 
     @property
     def label(self) -> str:
-        """How to name the series to a user: number, description, size (no UIDs)."""
-        first = self.files[0].header
-        number = first.get("SeriesNumber", "?")
-        description = first.get("SeriesDescription", "") or "no description"
-        return f"series {number} ({description}, {len(self.files)} slices)"
+        """How to name the series to a user: number, end of its UID, size.
+
+        The end of the Series Instance UID tells apart series that share a
+        Series Number, and can be passed as ``series_uid``; the free-text
+        description is left out (people type names and dates into it).
+        """
+        number = self.files[0].header.get("SeriesNumber", "?")
+        return f"series {number} (UID ...{self.uid_tail}, {len(self.files)} slices)"
+
+    @property
+    def uid_tail(self) -> str:
+        """The last characters of the Series Instance UID, enough to tell series apart."""
+        return self.uid[-_UID_TAIL:]
+
+
+# Characters of a Series Instance UID shown in messages: UIDs of one study
+# usually differ only at the end.
+_UID_TAIL = 8
 
 
 def _files_in(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
@@ -148,18 +161,7 @@ def find_series(
         )
     candidates = sorted(by_uid.values(), key=lambda s: len(s.files), reverse=True)
     if series_uid is not None:
-        matches = [
-            s
-            for s in candidates
-            if series_uid in (s.uid, str(s.files[0].header.get("SeriesNumber", "")))
-        ]
-        if not matches:
-            available = "; ".join(s.label for s in candidates)
-            raise SeriesError(
-                f"no CT series {series_uid!r} in {where}; it holds {available}. "
-                "Pass a Series Number from this list as series_uid"
-            )
-        chosen = matches[0]
+        chosen = _select(candidates, series_uid, where)
     else:
         chosen = candidates[0]
     notes = []
@@ -167,11 +169,34 @@ def find_series(
     if others and series_uid is None:
         notes.append(
             f"{where} holds {len(candidates)} CT series; loaded {chosen.label}, "
-            f"not {'; '.join(s.label for s in others)}. Pick one with series_uid=<Series Number>"
+            f"not {'; '.join(s.label for s in others)}. Pick one with series_uid=<Series "
+            "Number>, or its Series Instance UID (or the end of it shown here) when two "
+            "share a number"
         )
     if found:
         notes.append(f"skipped {found} in {where}")
     return chosen, notes
+
+
+def _select(candidates: list[Series], key: str, where: object) -> Series:
+    """The series ``key`` names: its Series Instance UID (or the end of it) or Series Number."""
+    by_uid = [s for s in candidates if s.uid == key]
+    by_number = [s for s in candidates if str(s.files[0].header.get("SeriesNumber", "")) == key]
+    by_tail = [s for s in candidates if len(key) >= 4 and s.uid.endswith(key)]
+    available = "; ".join(s.label for s in candidates)
+    for matches in (by_uid, by_number, by_tail):
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise SeriesError(
+                f"{len(matches)} CT series in {where} match series_uid={key!r}: "
+                f"{'; '.join(s.label for s in matches)}. Pass the end of the UID of the one "
+                "you want, e.g. series_uid='" + matches[0].uid_tail + "'"
+            )
+    raise SeriesError(
+        f"no CT series {key!r} in {where}; it holds {available}. Pass a Series Number or "
+        "the end of a UID from this list as series_uid"
+    )
 
 
 def _finite_vector(value: Any, length: int) -> np.ndarray | None:

@@ -144,7 +144,7 @@ class TestSeries:
         with pytest.warns(SeriesWarning) as record:
             image = load(tmp_path)
         messages = " ".join(str(w.message) for w in record)
-        assert "series 7 (test series 7, 2 slices)" in messages
+        assert "series 7 (UID ...1.2.3.9, 2 slices)" in messages
         assert (
             "gap of 5.00 mm between slices 3 and 4" in messages
             and "about 1 slice missing" in messages
@@ -164,7 +164,7 @@ class TestSeries:
             image = load(tmp_path, series_uid=key)
             np.testing.assert_array_equal(image.hu, volume_pixels[5] - 1024)
         with pytest.raises(
-            SeriesError, match=r"no CT series '3'.*series 1 \(test series 1, 3 slices\)"
+            SeriesError, match=r"no CT series '3'.*series 1 \(UID \.\.\..*, 3 slices\)"
         ):
             load(tmp_path, series_uid=3)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +11,7 @@ import pytest
 
 from ctlab import load
 from ctlab.core.errors import SeriesError, SeriesWarning
-from tests.error_cases import series
+from tests.error_cases import ct_file, series
 
 
 class TestHiddenNames:
@@ -79,3 +80,40 @@ class TestUnreadableFolders:
         monkeypatch.setattr(Path, "open", guarded)
         with pytest.warns(SeriesWarning, match="skipped 1 unreadable in"):
             assert load(folder).shape == (3, 3, 4)
+
+
+class TestSharedSeriesNumber:
+    @pytest.fixture
+    def folder(self, tmp_path):
+        """Two series numbered 2: three slices (UID ...1.1) and two (UID ...2.2)."""
+        folder = series(tmp_path / "scan", series_uid="1.2.826.0.1.1", series_number=2)
+        for index in range(2):
+            ct_file(
+                folder / f"other{index}",
+                np.full((3, 4), 1064, np.int16),
+                position=2.5 * index,
+                series_uid="1.2.826.0.2.2",
+                series_number=2,
+            )
+        return folder
+
+    def test_warning_tells_them_apart(self, folder):
+        """The warning shows each series' UID ending and size, not 'series 2' twice."""
+        with pytest.warns(SeriesWarning) as record:
+            load(folder)
+        message = " ".join(str(w.message) for w in record)
+        assert re.search(r"loaded series 2 \(UID \.\.\.\S*0\.1\.1, 3 slices\)", message)
+        assert re.search(r"not series 2 \(UID \.\.\.\S*0\.2\.2, 2 slices\)", message)
+        assert "test series" not in message  # the free-text description stays out
+
+    @pytest.mark.parametrize("key", ["1.2.826.0.2.2", ".0.2.2", "0.2.2"])
+    def test_second_chosen_by_uid(self, folder, key):
+        """The second series is chosen by its UID, or the end of it shown in the warning."""
+        image = load(folder, series_uid=key)
+        assert image.shape == (2, 3, 4)
+        np.testing.assert_array_equal(image.hu, 40)
+
+    def test_shared_number_is_ambiguous(self, folder):
+        """series_uid=2 matches both: the error lists them and asks for the UID ending."""
+        with pytest.raises(SeriesError, match=r"2 CT series in .*scan match series_uid='2'.*UID"):
+            load(folder, series_uid=2)

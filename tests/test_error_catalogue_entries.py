@@ -944,6 +944,27 @@ def _(ctx):
     ctlab.load(folder)
 
 
+@case("ctlab.io.series.order_slices", "SeriesWarning", "{series.label} was scanned with a gantry")
+def _(ctx):
+    folder = ctx.tmp / "tilt"
+    folder.mkdir()
+    for index in range(3):
+        ds = ct_dataset(np.zeros((3, 4), np.int16), position=2.5 * index, instance=index + 1)
+        ds.ImagePositionPatient = [0.0, 0.5 * index, 2.5 * index]  # shifted as z grows
+        ds.save_as(folder / f"IM{index}", enforce_file_format=True)
+    ctlab.load(folder)
+
+
+@case("ctlab.io.series.order_slices", "SeriesWarning", "{series.label} has ImageOrientationPat")
+def _(ctx):
+    ctlab.load(series(ctx.tmp / "scan", ImageOrientationPatient=[0, 0, 0, 0, 0, 0]))
+
+
+@case("ctlab.io.series._note_orientation", "SeriesWarning", "{series.label} is a stack of")
+def _(ctx):
+    ctlab.load(series(ctx.tmp / "scan", ImageOrientationPatient=[0, 1, 0, 0, 0, -1]))
+
+
 @case("ctlab.io.series.order_slices", "SeriesError", "{series.label} mixes slice orientations")
 def _(ctx):
     folder = series(ctx.tmp / "scan")

@@ -242,6 +242,60 @@ def _check_consistent(series: Series) -> None:
         )
 
 
+# The slice normal's largest patient axis names the plane (PS3.3 C.7.6.2.1.1):
+# x (left-right) sagittal, y (front-back) coronal, z (head-foot) axial.
+_PLANES = ("sagittal", "coronal", "axial")
+# A normal this close to a patient axis is that plane; farther, oblique.
+_AXIS_COSINE = 0.9
+# Tilts below this (degrees) are rounding in the positions, not a tilt.
+_TILT_DEGREES = 0.5
+
+
+def _cosines_text(cosines: Any) -> str:
+    return "\\".join(f"{float(c):g}" for c in cosines)
+
+
+def _note_orientation(series: Series, normal: np.ndarray, notes: list[str]) -> None:
+    """Note a stack that is not axial: ctlab shows it as stored, not turned to axial."""
+    axis = int(np.argmax(np.abs(normal)))
+    if axis == 2 and abs(normal[2]) >= _AXIS_COSINE:
+        return
+    plane = _PLANES[axis] if abs(normal[axis]) >= _AXIS_COSINE else "oblique"
+    cosines = _cosines_text(series.files[0].header.get("ImageOrientationPatient"))
+    notes.append(
+        f"{series.label} is a stack of {plane} slices (ImageOrientationPatient (0020,0037) "
+        f"{cosines}), not axial: ctlab shows them as stored, so the slice slider moves "
+        f"through the {plane} planes and anterior/left are not at the usual places"
+    )
+
+
+def _tilt_degrees(files: list[SliceFile], normal: np.ndarray) -> float | None:
+    """The gantry tilt the slice positions show, in degrees; None when there is none.
+
+    Without tilt the line through the slice positions runs along the slice
+    normal; a tilted gantry shifts each slice in its plane, so that line
+    leans. Gantry/Detector Tilt (0018,1120) is used when the positions
+    cannot show it (one position).
+    """
+    points = [_finite_vector(f.header.get("ImagePositionPatient"), 3) for f in files]
+    usable = [p for p in points if p is not None]
+    tilt = 0.0
+    if len(usable) >= 2:
+        along = np.array([float(p @ normal) for p in usable])
+        first, last = usable[int(np.argmin(along))], usable[int(np.argmax(along))]
+        step = last - first
+        length = float(np.linalg.norm(step))
+        if length > 0:
+            cosine = min(1.0, abs(float(step @ normal)) / length)
+            tilt = float(np.degrees(np.arccos(cosine)))
+    else:
+        try:
+            tilt = abs(float(files[0].header.get("GantryDetectorTilt") or 0))
+        except (TypeError, ValueError):
+            tilt = 0.0
+    return tilt if tilt >= _TILT_DEGREES else None
+
+
 def order_slices(series: Series) -> tuple[list[SliceFile], list[float], float | None, list[str]]:
     """Sort a series' slices in space and measure their spacing.
 
@@ -278,6 +332,16 @@ def order_slices(series: Series) -> tuple[list[SliceFile], list[float], float | 
             f"{series.label} mixes slice orientations (ImageOrientationPatient (0020,0037)); "
             "it is not one volume. Load the files of one orientation"
         )
+    if normal is None and _finite_vector(cosines, 6) is not None:
+        notes.append(
+            f"{series.label} has ImageOrientationPatient (0020,0037) {_cosines_text(cosines)}: "
+            "all zero or two parallel directions, so the slices have no direction in space; "
+            "ordered by InstanceNumber (0020,0013) instead, spacing from the header"
+        )
+        files = sorted(series.files, key=lambda f: int(f.header.get("InstanceNumber", 0) or 0))
+        return files, [], None, notes
+    if normal is not None:
+        _note_orientation(series, normal, notes)
     if any(p is None for p in positions):
         notes.append(
             f"{series.label} lacks ImagePositionPatient (0020,0032) on some slices; "
@@ -286,6 +350,13 @@ def order_slices(series: Series) -> tuple[list[SliceFile], list[float], float | 
         files = sorted(series.files, key=lambda f: int(f.header.get("InstanceNumber", 0) or 0))
         return files, [], None, notes
 
+    tilt = _tilt_degrees(series.files, normal)  # type: ignore[arg-type]
+    if tilt is not None:
+        notes.append(
+            f"{series.label} was scanned with a gantry tilt of about {tilt:.1f} degrees: "
+            "each slice is shifted against the one before, so the stacked volume is sheared "
+            "and distances across slices are not true; views of single slices are right"
+        )
     order = sorted(range(len(series.files)), key=lambda i: positions[i])  # type: ignore[arg-type,return-value]
     files = [series.files[i] for i in order]
     ordered = [float(positions[i]) for i in order]  # type: ignore[arg-type]

@@ -12,6 +12,7 @@ import pytest
 from ctlab import load
 from ctlab.core.errors import SeriesError, SeriesWarning
 from tests.error_cases import ct_file, series
+from tests.io.conftest import ct_dataset, write
 
 
 class TestHiddenNames:
@@ -117,3 +118,48 @@ class TestSharedSeriesNumber:
         """series_uid=2 matches both: the error lists them and asks for the UID ending."""
         with pytest.raises(SeriesError, match=r"2 CT series in .*scan match series_uid='2'.*UID"):
             load(folder, series_uid=2)
+
+
+class TestStackGeometry:
+    def test_gantry_tilt_warns(self, tmp_path):
+        """Slices shifted in y as z grows (a 20 degree gantry tilt) warn with the angle."""
+        folder = tmp_path / "tilt"
+        folder.mkdir()
+        shift = np.tan(np.radians(20.0))
+        for index in range(3):
+            z = 2.5 * index
+            ds = ct_dataset(np.zeros((3, 4), np.int16), position=z, instance=index + 1)
+            ds.ImagePositionPatient = [-10.0, -20.0 + shift * z, z]
+            write(ds, folder / f"IM{index}")
+        with pytest.warns(SeriesWarning, match=r"gantry tilt of about 20\.0 degrees"):
+            assert load(folder).shape == (3, 3, 4)
+
+    def test_no_tilt_no_warning(self, tmp_path):
+        """An ordinary axial series loads without a word."""
+        assert load(series(tmp_path / "scan")).shape == (3, 3, 4)
+
+    @pytest.mark.parametrize(
+        ("orientation", "plane"),
+        [([0, 1, 0, 0, 0, -1], "sagittal"), ([1, 0, 0, 0, 0, -1], "coronal")],
+    )
+    def test_non_axial_stack_warns(self, tmp_path, orientation, plane):
+        """A sagittal or coronal stack says so: it is shown as stored, not turned to axial."""
+        folder = tmp_path / plane
+        folder.mkdir()
+        for index in range(3):
+            ds = ct_dataset(np.zeros((3, 4), np.int16), instance=index + 1)
+            ds.ImageOrientationPatient = orientation
+            normal = np.cross(orientation[:3], orientation[3:])
+            ds.ImagePositionPatient = list(2.5 * index * normal.astype(float))
+            write(ds, folder / f"IM{index}")
+        with pytest.warns(SeriesWarning, match=f"is a stack of {plane} slices"):
+            assert load(folder).shape == (3, 3, 4)
+
+    def test_all_zero_orientation_named(self, tmp_path):
+        """All-zero ImageOrientationPatient is reported as such, not as a missing position."""
+        folder = series(tmp_path / "scan", ImageOrientationPatient=[0, 0, 0, 0, 0, 0])
+        with pytest.warns(SeriesWarning) as record:
+            assert load(folder).shape == (3, 3, 4)
+        message = " ".join(str(w.message) for w in record)
+        assert "ImageOrientationPatient (0020,0037) 0\\0\\0\\0\\0\\0: all zero" in message
+        assert "lacks ImagePositionPatient" not in message

@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pydicom
 from pydicom.data import get_testdata_file
-from pydicom.dataset import Dataset
-from pydicom.uid import RLELossless
+from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.uid import ExplicitVRLittleEndian, MediaStorageDirectoryStorage, RLELossless
 
 from tests.io.conftest import ct_dataset, write
 
@@ -24,6 +24,7 @@ __all__ = [
     "ABDOMEN_J2K",
     "CHEST",
     "ct_file",
+    "dicomdir",
     "enhanced_ct",
     "quiet_pydicom",
     "rle_chest",
@@ -105,5 +106,19 @@ def rle_chest(path: Path, **header) -> Path:
     ds.compress(RLELossless)
     for keyword, value in header.items():
         setattr(ds, keyword, value)
+    ds.save_as(path, enforce_file_format=True)
+    return path
+
+
+def dicomdir(path: Path) -> Path:
+    """A minimal DICOMDIR at ``path``: the Media Storage Directory SOP Class, no records."""
+    meta = FileMetaDataset()
+    meta.MediaStorageSOPClassUID = MediaStorageDirectoryStorage
+    meta.MediaStorageSOPInstanceUID = "1.2.3.4.5"
+    meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    ds = Dataset()
+    ds.file_meta = meta
+    ds.FileSetID = "SCAN"
+    ds.DirectoryRecordSequence = []
     ds.save_as(path, enforce_file_format=True)
     return path

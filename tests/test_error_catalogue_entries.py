@@ -39,6 +39,7 @@ from tests.error_cases import (
     ABDOMEN_J2K,
     CHEST,
     ct_file,
+    dicomdir,
     enhanced_ct,
     quiet_pydicom,
     rle_chest,
@@ -514,6 +515,26 @@ def _(ctx):
 @case("ctlab.io.pixels._number", "InvalidDicomError", "{keyword} {tag} is {value!r} in {file};")
 def _(ctx):
     ctlab.load(ct_file(ctx.name(ctx.tmp / "intercept.dcm"), intercept="nan"))
+
+
+@case("ctlab.io.pixels._check_modality", "NotHounsfieldError", "{file} has no Modality")
+def _(ctx):
+    path = ctx.name(ctx.tmp / "sc.dcm")
+    missing = ["Modality", "RescaleSlope", "RescaleIntercept"]
+    ct_file(path, missing=missing, SOPClassUID="1.2.840.10008.5.1.4.1.1.7")
+    ctlab.load(path)
+
+
+@case("ctlab.io.pixels.check_ct", "NoPixelDataError", "{file} is a DICOMDIR")
+def _(ctx):
+    data = dicomdir(ctx.tmp / "DICOMDIR").read_bytes()
+    ctlab.load(data, name=str(ctx.name("DICOMDIR")))
+
+
+@case("ctlab.io.loader.load", "SeriesWarning", "{file} is a DICOMDIR, an index")
+def _(ctx):
+    folder = series(ctx.tmp / "cd")
+    ctlab.load(dicomdir(ctx.name(folder / "DICOMDIR")))
 
 
 @case("ctlab.io.pixels._check_modality", "DataPitfallWarning", "Modality (0008,0060) is missing")

@@ -38,6 +38,8 @@ __all__ = [
     "Source",
     "check_pixel_length",
     "functional_group_value",
+    "has_ct_evidence",
+    "is_dicomdir",
     "read_header",
     "raise_unreadable",
 ]
@@ -513,6 +515,61 @@ def check_pixel_length(dataset: Dataset, file: Source, rows: int, cols: int, fra
             f"{bits} bits need {needed:,}; the file is truncated or its Rows, Columns or "
             "NumberOfFrames are wrong"
         )
+
+
+#: SOP Class of a DICOMDIR, the index of a set of DICOM files (PS3.10 7.2).
+MEDIA_STORAGE_DIRECTORY = "1.2.840.10008.1.3.10"
+
+
+def is_dicomdir(header: Dataset) -> bool:
+    """Whether ``header`` is a DICOMDIR: an index of other files, no image itself."""
+    return (
+        "DirectoryRecordSequence" in header
+        or _meta_value(header, "MediaStorageSOPClassUID") == MEDIA_STORAGE_DIRECTORY
+    )
+
+
+def _meta_value(header: Dataset, keyword: str) -> Any:
+    """A File Meta Information value, read without pydicom's warnings about damaged values.
+
+    read_header parses the data set's elements (and so checks them), not the
+    file meta's: a damaged one would warn here, where it only fails to match.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return getattr(header, "file_meta", Dataset()).get(keyword)
+
+
+# SOP Classes of CT images: CT, Enhanced CT, Legacy Converted Enhanced CT.
+_CT_SOP_CLASSES = {
+    "1.2.840.10008.5.1.4.1.1.2",
+    "1.2.840.10008.5.1.4.1.1.2.1",
+    "1.2.840.10008.5.1.4.1.1.2.2",
+}
+# Attributes only a CT image (or its rescale to HU) carries.
+_CT_ATTRIBUTES = (
+    "RescaleIntercept",
+    "RescaleSlope",
+    "KVP",
+    "ConvolutionKernel",
+    "CTDIvol",
+    "XRayTubeCurrent",
+    "DataCollectionDiameter",
+    "SharedFunctionalGroupsSequence",
+)
+
+
+def has_ct_evidence(header: Dataset) -> bool:
+    """Whether a header without Modality (0008,0060) still shows a CT image.
+
+    A CT SOP Class, or an attribute only CT images carry (a rescale to HU,
+    kVp, a reconstruction kernel...). A Secondary Capture (a screenshot)
+    has none of these.
+    """
+    sop_class = header.get("SOPClassUID") or _meta_value(header, "MediaStorageSOPClassUID")
+    return str(sop_class or "") in _CT_SOP_CLASSES or any(
+        keyword in header for keyword in _CT_ATTRIBUTES
+    )
 
 
 def functional_group_value(header: Dataset, frame: int, sequence: str, keyword: str) -> Any:

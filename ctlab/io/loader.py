@@ -32,6 +32,7 @@ from ctlab.core.image import CTImage
 from ctlab.core.window import Window
 from ctlab.io.header import (
     MemoryFile,
+    is_dicomdir,
     Source,
     check_pixel_length,
     functional_group_value,
@@ -163,12 +164,20 @@ def load(
         paths = [path] if isinstance(path, (str, os.PathLike)) else list(path)  # type: ignore[arg-type]
         if not paths:
             raise SeriesError("no files given to ctlab.load; pass a file, a folder or a list")
+        notes: list[str] = []
         if len(paths) == 1 and Path(paths[0]).is_file():
             file = Path(paths[0])
-            return _from_files([SliceFile(file, read_header(file))], [], None, [], budget)
-        series, notes = find_series(paths, series_uid=key)
+            header = read_header(file)
+            if not is_dicomdir(header):
+                return _from_files([SliceFile(file, header)], [], None, [], budget)
+            paths = [file.parent]
+            notes.append(
+                f"{file} is a DICOMDIR, an index of the DICOM files beside it, not an image; "
+                f"loaded the CT series in the folder it sits in, {file.parent}"
+            )
+        series, series_notes = find_series(paths, series_uid=key)
         files, positions, spacing, order_notes = order_slices(series)
-        return _from_files(files, positions, spacing, notes + order_notes, budget)
+        return _from_files(files, positions, spacing, notes + series_notes + order_notes, budget)
 
 
 def _given(source: Any) -> Any:

@@ -29,7 +29,14 @@ from ctlab.core.errors import (
     NoPixelDataError,
     NotHounsfieldError,
 )
-from ctlab.io.header import PIXEL_DATA_TAG, Source, functional_group_value, raise_unreadable
+from ctlab.io.header import (
+    PIXEL_DATA_TAG,
+    Source,
+    functional_group_value,
+    has_ct_evidence,
+    is_dicomdir,
+    raise_unreadable,
+)
 
 __all__ = [
     "HUConversion",
@@ -94,9 +101,16 @@ def _number(dataset: Dataset, keyword: str, tag: str, file: Source) -> float | N
 
 def _check_modality(dataset: Dataset, file: Source, conversion: HUConversion) -> None:
     modality = str(dataset.get("Modality", "") or "").upper()
+    if not modality and not has_ct_evidence(dataset):
+        raise NotHounsfieldError(
+            f"{file} has no Modality (0008,0060) and nothing that marks a CT image (no CT "
+            "SOP Class, no rescale to HU, no kVp or kernel): it is not CT (a secondary "
+            "capture, i.e. a screenshot?), so it holds no HU; open the CT slices instead"
+        )
     if not modality:
         conversion.corrections["missing_modality"] = (
-            f"Modality (0008,0060) is missing in {file}; assuming CT"
+            f"Modality (0008,0060) is missing in {file}; assuming CT because its header "
+            "shows a CT image"
         )
     elif modality != "CT":
         what = _OTHER_MODALITIES.get(modality, f"modality {modality}")
@@ -524,6 +538,11 @@ def check_ct(dataset: Dataset, file: Source) -> HUConversion:
     """
     # First: a file cut short in its header parses cleanly up to the cut, and
     # would otherwise be blamed on whichever image attribute it lost.
+    if is_dicomdir(dataset):
+        raise NoPixelDataError(
+            f"{file} is a DICOMDIR: an index of the DICOM files of a folder, with no image "
+            "of its own; load the folder it sits in (or the CT files themselves)"
+        )
     if "PixelData" not in dataset:
         raise NoPixelDataError(
             f"{file} has no image: Pixel Data (7FE0,0010) is missing. A CT file cut short "

@@ -19,7 +19,7 @@ import numpy as np
 from pydicom.dataset import Dataset
 
 from ctlab.core.errors import CTLabError, SeriesError
-from ctlab.io.header import MemoryFile, Source, read_header
+from ctlab.io.header import MemoryFile, Source, has_ct_evidence, is_dicomdir, read_header
 
 __all__ = ["Series", "SliceFile", "find_series", "order_slices", "slice_normal", "slice_position"]
 
@@ -136,11 +136,17 @@ def find_series(
         except CTLabError as error:
             skipped["unreadable" if isinstance(error.__cause__, OSError) else "not DICOM"] += 1
             continue
+        if is_dicomdir(header):
+            skipped["DICOMDIR index"] += 1
+            continue
         if "Rows" not in header or "PixelData" not in header:
             skipped["DICOM without an image"] += 1
             continue
-        modality = str(header.get("Modality", "") or "CT").upper()
-        if modality != "CT":
+        modality = str(header.get("Modality", "") or "").upper()
+        if not modality and not has_ct_evidence(header):
+            skipped["image without Modality that is not CT"] += 1
+            continue
+        if modality not in ("", "CT"):
             skipped[f"{modality} image"] += 1
             continue
         uid = str(header.get("SeriesInstanceUID", "") or "unknown")

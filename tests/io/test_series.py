@@ -10,8 +10,14 @@ import numpy as np
 import pytest
 
 from ctlab import load
-from ctlab.core.errors import SeriesError, SeriesWarning
-from tests.error_cases import ct_file, series
+from ctlab.core.errors import (
+    DataPitfallWarning,
+    NoPixelDataError,
+    NotHounsfieldError,
+    SeriesError,
+    SeriesWarning,
+)
+from tests.error_cases import ct_file, dicomdir, series
 from tests.io.conftest import ct_dataset, write
 
 
@@ -163,3 +169,50 @@ class TestStackGeometry:
         message = " ".join(str(w.message) for w in record)
         assert "ImageOrientationPatient (0020,0037) 0\\0\\0\\0\\0\\0: all zero" in message
         assert "lacks ImagePositionPatient" not in message
+
+
+class TestDicomdir:
+    def test_dicomdir_loads_its_folder(self, tmp_path):
+        """Loading a DICOMDIR loads the CT series of the folder it sits in, and says so."""
+        folder = series(tmp_path / "cd")
+        with pytest.warns(SeriesWarning) as record:
+            image = load(dicomdir(folder / "DICOMDIR"))
+        assert image.shape == (3, 3, 4)
+        message = " ".join(str(w.message) for w in record)
+        assert "DICOMDIR is a DICOMDIR, an index of the DICOM files beside it" in message
+        assert "skipped 1 DICOMDIR index" in message
+
+    def test_uploaded_dicomdir_named(self, tmp_path):
+        """An uploaded DICOMDIR alone is refused as an index, not as a file cut short."""
+        data = dicomdir(tmp_path / "DICOMDIR").read_bytes()
+        with pytest.raises(NoPixelDataError, match="DICOMDIR is a DICOMDIR: an index"):
+            load(data, name="DICOMDIR")
+
+
+class TestSecondaryCapture:
+    def test_without_modality_or_ct_tags_refused(self, tmp_path):
+        """A Secondary Capture without Modality and without CT tags is not CT."""
+        path = ct_file(
+            tmp_path / "sc.dcm",
+            missing=["Modality", "RescaleSlope", "RescaleIntercept"],
+            SOPClassUID="1.2.840.10008.5.1.4.1.1.7",
+        )
+        with pytest.raises(NotHounsfieldError, match=r"sc\.dcm has no Modality .* not CT"):
+            load(path)
+
+    def test_skipped_in_a_folder(self, tmp_path):
+        """In a folder such a file is skipped, and the CT series loads."""
+        folder = series(tmp_path / "scan")
+        ct_file(
+            folder / "sc.dcm",
+            missing=["Modality", "RescaleSlope", "RescaleIntercept"],
+            SOPClassUID="1.2.840.10008.5.1.4.1.1.7",
+            series_uid="1.2.3.77",
+        )
+        with pytest.warns(SeriesWarning, match="1 image without Modality that is not CT"):
+            assert load(folder).shape == (3, 3, 4)
+
+    def test_ct_without_modality_still_loads(self, tmp_path):
+        """A CT slice that lost only its Modality loads, with the warning."""
+        with pytest.warns(DataPitfallWarning, match="assuming CT because its header shows"):
+            load(ct_file(tmp_path / "ct.dcm", missing=["Modality"]))

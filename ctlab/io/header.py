@@ -40,8 +40,8 @@ __all__ = [
     "functional_group_value",
     "has_ct_evidence",
     "is_dicomdir",
-    "read_header",
     "raise_unreadable",
+    "read_header",
 ]
 
 # Elements longer than this stay in the file until the pixels are needed, so

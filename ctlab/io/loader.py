@@ -32,10 +32,10 @@ from ctlab.core.image import CTImage
 from ctlab.core.window import Window
 from ctlab.io.header import (
     MemoryFile,
-    is_dicomdir,
     Source,
     check_pixel_length,
     functional_group_value,
+    is_dicomdir,
     read_header,
 )
 from ctlab.io.pixels import HUConversion, check_ct, check_frame, check_rescale_size, to_hu

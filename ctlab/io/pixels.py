@@ -184,8 +184,8 @@ def _check_meaning(
             f"RescaleType (0028,1054) is {rescale_type!r} in {where}: its values are not "
             "Hounsfield units, so HU windows do not apply"
         )
-    code = units[0] if units else None
-    unit = str(code.get("CodeValue", "") or "") if code is not None else ""
+    code = units[0] if units else Dataset()
+    unit = str(code.get("CodeValue", "") or "")
     if unit and unit not in _HU_UNITS:
         meaning = str(code.get("CodeMeaning", "") or "") or unit
         raise NotHounsfieldError(
@@ -198,9 +198,9 @@ def _check_meaning(
     if values[:1] == ["DERIVED"] and contrast is not None:
         joined = "\\".join(values)
         conversion.corrections["derived_contrast"] = (
-            f"{where} is a DERIVED image of {contrast} (Image/Frame Type {joined}): its values were computed from other images and are "
-            "not the HU of a tissue, so the HU of the tissue bands and presets do not apply "
-            "to it"
+            f"{where} is a DERIVED image of {contrast} (Image/Frame Type {joined}): its "
+            "values were computed from other images and are not the HU of a tissue, so the "
+            "HU of the tissue bands and presets do not apply to it"
         )
     presentation = str(presentation or "").upper()
     if presentation in ("COLOR", "MIXED"):

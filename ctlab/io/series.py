@@ -71,7 +71,7 @@ _UID_TAIL = 8
 
 
 def _files_in(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
-    """The files of ``paths`` (folders searched recursively), and the folders that could not be read."""
+    """The files of ``paths`` (folders searched recursively), and folders that could not be read."""
     files: list[Path] = []
     unreadable: list[Path] = []
     for path in paths:
@@ -87,7 +87,7 @@ def _files_in(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
                 f"cannot read the folder {path}: {error.strerror or type(error).__name__}; "
                 "check that you may open it (its permissions)"
             ) from error
-        found = []
+        found: list[Path] = []
         for folder, subfolders, names in os.walk(
             path, onerror=lambda error: unreadable.append(Path(error.filename))
         ):

@@ -93,7 +93,9 @@ class TestRealWorldValueMapping:
                 tmp_path / "e.dcm", top={"RealWorldValueMappingSequence": [_item(**mapping)]}
             )
         else:
-            path = enhanced(tmp_path / "e.dcm", **{level: {"RealWorldValueMappingSequence": mapping}})
+            path = enhanced(
+                tmp_path / "e.dcm", **{level: {"RealWorldValueMappingSequence": mapping}}
+            )
         with pytest.raises(
             NotHounsfieldError,
             match=r"Real World Value Mapping \(0040,9096\) of .*e\.dcm gives its values in "

@@ -250,7 +250,9 @@ class TestPitfalls:
         hu = np.array([[-1000, -100, 0, 40, 1500]], dtype=np.int16)
         ds = ct_dataset(hu.view(np.uint16), intercept=0.0, BitsStored=12, HighBit=11)
         ds.PixelRepresentation = 0
-        with pytest.warns(DataPitfallWarning, match="but its values are signed.*read them as signed"):
+        with pytest.warns(
+            DataPitfallWarning, match="but its values are signed.*read them as signed"
+        ):
             image = load(write(ds, tmp_path / "wrap.dcm"))
         np.testing.assert_array_equal(image.hu, hu)
 

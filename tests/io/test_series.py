@@ -45,8 +45,6 @@ class TestHiddenNames:
         np.testing.assert_array_equal(image.hu, np.full((3, 3, 4), -1024))
 
 
-
-
 class TestUnreadableFolders:
     def _block(self, monkeypatch, blocked):
         real = os.scandir

@@ -391,8 +391,7 @@ def _parse_header(dataset: Dataset, file: Source, file_size: int) -> None:
     for pydicom to convert when used, which then cannot fail or warn: see
     ``_CONVERTED``.
     """
-    syntax = getattr(dataset, "file_meta", Dataset()).get("TransferSyntaxUID")
-    if syntax == DeflatedExplicitVRLittleEndian:
+    if _meta_uid(dataset, _TRANSFER_SYNTAX) == DeflatedExplicitVRLittleEndian:
         # Lengths count the inflated bytes, which deflate holds at most
         # _MAX_DEFLATE_RATIO times smaller.
         file_size *= _MAX_DEFLATE_RATIO
@@ -524,20 +523,47 @@ MEDIA_STORAGE_DIRECTORY = "1.2.840.10008.1.3.10"
 def is_dicomdir(header: Dataset) -> bool:
     """Whether ``header`` is a DICOMDIR: an index of other files, no image itself."""
     return (
-        "DirectoryRecordSequence" in header
-        or _meta_value(header, "MediaStorageSOPClassUID") == MEDIA_STORAGE_DIRECTORY
+        _DIRECTORY_RECORD_SEQUENCE in header
+        or _meta_uid(header, _MEDIA_STORAGE_SOP_CLASS) == MEDIA_STORAGE_DIRECTORY
     )
 
 
-def _meta_value(header: Dataset, keyword: str) -> Any:
-    """A File Meta Information value, read without pydicom's warnings about damaged values.
+def text_values(dataset: Dataset, tag: int) -> list[str]:
+    """The values of a short text element (CS, LO), without converting it if still raw.
+
+    Reading the raw bytes skips pydicom's conversion, which for a check run
+    on every file of a series costs more than the check.
+    """
+    element = dataset.get_item(tag)
+    value = None if element is None else element.value
+    if value is None or value == "":
+        return []
+    if isinstance(value, bytes):
+        value = value.decode("ascii", "replace")
+    parts = value.split("\\") if isinstance(value, str) else [str(v) for v in value]
+    return [part.strip(" \0") for part in parts]
+
+
+def _meta_uid(header: Dataset, tag: int) -> str:
+    """A UID of the File Meta Information, from its raw bytes if it is still raw.
 
     read_header parses the data set's elements (and so checks them), not the
-    file meta's: a damaged one would warn here, where it only fails to match.
+    file meta's: reading the raw bytes cannot fail or warn on a damaged one,
+    and costs no conversion for every file of a series.
     """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return getattr(header, "file_meta", Dataset()).get(keyword)
+    meta = getattr(header, "file_meta", None)
+    element = None if meta is None else meta.get_item(tag)
+    value = None if element is None else element.value
+    if isinstance(value, bytes):
+        value = value.decode("ascii", "replace")
+    return str(value or "").rstrip("\0 ")
+
+
+# File Meta Information tags: Media Storage SOP Class UID, Transfer Syntax UID;
+# and a DICOMDIR's Directory Record Sequence.
+_MEDIA_STORAGE_SOP_CLASS = 0x00020002
+_TRANSFER_SYNTAX = 0x00020010
+_DIRECTORY_RECORD_SEQUENCE = 0x00041220
 
 
 # SOP Classes of CT images: CT, Enhanced CT, Legacy Converted Enhanced CT.
@@ -566,7 +592,7 @@ def has_ct_evidence(header: Dataset) -> bool:
     kVp, a reconstruction kernel...). A Secondary Capture (a screenshot)
     has none of these.
     """
-    sop_class = header.get("SOPClassUID") or _meta_value(header, "MediaStorageSOPClassUID")
+    sop_class = header.get("SOPClassUID") or _meta_uid(header, _MEDIA_STORAGE_SOP_CLASS)
     return str(sop_class or "") in _CT_SOP_CLASSES or any(
         keyword in header for keyword in _CT_ATTRIBUTES
     )

@@ -36,6 +36,7 @@ from ctlab.io.header import (
     has_ct_evidence,
     is_dicomdir,
     raise_unreadable,
+    text_values,
 )
 
 __all__ = [
@@ -118,14 +119,16 @@ def _check_modality(dataset: Dataset, file: Source, conversion: HUConversion) ->
             f"{file} is {what}, not CT: only CT stores Hounsfield units, so windows in HU "
             "do not apply; open a CT scan instead"
         )
-    mappings = dataset.get("RealWorldValueMappingSequence")
+    mappings = (
+        dataset[_REAL_WORLD_VALUE_MAPPING].value if _REAL_WORLD_VALUE_MAPPING in dataset else None
+    )
     _check_meaning(
         str(file),
         conversion,
-        rescale_type=dataset.get("RescaleType"),
+        rescale_type="".join(text_values(dataset, _RESCALE_TYPE)),
         units=mappings[0].get("MeasurementUnitsCodeSequence") if mappings else None,
-        image_type=dataset.get("ImageType"),
-        presentation=dataset.get("PixelPresentation"),
+        image_type=text_values(dataset, _IMAGE_TYPE),
+        presentation="".join(text_values(dataset, _PIXEL_PRESENTATION)),
     )
     bits = dataset.get("BitsAllocated")
     if bits not in (8, 16, 32):
@@ -140,6 +143,13 @@ def _check_modality(dataset: Dataset, file: Source, conversion: HUConversion) ->
             "export the original CT slices instead"
         )
 
+
+# Tags read on every file: Rescale Type, Real World Value Mapping Sequence,
+# Image Type, Pixel Presentation.
+_RESCALE_TYPE = 0x00281054
+_REAL_WORLD_VALUE_MAPPING = 0x00409096
+_IMAGE_TYPE = 0x00080008
+_PIXEL_PRESENTATION = 0x00089205
 
 # Units of a Real World Value Mapping (0040,9096) that are Hounsfield units:
 # the UCUM code (PS3.16 CID 7180) and the plain abbreviation.
@@ -184,9 +194,9 @@ def _check_meaning(
             f"RescaleType (0028,1054) is {rescale_type!r} in {where}: its values are not "
             "Hounsfield units, so HU windows do not apply"
         )
-    code = units[0] if units else Dataset()
-    unit = str(code.get("CodeValue", "") or "")
-    if unit and unit not in _HU_UNITS:
+    code = units[0] if units else None
+    unit = "" if code is None else str(code.get("CodeValue", "") or "")
+    if code is not None and unit and unit not in _HU_UNITS:
         meaning = str(code.get("CodeMeaning", "") or "") or unit
         raise NotHounsfieldError(
             f"the Real World Value Mapping (0040,9096) of {where} gives its values in "

@@ -275,21 +275,25 @@ def _note_orientation(series: Series, normal: np.ndarray, notes: list[str]) -> N
     )
 
 
-def _tilt_degrees(files: list[SliceFile], normal: np.ndarray) -> float | None:
+def _tilt_degrees(
+    files: list[SliceFile], positions: list[float], normal: np.ndarray
+) -> float | None:
     """The gantry tilt the slice positions show, in degrees; None when there is none.
 
-    Without tilt the line through the slice positions runs along the slice
-    normal; a tilted gantry shifts each slice in its plane, so that line
-    leans. Gantry/Detector Tilt (0018,1120) is used when the positions
-    cannot show it (one position).
+    Without tilt the line from the first slice's position to the last runs
+    along the slice normal; a tilted gantry shifts each slice in its plane,
+    so that line leans. Gantry/Detector Tilt (0018,1120) is used when the
+    positions cannot show it (one slice).
     """
-    points = [_finite_vector(f.header.get("ImagePositionPatient"), 3) for f in files]
-    usable = [p for p in points if p is not None]
     tilt = 0.0
-    if len(usable) >= 2:
-        along = np.array([float(p @ normal) for p in usable])
-        first, last = usable[int(np.argmin(along))], usable[int(np.argmax(along))]
-        step = last - first
+    if len(files) >= 2:
+        first = _finite_vector(
+            files[int(np.argmin(positions))].header.get("ImagePositionPatient"), 3
+        )
+        last = _finite_vector(
+            files[int(np.argmax(positions))].header.get("ImagePositionPatient"), 3
+        )
+        step = np.zeros(3) if first is None or last is None else last - first
         length = float(np.linalg.norm(step))
         if length > 0:
             cosine = min(1.0, abs(float(step @ normal)) / length)
@@ -356,7 +360,7 @@ def order_slices(series: Series) -> tuple[list[SliceFile], list[float], float | 
         files = sorted(series.files, key=lambda f: int(f.header.get("InstanceNumber", 0) or 0))
         return files, [], None, notes
 
-    tilt = _tilt_degrees(series.files, normal)  # type: ignore[arg-type]
+    tilt = _tilt_degrees(series.files, positions, normal)  # type: ignore[arg-type]
     if tilt is not None:
         notes.append(
             f"{series.label} was scanned with a gantry tilt of about {tilt:.1f} degrees: "

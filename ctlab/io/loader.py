@@ -591,12 +591,17 @@ def _read_frames(
     # Before any per-frame work: a header may claim billions of frames.
     check_pixel_length(header, path, rows, cols, frames)
     conversions, positions = [], []
+    reported: set[str] = set()
     for frame in range(frames):
-        # The file's corrections are reported once, with the first frame.
+        # The file's corrections are reported once, with the first frame; a
+        # pitfall of the functional groups once, with the first frame that has it.
         frame_conversion = copy.deepcopy(conversion)
         if frame:
             frame_conversion.corrections = {}
         check_frame(header, path, frame, frame_conversion)
+        for kind in reported & frame_conversion.corrections.keys():
+            del frame_conversion.corrections[kind]
+        reported |= frame_conversion.corrections.keys()
         for attribute, keyword in (("slope", "RescaleSlope"), ("intercept", "RescaleIntercept")):
             value = functional_group_value(
                 header, frame, "PixelValueTransformationSequence", keyword

@@ -68,9 +68,13 @@ class TestRescaleType:
             path = enhanced(
                 tmp_path / "e.dcm", **{level: {"PixelValueTransformationSequence": transform}}
             )
-        with pytest.warns(DataPitfallWarning, match=r"RescaleType \(0028,1054\) is 'US'.*e\.dcm"):
+        with pytest.warns(
+            DataPitfallWarning, match=r"RescaleType \(0028,1054\) is 'US'.*e\.dcm"
+        ) as record:
             image = load(path)
         np.testing.assert_array_equal(image.hu, FRAMES - 1024)
+        said = [str(w.message) for w in record if "RescaleType" in str(w.message)]
+        assert len(said) == 1 and "more file" not in said[0]  # once, not once per frame
 
     @pytest.mark.parametrize("level", ["shared", "per_frame"])
     def test_not_hu_refused_in_groups(self, tmp_path, level):

@@ -456,7 +456,7 @@ def _other_signedness(
     """
     if signed:
         if 0 <= low and (1 << (stored - 1)) <= high < (1 << stored) < (1 << 16):
-            return raw.view(np.uint16)
+            return _unsigned_not_sign_extended(raw, low, high, stored, conversion)
         if low >= 0 or _hu_range(low, high, conversion)[0] >= _PLAUSIBLE_HU[0]:
             return None
         other = raw.view(np.uint16)
@@ -469,6 +469,26 @@ def _other_signedness(
     ):
         return other
     return None
+
+
+def _unsigned_not_sign_extended(
+    raw: npt.NDArray[Any], low: int, high: int, stored: int, conversion: HUConversion
+) -> npt.NDArray[Any] | None:
+    """Values of a "signed" file that fit BitsStored unsigned, if they are unsigned.
+
+    Signed values may be stored without sign extension (the high bits
+    zero), so fitting the unsigned range is not enough. Read as signed, an
+    unsigned image's upper half (bone, stored from 2048 in 12 bits) turns
+    into many different HU below -1024; a signed image has below -1024 HU
+    only its padding, one value. Unsigned only when the unsigned HU are
+    plausible and the signed reading shows that spread.
+    """
+    if not _plausible(_hu_range(low, high, conversion)):
+        return None
+    shift = 16 - stored
+    extended = (raw.view(np.int16) << shift) >> shift
+    below_air = extended[extended * conversion.slope + conversion.intercept < -1024]
+    return raw.view(np.uint16) if np.unique(below_air).size > 1 else None
 
 
 def _stored_values(

@@ -163,3 +163,20 @@ class TestDeflated:
             write(ds, folder / f"IM{index}")
         image = load(folder)
         np.testing.assert_array_equal(image.hu[:, 0, 0], [-1024, -1023, -1022])
+
+
+class TestSigned12BitWithoutSignExtension:
+    @pytest.mark.parametrize(
+        ("signed_values", "intercept"),
+        [([-2000, -1000, 40, 1000], 0.0), ([-976, 24, 1064, 2000], -1024.0)],
+    )
+    def test_kept_signed(self, tmp_path, signed_values, intercept):
+        """Signed 12-bit values stored without sign extension (high bits zero) stay signed."""
+        values = np.array([signed_values], dtype=np.int16)
+        hu = values + int(intercept)
+        stored = (values.view(np.uint16) & np.uint16(0x0FFF)).view(np.int16)
+        ds = ct_dataset(stored, intercept=intercept, BitsStored=12, HighBit=11)
+        with pytest.warns(DataPitfallWarning) as record:
+            image = load(write(ds, tmp_path / "s12.dcm"))
+        assert not any("its values are unsigned" in str(w.message) for w in record)
+        np.testing.assert_array_equal(image.hu, hu)

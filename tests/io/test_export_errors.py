@@ -79,3 +79,13 @@ class TestToPng:
         """to_png refuses a .jpg name, as save_png does."""
         with pytest.raises(ExportError, match=r"v\.jpg does not end in \.png"):
             explorer.to_png(tmp_path / "v.jpg")
+
+
+def test_cli_export_inside_the_input_folder(tmp_path, capsys):
+    """`ctlab export scan -o scan/png` is refused: the CLI passes the input as the source."""
+    from ctlab.cli import main
+
+    folder = series(tmp_path / "scan")
+    assert main(["export", str(folder), "-o", str(folder / "png")]) == 2
+    assert "is inside the folder the scan was read from" in capsys.readouterr().err
+    assert not (folder / "png").exists()

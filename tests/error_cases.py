@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pydicom
 from pydicom.data import get_testdata_file
-from pydicom.dataset import Dataset
-from pydicom.uid import RLELossless
+from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.uid import ExplicitVRLittleEndian, MediaStorageDirectoryStorage, RLELossless
 
 import ctlab
 from ctlab import CTImage
@@ -26,6 +26,7 @@ __all__ = [
     "ABDOMEN_J2K",
     "CHEST",
     "ct_file",
+    "dicomdir",
     "enhanced_ct",
     "label_scan",
     "quiet_pydicom",
@@ -119,3 +120,17 @@ def label_scan(folder: Path) -> tuple[CTImage, list[Path]]:
 
     files = write_series(make_phantom(n_slices=4, size=16), folder)
     return ctlab.load(folder), files
+
+
+def dicomdir(path: Path) -> Path:
+    """A minimal DICOMDIR at ``path``: the Media Storage Directory SOP Class, no records."""
+    meta = FileMetaDataset()
+    meta.MediaStorageSOPClassUID = MediaStorageDirectoryStorage
+    meta.MediaStorageSOPInstanceUID = "1.2.3.4.5"
+    meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    ds = Dataset()
+    ds.file_meta = meta
+    ds.FileSetID = "SCAN"
+    ds.DirectoryRecordSequence = []
+    ds.save_as(path, enforce_file_format=True)
+    return path

@@ -19,6 +19,7 @@ switch on (a header cut inside an undefined-length element).
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import warnings
@@ -43,6 +44,7 @@ from tests.error_cases import (
     ABDOMEN_J2K,
     CHEST,
     ct_file,
+    dicomdir,
     enhanced_ct,
     label_scan,
     quiet_pydicom,
@@ -229,6 +231,13 @@ def _(ctx):
 @case("ctlab.core.image.CTImage.__post_init__", "InvalidImageError", "labels shape")
 def _(ctx):
     ctlab.CTImage(HU, spacing=(1.0, 1.0), labels=np.zeros((3, 3), np.uint8))
+
+
+@case("ctlab.core.image.CTImage.valid_hu", "InvalidImageError", "this {extent} holds only padding")
+def _(ctx):
+    padding = np.full((3, 4), -2000, np.int16)
+    image = ctlab.load(ct_file(ctx.tmp / "pad.dcm", padding, PixelPaddingValue=-2000))
+    ctlab.plot.explorer_figure(image, "default")
 
 
 @case("ctlab.core.metrics.grey_levels", "InvalidImageError", "low must not exceed high")
@@ -488,6 +497,25 @@ def _(ctx):
 # ctlab.io.header: reading a header ----------------------------------------------------------------
 
 
+def _refuse_opening(ctx: Context, path: Path) -> None:
+    """Make opening ``path`` fail as it does for a file the user may not read (tests run as root)."""
+    real_open = Path.open
+
+    def guarded(self, *args, **kwargs):
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    ctx.monkeypatch.setattr(Path, "open", guarded)
+
+
+@case("ctlab.io.header.raise_unreadable", "InvalidDicomError", "cannot read {file}")
+def _(ctx):
+    path = ct_file(ctx.name(ctx.tmp / "locked.dcm"))
+    _refuse_opening(ctx, path)
+    ctlab.load(path)
+
+
 @case("ctlab.io.header.read_header", "InvalidDicomError", "{file} is a folder")
 def _(ctx):
     # ctlab.load sends a folder to the series search, which reads only the files in it, so
@@ -514,6 +542,14 @@ def _(ctx):
     "InvalidDicomError",
     "{file} is not a DICOM file (no 'DICM' marker, and",
 )
+def _(ctx):
+    # Starts like a data set without a preamble (group 0008), then claims a megabyte.
+    path = ctx.name(ctx.tmp / "notes.bin")
+    path.write_bytes(b"\x08\x00\x16\x00" + (10**6).to_bytes(4, "little") + b"x" * 40)
+    ctlab.load(path)
+
+
+@case("ctlab.io.header._check_start", "InvalidDicomError", "{file} is not a DICOM file: it has")
 def _(ctx):
     path = ctx.name(ctx.tmp / "notes.txt")
     path.write_text("scan notes: liver 60 HU, fat -80 HU\n" * 10)
@@ -545,9 +581,9 @@ def _(ctx):
     "{file} is not a DICOM file (no 'DICM' marker and",
 )
 def _(ctx):
-    # Parses as a DICOM data set (PatientName, implicit VR) but has no image header.
-    path = ctx.name(ctx.tmp / "name.bin")
-    path.write_bytes(b"\x10\x00\x10\x00\x04\x00\x00\x00Doe^")
+    # Parses as a DICOM data set (StudyDate, implicit VR) but has no image header.
+    path = ctx.name(ctx.tmp / "date.bin")
+    path.write_bytes(b"\x08\x00\x20\x00\x08\x00\x00\x0020240101")
     ctlab.load(path)
 
 
@@ -601,6 +637,26 @@ def _(ctx):
     ctlab.load(ct_file(ctx.name(ctx.tmp / "intercept.dcm"), intercept="nan"))
 
 
+@case("ctlab.io.pixels._check_modality", "NotHounsfieldError", "{file} has no Modality")
+def _(ctx):
+    path = ctx.name(ctx.tmp / "sc.dcm")
+    missing = ["Modality", "RescaleSlope", "RescaleIntercept"]
+    ct_file(path, missing=missing, SOPClassUID="1.2.840.10008.5.1.4.1.1.7")
+    ctlab.load(path)
+
+
+@case("ctlab.io.pixels.check_ct", "NoPixelDataError", "{file} is a DICOMDIR")
+def _(ctx):
+    data = dicomdir(ctx.tmp / "DICOMDIR").read_bytes()
+    ctlab.load(data, name=str(ctx.name("DICOMDIR")))
+
+
+@case("ctlab.io.loader.load", "SeriesWarning", "{file} is a DICOMDIR, an index")
+def _(ctx):
+    folder = series(ctx.tmp / "cd")
+    ctlab.load(dicomdir(ctx.name(folder / "DICOMDIR")))
+
+
 @case("ctlab.io.pixels._check_modality", "DataPitfallWarning", "Modality (0008,0060) is missing")
 def _(ctx):
     ctlab.load(ct_file(ctx.name(ctx.tmp / "nomodality.dcm"), missing=["Modality"]))
@@ -611,18 +667,43 @@ def _(ctx):
     ctlab.load(ct_file(ctx.name(ctx.tmp / "mr.dcm"), modality="MR"))
 
 
-@case("ctlab.io.pixels._check_modality", "DataPitfallWarning", "RescaleType (0028,1054) is 'US'")
+@case("ctlab.io.pixels._check_meaning", "DataPitfallWarning", "RescaleType (0028,1054) is 'US'")
 def _(ctx):
     ctlab.load(ct_file(ctx.name(ctx.tmp / "us.dcm"), RescaleType="US"))
 
 
 @case(
-    "ctlab.io.pixels._check_modality",
+    "ctlab.io.pixels._check_meaning",
     "NotHounsfieldError",
     "RescaleType (0028,1054) is {rescale_type!r}",
 )
 def _(ctx):
     ctlab.load(ct_file(ctx.name(ctx.tmp / "od.dcm"), RescaleType="OD"))
+
+
+@case("ctlab.io.pixels._check_meaning", "NotHounsfieldError", "the Real World Value Mapping")
+def _(ctx):
+    units = pydicom.Dataset()
+    units.CodeValue, units.CodingSchemeDesignator = "ml/(100.g.min)", "UCUM"
+    mapping = pydicom.Dataset()
+    mapping.MeasurementUnitsCodeSequence = [units]
+    ctlab.load(ct_file(ctx.name(ctx.tmp / "map.dcm"), RealWorldValueMappingSequence=[mapping]))
+
+
+@case("ctlab.io.pixels._check_meaning", "DataPitfallWarning", "{where} is a DERIVED image")
+def _(ctx):
+    image_type = ["DERIVED", "SECONDARY", "AXIAL", "SUBTRACTION"]
+    ctlab.load(ct_file(ctx.name(ctx.tmp / "sub.dcm"), ImageType=image_type))
+
+
+@case("ctlab.io.pixels._check_meaning", "DataPitfallWarning", "PixelPresentation (0008,9205) is {")
+def _(ctx):
+    ctlab.load(ct_file(ctx.name(ctx.tmp / "palette.dcm"), PixelPresentation="COLOR"))
+
+
+@case("ctlab.io.pixels._check_meaning", "NotHounsfieldError", "PixelPresentation (0008,9205) is T")
+def _(ctx):
+    ctlab.load(ct_file(ctx.name(ctx.tmp / "rgb.dcm"), PixelPresentation="TRUE_COLOR"))
 
 
 @case("ctlab.io.pixels._check_modality", "InvalidDicomError", "BitsAllocated (0028,0100)")
@@ -633,6 +714,11 @@ def _(ctx):
 @case("ctlab.io.pixels._check_modality", "NotHounsfieldError", "{file} is a colour image")
 def _(ctx):
     ctlab.load(ct_file(ctx.name(ctx.tmp / "rgb.dcm"), SamplesPerPixel=3))
+
+
+@case("ctlab.io.pixels.check_rescale_size", "InvalidDicomError", "{keyword} {tags[keyword]} is")
+def _(ctx):
+    ctlab.load(ct_file(ctx.name(ctx.tmp / "slope.dcm"), slope="1e19"))
 
 
 @case("ctlab.io.pixels._rescale", "DataPitfallWarning", "RescaleSlope (0028,1053) and")
@@ -680,7 +766,7 @@ def _(ctx):
     ctlab.load(path)
 
 
-@case("ctlab.io.pixels._stored_values", "DataPitfallWarning", "{file} says unsigned")
+@case("ctlab.io.pixels._stored_values", "DataPitfallWarning", "{file} says {declared} pixels")
 def _(ctx):
     hu = np.array([[-1000, 40]], dtype=np.int16)
     path = ctx.name(ctx.tmp / "wrap.dcm")
@@ -723,6 +809,11 @@ def _(ctx):
     ctlab.save_png(HU, ctx.tmp / "hu.png")
 
 
+@case("ctlab.io.export.check_png_path", "ExportError", "{target} does not end in .png")
+def _(ctx):
+    ctlab.save_png(ctlab.apply_window(HU, "default"), ctx.name(ctx.tmp / "x.jpg"))
+
+
 @case("ctlab.io.export._write_atomically", "ExportError", "cannot write {target}")
 def _(ctx):
     ctlab.save_png(ctlab.apply_window(HU, "default"), ctx.name(ctx.tmp / "nowhere" / "x.png"))
@@ -734,7 +825,7 @@ def _(ctx):
     ctlab.export(_volume(), ctx.name(ctx.tmp / "out"))
 
 
-@case("ctlab.io.export._prepare_folder", "ExportError", "{folder} is the folder the scan")
+@case("ctlab.io.export._prepare_folder", "ExportError", "{folder} {relation} the folder the scan")
 def _(ctx):
     folder = series(ctx.name(ctx.tmp / "scan"))
     ctlab.export(ctlab.load(folder), folder, source=folder)
@@ -746,7 +837,7 @@ def _(ctx):
     ctlab.export(_volume(), ctx.name(ctx.tmp))
 
 
-@case("ctlab.io.export._prepare_folder", "ExportError", "cannot create {folder}")
+@case("ctlab.io.export._prepare_folder", "ExportError", "cannot write into {folder}")
 def _(ctx):
     (ctx.tmp / "file").write_text("x")
     ctlab.export(_volume(), ctx.name(ctx.tmp / "file" / "out"))
@@ -922,9 +1013,24 @@ def _(ctx):
     ctlab.load(ct_file(ctx.name(ctx.tmp / "rows0.dcm"), Rows=0))
 
 
-@case("ctlab.io.loader._allocate", "MemoryBudgetError", "{where}: {size} voxels need")
+@case("ctlab.io.loader._check_budget", "MemoryBudgetError", "{where}: {size} voxels need")
 def _(ctx):
     ctlab.load(series(ctx.name(ctx.tmp / "scan")), memory_limit=10)
+
+
+@case("ctlab.io.loader._given", "CTLabError", "ctlab.load was given an empty path")
+def _(ctx):
+    ctlab.load("")
+
+
+@case("ctlab.io.loader._given", "CTLabError", "ctlab.load reads local files and in-memory")
+def _(ctx):
+    ctlab.load("https://example.org/scan/IM0001.dcm")
+
+
+@case("ctlab.io.loader._memory_limit", "CTLabError", "memory_limit must be a positive")
+def _(ctx):
+    ctlab.load(CHEST, memory_limit=float("nan"))
 
 
 @case("ctlab.io.loader._allocate", "MemoryBudgetError", "{where}: {size} voxels ({needed")
@@ -932,9 +1038,9 @@ def _(ctx):
     # Only when numpy cannot allocate what the budget allows: a real scan larger than memory
     # with memory_limit raised past it. Met here by calling the allocator with a shape numpy
     # refuses outright, as no test can exhaust the machine's memory.
-    from ctlab.io.loader import _allocate
+    from ctlab.io.loader import _allocate, _Budget
 
-    _allocate((2**40, 2**40, 2**40), float("inf"), ctx.name(ctx.tmp / "scan"))
+    _allocate((2**40, 2**40, 2**40), _Budget(float("inf"), True), ctx.name(ctx.tmp / "scan"))
 
 
 @case(
@@ -1004,6 +1110,20 @@ def _(ctx):
 # ctlab.io.series ---------------------------------------------------------------------------------
 
 
+@case("ctlab.io.series._files_in", "SeriesError", "cannot read the folder {path}")
+def _(ctx):
+    folder = series(ctx.name(ctx.tmp / "locked"))
+    real_scandir = os.scandir
+
+    def guarded(path="."):
+        if Path(path) == folder:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    ctx.monkeypatch.setattr(os, "scandir", guarded)
+    ctlab.load(folder)
+
+
 @case("ctlab.io.series.find_series", "SeriesError", "no CT images in {where} ({summary}); upload")
 def _(ctx):
     ctx.name("the 2 uploaded files")
@@ -1023,7 +1143,14 @@ def _(ctx):
     ctlab.export_many(ctx.name(ctx.tmp / "scans"), ctx.tmp / "out")
 
 
-@case("ctlab.io.series.find_series", "SeriesError", "no CT series {series_uid!r}")
+@case("ctlab.io.series._select", "SeriesError", "{len(matches)} CT series in {where} match")
+def _(ctx):
+    folder = series(ctx.name(ctx.tmp / "scan"))
+    ct_file(folder / "other.dcm", series_uid="1.2.3.9", series_number=1)
+    ctlab.load(folder, series_uid=1)
+
+
+@case("ctlab.io.series._select", "SeriesError", "no CT series {key!r}")
 def _(ctx):
     ctlab.load(series(ctx.name(ctx.tmp / "scan")), series_uid=7)
 
@@ -1047,6 +1174,27 @@ def _(ctx):
     folder = series(ctx.tmp / "scan")
     ct_file(folder / ctx.name("odd.dcm"), np.zeros((5, 4), np.int16), position=10.0)
     ctlab.load(folder)
+
+
+@case("ctlab.io.series.order_slices", "SeriesWarning", "{series.label} was scanned with a gantry")
+def _(ctx):
+    folder = ctx.tmp / "tilt"
+    folder.mkdir()
+    for index in range(3):
+        ds = ct_dataset(np.zeros((3, 4), np.int16), position=2.5 * index, instance=index + 1)
+        ds.ImagePositionPatient = [0.0, 0.5 * index, 2.5 * index]  # shifted as z grows
+        ds.save_as(folder / f"IM{index}", enforce_file_format=True)
+    ctlab.load(folder)
+
+
+@case("ctlab.io.series.order_slices", "SeriesWarning", "{series.label} has ImageOrientationPat")
+def _(ctx):
+    ctlab.load(series(ctx.tmp / "scan", ImageOrientationPatient=[0, 0, 0, 0, 0, 0]))
+
+
+@case("ctlab.io.series._note_orientation", "SeriesWarning", "{series.label} is a stack of")
+def _(ctx):
+    ctlab.load(series(ctx.tmp / "scan", ImageOrientationPatient=[0, 1, 0, 0, 0, -1]))
 
 
 @case("ctlab.io.series.order_slices", "SeriesError", "{series.label} mixes slice orientations")
@@ -1431,6 +1579,16 @@ def _(ctx):
 
 
 # ctlab.widgets -----------------------------------------------------------------------------------
+
+
+@case("ctlab.widgets._static.StaticFallback.to_png", "ExportError", "dpi must be a number")
+def _(ctx):
+    ctlab.WindowExplorer(HU).to_png(ctx.tmp / "x.png", dpi=0)
+
+
+@case("ctlab.widgets._static.StaticFallback.to_png", "ExportError", "cannot write {target}")
+def _(ctx):
+    ctlab.WindowExplorer(HU).to_png(ctx.name(ctx.tmp / "missing" / "x.png"))
 
 
 @case("ctlab.widgets.link.link_windows", "InvalidWindowError", "link_windows ties two")

@@ -30,14 +30,9 @@ def load_generator():
 GENERATOR = load_generator()
 FILES = GENERATOR.shipped_files()
 
-#: Files that show a loader bug another change of issue 11 fixes; strict, so the
-#: test fails (and the mark must go) as soon as the fix lands.
-KNOWN = {
-    "eCT_Supplemental.dcm": (
-        "issue 11 item 4: a frame's row cosine of -1 (PlaneOrientationSequence) is not "
-        "flipped the way a classic slice's is, so left and right are swapped"
-    ),
-}
+# Files whose difference from pydicom is a known, filed bug: xfail-strict, so a
+# fix shows up as a failure that asks for the entry to go.
+KNOWN: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")

@@ -251,10 +251,26 @@ class CTImage:
         return (hu >= low) & (hu <= high)
 
     def valid_hu(self) -> npt.NDArray[Any]:
-        """The HU of every pixel that is not padding, flattened (for statistics)."""
+        """The HU of every pixel that is not padding, flattened (for statistics).
+
+        Raises
+        ------
+        InvalidImageError
+            If every pixel is padding: there is nothing to count or show.
+        """
         if self.padding_range is None:
             return self.hu.reshape(-1)
-        return self.hu[~self.padding_mask()]
+        values = self.hu[~self.padding_mask()]
+        if values.size == 0 and self.hu.size:
+            low, high = self.padding_range
+            extent = "volume" if self.is_volume else "slice"
+            raise InvalidImageError(
+                f"this {extent} holds only padding: every pixel is {low:g} to {high:g} HU, "
+                "the value scanners store outside the scanned field, so there is no tissue "
+                "to count or show. Load a slice from the middle of the scan, or the whole "
+                "series (pass its folder to ctlab.load)"
+            )
+        return values
 
     def __repr__(self) -> str:
         size = " x ".join(str(n) for n in self.shape)

@@ -7,6 +7,7 @@ radiologist reaches for.
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -410,6 +411,10 @@ PRESETS: Mapping[str, Window] = MappingProxyType(_PRESET_TABLE)
 def resolve_window(window: Window | str) -> Window:
     """Return ``window`` itself, or the preset it names.
 
+    Preset names are matched in any case, with spaces or hyphens for the
+    underscores ("Temporal bone" is ``"temporal_bone"``); an unknown name gets
+    the closest names suggested.
+
     Raises
     ------
     InvalidWindowError
@@ -420,16 +425,21 @@ def resolve_window(window: Window | str) -> Window:
     --------
     >>> resolve_window("fat").low
     -100.0
+    >>> resolve_window("Temporal bone") == resolve_window("temporal_bone")
+    True
     """
     if isinstance(window, Window):
         return window
     if isinstance(window, str):
-        try:
-            return PRESETS[window]
-        except KeyError:
-            raise InvalidWindowError(
-                f"no preset named {window!r}; choose one of {', '.join(PRESETS)}"
-            ) from None
+        # "Lung", "Soft tissue" and "soft-tissue" all name "soft_tissue"/"lung".
+        key = "_".join(window.strip().lower().replace("-", " ").split())
+        if key in PRESETS:
+            return PRESETS[key]
+        close = difflib.get_close_matches(key, PRESETS, n=3, cutoff=0.6)
+        hint = f"did you mean {' or '.join(map(repr, close))}? " if close else ""
+        raise InvalidWindowError(
+            f"no preset named {window!r}; {hint}choose one of {', '.join(PRESETS)}"
+        )
     raise InvalidWindowError(
         f"window must be a ctlab.Window or a preset name, got {type(window).__name__}"
     )

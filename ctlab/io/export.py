@@ -6,6 +6,7 @@ the manifest records the windows used and the redacted image summary only.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 from collections.abc import Callable, Sequence
@@ -25,6 +26,7 @@ from ctlab.io.labels import LabelMap, label_array, save_label_slice
 __all__ = [
     "FORMATS",
     "MANIFEST_NAME",
+    "check_png_path",
     "checked_windows",
     "export",
     "export_options",
@@ -88,6 +90,22 @@ def _write_atomically(target: Path, write: Callable[[IO[bytes]], object]) -> Non
         raise ExportError(f"cannot write {target}: {error.strerror or error}") from None
 
 
+def check_png_path(path: str | os.PathLike[str]) -> Path:
+    """``path`` as a Path, if its name ends in .png: ctlab writes only PNG files.
+
+    A PNG written under a name such as ``x.jpg`` would be opened as JPEG by
+    other programs; a JPEG would lose the exact grey levels (see
+    :func:`jpeg_roundtrip` to see what JPEG does to them).
+    """
+    target = Path(path)
+    if target.suffix.lower() != ".png":
+        raise ExportError(
+            f"{target} does not end in .png: ctlab writes lossless PNG files only (a JPEG "
+            "would change the grey levels); name the file something.png"
+        )
+    return target
+
+
 def save_png(
     grey: npt.ArrayLike,
     path: str | os.PathLike[str],
@@ -102,7 +120,7 @@ def save_png(
         ``(rows, cols)`` grey levels or ``(rows, cols, 3)`` RGB, e.g. from
         :func:`ctlab.apply_window` or :func:`ctlab.multiwindow`.
     path : path-like
-        Where to write; its folder must exist.
+        Where to write, a name ending in ``.png``; its folder must exist.
     compress_level : int
         zlib level, 0 (no compression, fastest) to 9 (smallest, slowest);
         every level holds the same pixels.
@@ -115,8 +133,8 @@ def save_png(
     Raises
     ------
     ExportError
-        If ``grey`` is not uint8 of a PNG-able shape, ``compress_level`` is
-        not 0..9, or the file cannot be written.
+        If ``grey`` is not uint8 of a PNG-able shape, ``path`` does not end in
+        ``.png``, ``compress_level`` is not 0..9, or the file cannot be written.
 
     Examples
     --------
@@ -129,7 +147,7 @@ def save_png(
 
     array = _grey_image(grey, "PNG")
     _check_compress_level(compress_level)
-    target = Path(path)
+    target = check_png_path(path)
     picture = Image.fromarray(array, mode="L" if array.ndim == 2 else "RGB")
     _write_atomically(
         target,
@@ -272,20 +290,27 @@ def export_options(
 def _prepare_folder(folder: Path, image_source: Path | None, overwrite: bool) -> None:
     if folder.exists() and not folder.is_dir():
         raise ExportError(f"{folder} is a file, not a folder; choose a folder to export into")
-    if image_source is not None and folder.resolve() == image_source.resolve():
+    if image_source is not None and folder.resolve().is_relative_to(image_source.resolve()):
+        relation = "is" if folder.resolve() == image_source.resolve() else "is inside"
         raise ExportError(
-            f"{folder} is the folder the scan was read from; ctlab never writes beside "
-            "your input files: choose another output folder"
-        )
-    if folder.is_dir() and any(folder.iterdir()) and not overwrite:
-        raise ExportError(
-            f"{folder} is not empty; choose a new or empty folder, or pass overwrite=True "
-            "(--overwrite) to replace the files of an earlier ctlab export there"
+            f"{folder} {relation} the folder the scan was read from; ctlab never writes beside "
+            "your input files: choose an output folder outside it"
         )
     try:
+        if folder.is_dir() and any(folder.iterdir()) and not overwrite:
+            raise ExportError(
+                f"{folder} is not empty; choose a new or empty folder, or pass overwrite=True "
+                "(--overwrite) to replace the files of an earlier ctlab export there"
+            )
         folder.mkdir(parents=True, exist_ok=True)
+        # Fail before any slice is windowed, not after the first write.
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(folder))
     except OSError as error:
-        raise ExportError(f"cannot create {folder}: {error.strerror or error}") from None
+        raise ExportError(
+            f"cannot write into {folder}: {error.strerror or error}; choose a folder you may "
+            "write to"
+        ) from None
 
 
 def export(

@@ -16,7 +16,7 @@ import struct
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, NoReturn, TypeAlias
 
 import pydicom
 from pydicom.datadict import dictionary_VR
@@ -25,6 +25,7 @@ from pydicom.dataset import Dataset
 from pydicom.encaps import generate_frames, parse_fragments
 from pydicom.errors import InvalidDicomError as PydicomInvalidDicomError
 from pydicom.tag import BaseTag
+from pydicom.uid import DeflatedExplicitVRLittleEndian
 from pydicom.valuerep import CUSTOMIZABLE_CHARSET_VR, STANDARD_VR, VR
 
 from ctlab.core.errors import (
@@ -37,6 +38,9 @@ __all__ = [
     "Source",
     "check_pixel_length",
     "functional_group_value",
+    "has_ct_evidence",
+    "is_dicomdir",
+    "raise_unreadable",
     "read_header",
 ]
 
@@ -114,6 +118,7 @@ def read_header(path: str | os.PathLike[str] | MemoryFile, *, defer_pixels: bool
         if size == 0:
             raise InvalidDicomError(f"{file} is empty (0 bytes); the upload or copy failed")
         has_preamble = bytes(path.data[128:132]) == b"DICM"
+        _check_start(file, bytes(path.data[:4]), has_preamble)
         # Not closed: pydicom reads the deferred pixels from this reader later.
         reader = contextlib.nullcontext(_MemoryReader(path.data))
     else:
@@ -126,12 +131,21 @@ def read_header(path: str | os.PathLike[str] | MemoryFile, *, defer_pixels: bool
         size = status.st_size
         if size == 0:
             raise InvalidDicomError(f"{file} is empty (0 bytes); the export or copy failed")
-        with file.open("rb") as handle:
-            head = handle.read(_HEAD_SIZE)
+        try:
+            with file.open("rb") as handle:
+                head = handle.read(max(_HEAD_SIZE, 132))  # at least the preamble and marker
+        except OSError as error:
+            raise_unreadable(file, error)
         has_preamble = head[128:132] == b"DICM"
-        from_head = _read_head(head, file, size, has_preamble, status.st_mtime)
-        if from_head is not None:
-            return from_head
+        _check_start(file, head[:4], has_preamble)
+        if DeflatedExplicitVRLittleEndian.encode() in head[:_HEAD_SIZE]:
+            # The dataset is one deflated stream: a deferred value cannot be
+            # read back from its offset in the file, so inflate it all now.
+            defer_pixels = False
+        else:
+            from_head = _read_head(head, file, size, has_preamble, status.st_mtime)
+            if from_head is not None:
+                return from_head
         reader = _ClampedFile(file)
     try:
         # pydicom's own warnings about odd elements would only be noise here:
@@ -164,6 +178,39 @@ def read_header(path: str | os.PathLike[str] | MemoryFile, *, defer_pixels: bool
             "check that you picked the scan and not another file"
         )
     return dataset
+
+
+def raise_unreadable(file: Source, error: OSError) -> NoReturn:
+    """Raise the error for a file the operating system will not let ctlab read."""
+    reason = error.strerror or type(error).__name__
+    raise InvalidDicomError(
+        f"cannot read {file}: {reason}; check that you may read it (its permissions, "
+        "or whether another program holds it)"
+    ) from error
+
+
+# Groups a DICOM file without its 128-byte preamble and 'DICM' marker can
+# start with: the File Meta Information (0002), a DICOMDIR's (0004), or the
+# identifying group (0008) that holds the SOP Class UID every image has.
+_FIRST_GROUPS = (0x0002, 0x0004, 0x0008)
+
+
+def _check_start(file: Source, start: bytes, has_preamble: bool) -> None:
+    """Refuse at once a file whose first bytes cannot begin DICOM.
+
+    Without this, pydicom's forced read parses any bytes as elements: a
+    20 MB file of zeros took 8 to 20 s to refuse, as 2.6 million empty
+    elements, and held up a whole folder.
+    """
+    if has_preamble:
+        return
+    groups = (int.from_bytes(start[:2], "little"), int.from_bytes(start[:2], "big"))
+    if len(start) < 4 or not any(group in _FIRST_GROUPS for group in groups):
+        raise InvalidDicomError(
+            f"{file} is not a DICOM file: it has no 'DICM' marker and its first bytes "
+            f"({start.hex(' ') or 'none'}) do not start a DICOM header; check that you "
+            "picked the scan and not another file"
+        )
 
 
 #: The tag of Pixel Data (7FE0,0010), as pydicom keys it.
@@ -344,9 +391,17 @@ def _parse_header(dataset: Dataset, file: Source, file_size: int) -> None:
     for pydicom to convert when used, which then cannot fail or warn: see
     ``_CONVERTED``.
     """
+    if _meta_uid(dataset, _TRANSFER_SYNTAX) == DeflatedExplicitVRLittleEndian:
+        # Lengths count the inflated bytes, which deflate holds at most
+        # _MAX_DEFLATE_RATIO times smaller.
+        file_size *= _MAX_DEFLATE_RATIO
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         _parse_elements(dataset, file, file_size, caught, _conversion_settings())
+
+
+# The most deflate (RFC 1951) can compress: 258 bytes per 2-bit code, about 1032:1.
+_MAX_DEFLATE_RATIO = 1032
 
 
 def _parse_elements(
@@ -459,6 +514,88 @@ def check_pixel_length(dataset: Dataset, file: Source, rows: int, cols: int, fra
             f"{bits} bits need {needed:,}; the file is truncated or its Rows, Columns or "
             "NumberOfFrames are wrong"
         )
+
+
+#: SOP Class of a DICOMDIR, the index of a set of DICOM files (PS3.10 7.2).
+MEDIA_STORAGE_DIRECTORY = "1.2.840.10008.1.3.10"
+
+
+def is_dicomdir(header: Dataset) -> bool:
+    """Whether ``header`` is a DICOMDIR: an index of other files, no image itself."""
+    return (
+        _DIRECTORY_RECORD_SEQUENCE in header
+        or _meta_uid(header, _MEDIA_STORAGE_SOP_CLASS) == MEDIA_STORAGE_DIRECTORY
+    )
+
+
+def text_values(dataset: Dataset, tag: int) -> list[str]:
+    """The values of a short text element (CS, LO), without converting it if still raw.
+
+    Reading the raw bytes skips pydicom's conversion, which for a check run
+    on every file of a series costs more than the check.
+    """
+    element = dataset.get_item(tag)
+    value = None if element is None else element.value
+    if value is None or value == "":
+        return []
+    if isinstance(value, bytes):
+        value = value.decode("ascii", "replace")
+    parts = value.split("\\") if isinstance(value, str) else [str(v) for v in value]
+    return [part.strip(" \0") for part in parts]
+
+
+def _meta_uid(header: Dataset, tag: int) -> str:
+    """A UID of the File Meta Information, from its raw bytes if it is still raw.
+
+    read_header parses the data set's elements (and so checks them), not the
+    file meta's: reading the raw bytes cannot fail or warn on a damaged one,
+    and costs no conversion for every file of a series.
+    """
+    meta = getattr(header, "file_meta", None)
+    element = None if meta is None else meta.get_item(tag)
+    value = None if element is None else element.value
+    if isinstance(value, bytes):
+        value = value.decode("ascii", "replace")
+    return str(value or "").rstrip("\0 ")
+
+
+# File Meta Information tags: Media Storage SOP Class UID, Transfer Syntax UID;
+# and a DICOMDIR's Directory Record Sequence.
+_MEDIA_STORAGE_SOP_CLASS = 0x00020002
+_TRANSFER_SYNTAX = 0x00020010
+_DIRECTORY_RECORD_SEQUENCE = 0x00041220
+
+
+# SOP Classes of CT images: CT, Enhanced CT, Legacy Converted Enhanced CT.
+_CT_SOP_CLASSES = {
+    "1.2.840.10008.5.1.4.1.1.2",
+    "1.2.840.10008.5.1.4.1.1.2.1",
+    "1.2.840.10008.5.1.4.1.1.2.2",
+}
+# Attributes only a CT image (or its rescale to HU) carries.
+_CT_ATTRIBUTES = (
+    "RescaleIntercept",
+    "RescaleSlope",
+    "KVP",
+    "ConvolutionKernel",
+    "CTDIvol",
+    "XRayTubeCurrent",
+    "DataCollectionDiameter",
+    "SharedFunctionalGroupsSequence",
+)
+
+
+def has_ct_evidence(header: Dataset) -> bool:
+    """Whether a header without Modality (0008,0060) still shows a CT image.
+
+    A CT SOP Class, or an attribute only CT images carry (a rescale to HU,
+    kVp, a reconstruction kernel...). A Secondary Capture (a screenshot)
+    has none of these.
+    """
+    sop_class = header.get("SOPClassUID") or _meta_uid(header, _MEDIA_STORAGE_SOP_CLASS)
+    return str(sop_class or "") in _CT_SOP_CLASSES or any(
+        keyword in header for keyword in _CT_ATTRIBUTES
+    )
 
 
 def functional_group_value(header: Dataset, frame: int, sequence: str, keyword: str) -> Any:

@@ -7,9 +7,12 @@ import copy
 import gc
 import math
 import os
+import re
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import IO, Any, TypeAlias
 
 import numpy as np
@@ -33,9 +36,10 @@ from ctlab.io.header import (
     Source,
     check_pixel_length,
     functional_group_value,
+    is_dicomdir,
     read_header,
 )
-from ctlab.io.pixels import HUConversion, check_ct, to_hu
+from ctlab.io.pixels import HUConversion, check_ct, check_frame, check_rescale_size, to_hu
 from ctlab.io.series import SliceFile, find_series, order_slices, slice_normal, slice_position
 
 __all__ = ["InMemory", "load"]
@@ -57,7 +61,7 @@ def load(
     *,
     name: str | None = None,
     series_uid: str | int | None = None,
-    memory_limit: float | None = None,
+    memory_limit: float | str | None = None,
 ) -> CTImage:
     """Load a CT slice, a series or a multi-frame file as Hounsfield units.
 
@@ -70,8 +74,11 @@ def load(
         disk: the ``bytes`` (or ``bytearray``, ``memoryview``) of one file, a
         binary file object such as ``io.BytesIO``, an uploaded file (an item
         of ``ipywidgets.FileUpload().value``: anything with ``name`` and
-        ``content``, as keys or attributes), or a list of these for a series.
-        Paths and in-memory data cannot be mixed in one list.
+        ``content``, as keys or attributes), or a list of these for a series;
+        ipywidgets 7's ``FileUpload().value`` (a dict of file name to bytes
+        or to ``{"content": ...}``) too. Any iterable (a generator) is read
+        once, as a list. Paths and in-memory data cannot be mixed in one
+        list. ctlab reads local files only: a URL is refused.
     name : str, optional
         How error messages and warnings name in-memory data that carries no
         name of its own; default "uploaded file". In a list, unnamed items
@@ -81,10 +88,11 @@ def load(
     series_uid : str or int, optional
         Which CT series to load when there are several: its Series Instance
         UID or its Series Number. Default: the series with most slices.
-    memory_limit : float, optional
-        Most bytes the HU volume may take; default half the memory available
-        now. A larger scan is refused before anything is allocated; pass a
-        larger number to load it anyway.
+    memory_limit : float or str, optional
+        Most bytes the HU volume may take (as int16, or float32 when the HU
+        need it), as a number or a size such as ``"1GB"`` or ``"512MiB"``;
+        default half the memory available now. A larger scan is refused
+        before anything is allocated; pass a larger limit to load it anyway.
 
     Returns
     -------
@@ -109,8 +117,8 @@ def load(
         No CT images found, a series that is not one volume, or an unknown
         ``series_uid``; paths mixed with in-memory data.
     CTLabError
-        ``name`` given with a path, or an input that is neither a path nor
-        in-memory DICOM data.
+        An empty path or a URL, ``name`` given with a path, an input that is neither a path nor
+        in-memory DICOM data, or a ``memory_limit`` that is not a positive size.
     MemoryBudgetError
         The volume would exceed ``memory_limit`` (the message gives sizes).
 
@@ -146,10 +154,12 @@ def load(
     (512, 512)
     """
     key = None if series_uid is None else str(series_uid)
+    budget = _budget(memory_limit)
+    path = _given(path)
     with _collector_paused():
         uploads = _in_memory(path, name)
         if uploads is not None:
-            return _load_memory(uploads, key, _budget(memory_limit))
+            return _load_memory(uploads, key, budget)
         if name is not None:
             raise CTLabError(
                 f"name={name!r} is for in-memory data (bytes or uploads); a path names itself, "
@@ -158,14 +168,59 @@ def load(
         paths = [path] if isinstance(path, (str, os.PathLike)) else list(path)  # type: ignore[arg-type]
         if not paths:
             raise SeriesError("no files given to ctlab.load; pass a file, a folder or a list")
+        notes: list[str] = []
         if len(paths) == 1 and Path(paths[0]).is_file():
             file = Path(paths[0])
-            return _from_files(
-                [SliceFile(file, read_header(file))], [], None, [], _budget(memory_limit)
+            header = read_header(file)
+            if not is_dicomdir(header):
+                return _from_files([SliceFile(file, header)], [], None, [], budget)
+            paths = [file.parent]
+            notes.append(
+                f"{file} is a DICOMDIR, an index of the DICOM files beside it, not an image; "
+                f"loaded the CT series in the folder it sits in, {file.parent}"
             )
-        series, notes = find_series(paths, series_uid=key)
+        series, series_notes = find_series(paths, series_uid=key)
         files, positions, spacing, order_notes = order_slices(series)
-        return _from_files(files, positions, spacing, notes + order_notes, _budget(memory_limit))
+        return _from_files(files, positions, spacing, notes + series_notes + order_notes, budget)
+
+
+def _given(source: Any) -> Any:
+    """What ``load`` was given, checked and made concrete.
+
+    A generator becomes a list (it can be read only once); an ipywidgets 7
+    upload (a dict of file name to bytes, or to a dict with ``content``)
+    becomes a list of named uploads; an empty path or a URL is refused.
+    """
+    if isinstance(source, Iterator) and not hasattr(source, "read"):
+        source = list(source)
+    paths = [source] if _is_path(source) else source if isinstance(source, list | tuple) else []
+    for item in paths:
+        if not _is_path(item):
+            continue
+        text = os.fspath(item)
+        if isinstance(text, str) and not text.strip():
+            raise CTLabError(
+                "ctlab.load was given an empty path; pass a DICOM file, a folder, a list of "
+                "files, or DICOM bytes (to load the working folder, pass '.')"
+            )
+        if isinstance(text, str) and _URL.match(text):
+            raise CTLabError(
+                f"ctlab.load reads local files and in-memory bytes only, not {text}; "
+                "download the file first and load the downloaded copy"
+            )
+    if isinstance(source, Mapping) and "content" not in source and source:
+        # ipywidgets 7: FileUpload().value is {name: {"metadata": ..., "content": bytes}}.
+        return [
+            {**value, "name": value.get("name", name)}
+            if isinstance(value, Mapping)
+            else {"name": name, "content": value}
+            for name, value in source.items()
+        ]
+    return source
+
+
+# A URL (https://..., s3://..., file://...): not a path ctlab can open.
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 @contextlib.contextmanager
@@ -250,7 +305,7 @@ def _in_memory(source: Any, name: str | None) -> list[MemoryFile] | None:
     return files
 
 
-def _load_memory(uploads: list[MemoryFile], key: str | None, budget: float) -> CTImage:
+def _load_memory(uploads: list[MemoryFile], key: str | None, budget: _Budget) -> CTImage:
     if len(uploads) == 1:
         return _from_files([SliceFile(uploads[0], read_header(uploads[0]))], [], None, [], budget)
     series, notes = find_series(uploads, series_uid=key)
@@ -263,7 +318,7 @@ def _from_files(
     positions: list[float],
     slice_spacing: float | None,
     notes: list[str],
-    budget: float,
+    budget: _Budget,
 ) -> CTImage:
     first = files[0]
     conversions = [check_ct(f.header, f.path) for f in files]
@@ -335,9 +390,14 @@ def _to_radiological(
     coordinate system (PS3.3 C.7.6.2.1.1). Oblique images are left as they are.
     Also gives the grid axes flipped (1 rows, 2 columns), for the affine.
     """
+    orientation = header.get("ImageOrientationPatient")
+    if orientation is None:  # enhanced multi-frame: in the functional groups
+        orientation = functional_group_value(
+            header, 0, "PlaneOrientationSequence", "ImageOrientationPatient"
+        )
     try:
-        cosines = [float(v) for v in header.ImageOrientationPatient]
-    except (AttributeError, TypeError, ValueError):
+        cosines = [float(v) for v in orientation]
+    except (TypeError, ValueError):
         return hu, "", []
     if len(cosines) != 6:
         return hu, "", []
@@ -394,42 +454,104 @@ def _shape(slice_file: SliceFile) -> tuple[int, int]:
     return rows, cols
 
 
-def _budget(memory_limit: float | None) -> float:
+@dataclass(frozen=True)
+class _Budget:
+    """The most bytes the HU volume may take, and whether the user chose it."""
+
+    limit: float
+    chosen: bool
+
+
+# Units memory_limit may be given in, as in "512MiB" or "1 GB".
+_UNITS = {
+    "": 1,
+    "b": 1,
+    "kb": 10**3,
+    "mb": 10**6,
+    "gb": 10**9,
+    "tb": 10**12,
+    "kib": 2**10,
+    "mib": 2**20,
+    "gib": 2**30,
+    "tib": 2**40,
+}
+
+
+def _budget(memory_limit: float | str | None) -> _Budget:
     if memory_limit is not None:
-        return float(memory_limit)
+        return _Budget(_memory_limit(memory_limit), chosen=True)
     try:
         with open("/proc/meminfo") as meminfo:
             for line in meminfo:
                 if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024 / 2
+                    return _Budget(int(line.split()[1]) * 1024 / 2, chosen=False)
     except OSError:
         pass
     try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2
+        return _Budget(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2, False)
     except (ValueError, OSError, AttributeError):
-        return 4 * 2**30
+        return _Budget(4 * 2**30, chosen=False)
 
 
-def _allocate(shape: tuple[int, ...], budget: float, where: object) -> npt.NDArray[Any]:
-    """The int16 HU array, or a MemoryBudgetError before numpy runs out of memory."""
-    needed = float(np.prod(shape, dtype=np.float64)) * 2
-    size = " x ".join(str(n) for n in shape)
-    if needed > budget:
-        raise MemoryBudgetError(
-            f"{where}: {size} voxels need {needed / 2**30:.2f} GiB as int16, more than "
-            f"ctlab's memory limit of {budget / 2**30:.2f} GiB (half the memory available); "
-            "load fewer files, or pass memory_limit=<bytes> to ctlab.load to go beyond it"
+def _memory_limit(value: object) -> float:
+    """``memory_limit`` in bytes: a number, or a string such as "1GB" or "512MiB"."""
+    number: float | None = None
+    if isinstance(value, str):
+        match = re.fullmatch(r"\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*([a-z]*)\s*", value.lower())
+        if match and match.group(2) in _UNITS:
+            number = float(match.group(1)) * _UNITS[match.group(2)]
+    elif isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        number = float(value)
+    if number is None or not math.isfinite(number) or number <= 0:
+        raise CTLabError(
+            f"memory_limit must be a positive number of bytes or a size such as '1GB' or "
+            f"'512MiB', got {value!r}"
         )
+    return number
+
+
+def _check_budget(
+    shape: tuple[int, ...], dtype: type[np.generic], budget: _Budget, where: object
+) -> float:
+    """The bytes a ``dtype`` volume of ``shape`` needs; MemoryBudgetError beyond the budget."""
+    needed = float(np.prod(shape, dtype=np.float64)) * np.dtype(dtype).itemsize
+    if needed > budget.limit:
+        size = " x ".join(str(n) for n in shape)
+        source = "the memory_limit you set" if budget.chosen else "half the memory available"
+        raise MemoryBudgetError(
+            f"{where}: {size} voxels need {needed / 2**30:.2f} GiB as {np.dtype(dtype).name}, "
+            f"more than ctlab's memory limit of {budget.limit / 2**30:.2f} GiB ({source}); "
+            "load fewer files, or pass a larger memory_limit (bytes, or e.g. '8GB') to "
+            "ctlab.load to go beyond it"
+        )
+    return needed
+
+
+def _allocate(
+    shape: tuple[int, ...],
+    budget: _Budget,
+    where: object,
+    dtype: type[np.generic] = np.int16,
+) -> npt.NDArray[Any]:
+    """The HU array, or a MemoryBudgetError before numpy runs out of memory."""
+    needed = _check_budget(shape, dtype, budget, where)
     try:
-        return np.empty(shape, dtype=np.int16)
+        return np.empty(shape, dtype=dtype)
     except (MemoryError, ValueError):
+        size = " x ".join(str(n) for n in shape)
         raise MemoryBudgetError(
             f"{where}: {size} voxels ({needed / 2**30:.2f} GiB) do not fit in memory"
         ) from None
 
 
+def _hu_dtype(conversions: list[HUConversion]) -> type[np.generic]:
+    """int16 when every rescale is whole numbers (HU may still need float32 later), else float32."""
+    whole = all(c.slope.is_integer() and c.intercept.is_integer() for c in conversions)
+    return np.int16 if whole else np.float32
+
+
 def _read_slices(
-    files: list[SliceFile], conversions: list[HUConversion], budget: float
+    files: list[SliceFile], conversions: list[HUConversion], budget: _Budget
 ) -> tuple[npt.NDArray[Any], float]:
     """The HU volume of a series' slices, and its lowest HU."""
     rows, cols = _shape(files[0])
@@ -438,10 +560,10 @@ def _read_slices(
     # int16 unless a slice's HU do not fit it exactly; then float32 from there on.
     first = files[0].path
     where = first.parent if isinstance(first, Path) else f"the {len(files)} uploaded files"
-    hu = _allocate((len(files), rows, cols), budget, where)
+    hu = _allocate((len(files), rows, cols), budget, where, _hu_dtype(conversions))
     lowest = math.inf
     for index, (file, conversion) in enumerate(zip(files, conversions, strict=True)):
-        hu, low = _convert_into(hu, index, file.header, file.path, conversion)
+        hu, low = _convert_into(hu, index, file.header, file.path, conversion, budget, where)
         lowest = min(lowest, low)
         # Drop the pixel bytes now read, so the headers do not keep a copy.
         if "PixelData" in file.header:
@@ -455,15 +577,19 @@ def _convert_into(
     header: Dataset,
     path: Source,
     conversion: HUConversion,
+    budget: _Budget,
+    where: object,
     *,
     frame: int | None = None,
 ) -> tuple[npt.NDArray[Any], float]:
     """Write one slice's HU into ``volume[index]``; give the volume and the slice's lowest HU.
 
-    The volume becomes float32 (from this slice on) when these HU do not fit int16.
+    The volume becomes float32 (from this slice on) when these HU do not fit
+    int16, if the budget allows a float32 volume.
     """
     lowest = to_hu(header, path, conversion, volume[index], frame=frame)
     if lowest is None:
+        _check_budget(volume.shape, np.float32, budget, where)
         volume = volume.astype(np.float32)
         lowest = to_hu(header, path, conversion, volume[index], frame=frame)
         assert lowest is not None  # a float32 out takes any HU
@@ -471,7 +597,7 @@ def _convert_into(
 
 
 def _read_frames(
-    slice_file: SliceFile, conversion: HUConversion, frames: int, budget: float
+    slice_file: SliceFile, conversion: HUConversion, frames: int, budget: _Budget
 ) -> tuple[npt.NDArray[Any], float, list[float], float | None, list[HUConversion]]:
     """Enhanced multi-frame CT: per-frame rescale and position, frames sorted; the lowest HU."""
     header, path = slice_file.header, slice_file.path
@@ -479,11 +605,17 @@ def _read_frames(
     # Before any per-frame work: a header may claim billions of frames.
     check_pixel_length(header, path, rows, cols, frames)
     conversions, positions = [], []
+    reported: set[str] = set()
     for frame in range(frames):
-        # The file's corrections are reported once, with the first frame.
+        # The file's corrections are reported once, with the first frame; a
+        # pitfall of the functional groups once, with the first frame that has it.
         frame_conversion = copy.deepcopy(conversion)
         if frame:
             frame_conversion.corrections = {}
+        check_frame(header, path, frame, frame_conversion)
+        for kind in reported & frame_conversion.corrections.keys():
+            del frame_conversion.corrections[kind]
+        reported |= frame_conversion.corrections.keys()
         for attribute, keyword in (("slope", "RescaleSlope"), ("intercept", "RescaleIntercept")):
             value = functional_group_value(
                 header, frame, "PixelValueTransformationSequence", keyword
@@ -506,14 +638,20 @@ def _read_frames(
                 f"RescaleIntercept {frame_conversion.intercept} in its Pixel Value "
                 "Transformation Sequence (0028,9145); the header is damaged"
             )
+        check_rescale_size(
+            frame_conversion,
+            f"frame {frame + 1} of {path} (Pixel Value Transformation Sequence (0028,9145))",
+        )
         conversions.append(frame_conversion)
         frame_header = frame_plane(header, frame)
         positions.append(slice_position(frame_header, slice_normal(frame_header)))
 
-    hu = _allocate((frames, rows, cols), budget, path)
+    hu = _allocate((frames, rows, cols), budget, path, _hu_dtype(conversions))
     lowest = math.inf
     for frame in range(frames):
-        hu, low = _convert_into(hu, frame, header, path, conversions[frame], frame=frame)
+        hu, low = _convert_into(
+            hu, frame, header, path, conversions[frame], budget, path, frame=frame
+        )
         lowest = min(lowest, low)
     if any(p is None for p in positions):
         return hu, lowest, [], None, conversions
@@ -586,8 +724,23 @@ def _padding_range(lowest: float, conversions: list[HUConversion]) -> tuple[floa
 
 
 def _header_windows(slice_file: SliceFile, notes: list[str]) -> tuple[Window, ...]:
+    header: Any = slice_file.header
+    if "WindowCenter" not in header and "WindowWidth" not in header:
+        # Enhanced multi-frame: the window sits in the Frame VOI LUT Sequence
+        # (0028,9132) of the functional groups (the first frame's, else shared).
+        header = SimpleNamespace(
+            **{
+                keyword: functional_group_value(header, 0, "FrameVOILUTSequence", keyword)
+                for keyword in (
+                    "WindowCenter",
+                    "WindowWidth",
+                    "WindowCenterWidthExplanation",
+                    "VOILUTFunction",
+                )
+            }
+        )
     try:
-        return Window.from_dicom(slice_file.header)
+        return Window.from_dicom(header)
     except InvalidWindowError as error:
         notes.append(f"ignored the window in {slice_file.path}: {error}")
         return ()

@@ -29,11 +29,21 @@ from ctlab.core.errors import (
     NoPixelDataError,
     NotHounsfieldError,
 )
-from ctlab.io.header import PIXEL_DATA_TAG, Source, functional_group_value
+from ctlab.io.header import (
+    PIXEL_DATA_TAG,
+    Source,
+    functional_group_value,
+    has_ct_evidence,
+    is_dicomdir,
+    raise_unreadable,
+    text_values,
+)
 
 __all__ = [
     "HUConversion",
     "check_ct",
+    "check_frame",
+    "check_rescale_size",
     "to_hu",
 ]
 
@@ -92,9 +102,16 @@ def _number(dataset: Dataset, keyword: str, tag: str, file: Source) -> float | N
 
 def _check_modality(dataset: Dataset, file: Source, conversion: HUConversion) -> None:
     modality = str(dataset.get("Modality", "") or "").upper()
+    if not modality and not has_ct_evidence(dataset):
+        raise NotHounsfieldError(
+            f"{file} has no Modality (0008,0060) and nothing that marks a CT image (no CT "
+            "SOP Class, no rescale to HU, no kVp or kernel): it is not CT (a secondary "
+            "capture, i.e. a screenshot?), so it holds no HU; open the CT slices instead"
+        )
     if not modality:
         conversion.corrections["missing_modality"] = (
-            f"Modality (0008,0060) is missing in {file}; assuming CT"
+            f"Modality (0008,0060) is missing in {file}; assuming CT because its header "
+            "shows a CT image"
         )
     elif modality != "CT":
         what = _OTHER_MODALITIES.get(modality, f"modality {modality}")
@@ -102,17 +119,17 @@ def _check_modality(dataset: Dataset, file: Source, conversion: HUConversion) ->
             f"{file} is {what}, not CT: only CT stores Hounsfield units, so windows in HU "
             "do not apply; open a CT scan instead"
         )
-    rescale_type = str(dataset.get("RescaleType", "") or "").upper()
-    if rescale_type == "US":
-        conversion.corrections["rescale_type_unspecified"] = (
-            f"RescaleType (0028,1054) is 'US' (unspecified) in {file}; "
-            "assuming Hounsfield units because the modality is CT"
-        )
-    elif rescale_type not in ("", "HU"):
-        raise NotHounsfieldError(
-            f"RescaleType (0028,1054) is {rescale_type!r} in {file}: its values are not "
-            "Hounsfield units, so HU windows do not apply"
-        )
+    mappings = (
+        dataset[_REAL_WORLD_VALUE_MAPPING].value if _REAL_WORLD_VALUE_MAPPING in dataset else None
+    )
+    _check_meaning(
+        str(file),
+        conversion,
+        rescale_type="".join(text_values(dataset, _RESCALE_TYPE)),
+        units=mappings[0].get("MeasurementUnitsCodeSequence") if mappings else None,
+        image_type=text_values(dataset, _IMAGE_TYPE),
+        presentation="".join(text_values(dataset, _PIXEL_PRESENTATION)),
+    )
     bits = dataset.get("BitsAllocated")
     if bits not in (8, 16, 32):
         raise InvalidDicomError(
@@ -125,6 +142,119 @@ def _check_modality(dataset: Dataset, file: Source, conversion: HUConversion) ->
             f"{dataset.SamplesPerPixel}), e.g. a screenshot: it holds no HU; "
             "export the original CT slices instead"
         )
+
+
+# Tags read on every file: Rescale Type, Real World Value Mapping Sequence,
+# Image Type, Pixel Presentation.
+_RESCALE_TYPE = 0x00281054
+_REAL_WORLD_VALUE_MAPPING = 0x00409096
+_IMAGE_TYPE = 0x00080008
+_PIXEL_PRESENTATION = 0x00089205
+
+# Units of a Real World Value Mapping (0040,9096) that are Hounsfield units:
+# the UCUM code (PS3.16 CID 7180) and the plain abbreviation.
+_HU_UNITS = {"[hnsf'U]", "HU"}
+# Image flavours and derived pixel contrasts (values 3 and 4 of Frame Type
+# (0008,9007) or Image Type (0008,0008), PS3.3 C.8.16.1): pixels computed
+# from other images whose values are not the HU of a tissue (a difference,
+# a ratio, a perfusion map).
+_NOT_HU_CONTRASTS = {
+    "DIVISION",
+    "MULTIPLICATION",
+    "PERFUSION",
+    "QUANTITY",
+    "STD_DEVIATION",
+    "SUBTRACTION",
+}
+
+
+def _check_meaning(
+    where: str,
+    conversion: HUConversion,
+    *,
+    rescale_type: Any,
+    units: Any,
+    image_type: Any,
+    presentation: Any,
+) -> None:
+    """Check what an image's values mean, from top-level tags or one frame's functional groups.
+
+    The same checks for both: a Rescale Type, Real World Value Mapping units,
+    a derived contrast or a colour Pixel Presentation say the same thing
+    whether they sit at the top level or in a frame's groups (PS3.3 C.7.6.16).
+    """
+    rescale_type = str(rescale_type or "").upper()
+    if rescale_type == "US":
+        conversion.corrections["rescale_type_unspecified"] = (
+            f"RescaleType (0028,1054) is 'US' (unspecified) in {where}; "
+            "assuming Hounsfield units because the modality is CT"
+        )
+    elif rescale_type not in ("", "HU"):
+        raise NotHounsfieldError(
+            f"RescaleType (0028,1054) is {rescale_type!r} in {where}: its values are not "
+            "Hounsfield units, so HU windows do not apply"
+        )
+    code = units[0] if units else None
+    unit = "" if code is None else str(code.get("CodeValue", "") or "")
+    if code is not None and unit and unit not in _HU_UNITS:
+        meaning = str(code.get("CodeMeaning", "") or "") or unit
+        raise NotHounsfieldError(
+            f"the Real World Value Mapping (0040,9096) of {where} gives its values in "
+            f"{meaning} ({unit}), not Hounsfield units: it is a map computed from CT (e.g. "
+            "perfusion), so HU windows do not apply; open the CT images themselves"
+        )
+    values = [str(v).upper() for v in _values(image_type)]
+    contrast = next((v for v in values[2:] if v in _NOT_HU_CONTRASTS), None)
+    if values[:1] == ["DERIVED"] and contrast is not None:
+        joined = "\\".join(values)
+        conversion.corrections["derived_contrast"] = (
+            f"{where} is a DERIVED image of {contrast} (Image/Frame Type {joined}): its "
+            "values were computed from other images and are not the HU of a tissue, so the "
+            "HU of the tissue bands and presets do not apply to it"
+        )
+    presentation = str(presentation or "").upper()
+    if presentation in ("COLOR", "MIXED"):
+        conversion.corrections["color_presentation"] = (
+            f"PixelPresentation (0008,9205) is {presentation} in {where}: the scanner meant "
+            "it to be shown through a colour palette (a map?); ctlab shows its values in "
+            "grey, in HU"
+        )
+    elif presentation == "TRUE_COLOR":
+        raise NotHounsfieldError(
+            f"PixelPresentation (0008,9205) is TRUE_COLOR in {where}: a colour image holds "
+            "no HU; export the original CT images instead"
+        )
+
+
+def _values(value: Any) -> list[Any]:
+    """A multi-valued element as a list (one value, or none, as a list too)."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        return [value]
+    return list(value)
+
+
+def check_frame(dataset: Dataset, file: Source, frame: int, conversion: HUConversion) -> None:
+    """Check one frame's functional groups as ``check_ct`` checks the top-level tags.
+
+    Per-frame values first, then shared (PS3.3 C.7.6.16): Rescale Type in
+    the Pixel Value Transformation, Real World Value Mapping units, and
+    Frame Type and Pixel Presentation in the CT Image Frame Type.
+    """
+    where = f"frame {frame + 1} of {file}"
+
+    def group(sequence: str, keyword: str) -> Any:
+        return functional_group_value(dataset, frame, sequence, keyword)
+
+    _check_meaning(
+        where,
+        conversion,
+        rescale_type=group("PixelValueTransformationSequence", "RescaleType"),
+        units=group("RealWorldValueMappingSequence", "MeasurementUnitsCodeSequence"),
+        image_type=group("CTImageFrameTypeSequence", "FrameType"),
+        presentation=group("CTImageFrameTypeSequence", "PixelPresentation"),
+    )
 
 
 def _rescale(dataset: Dataset, file: Source, conversion: HUConversion) -> None:
@@ -146,6 +276,29 @@ def _rescale(dataset: Dataset, file: Source, conversion: HUConversion) -> None:
         )
     conversion.slope = 1.0 if slope is None else slope
     conversion.intercept = 0.0 if intercept is None else intercept
+    check_rescale_size(conversion, str(file))
+
+
+# Far beyond any CT rescale (slopes near 1, intercepts down to -32768), and
+# small enough that slope * stored + intercept stays exact in int64 and
+# finite in float32: a RescaleSlope of 1e19 would overflow int64, an
+# intercept of 1e40 float32.
+_MAX_RESCALE = {"RescaleSlope": 1e4, "RescaleIntercept": 1e6}
+
+
+def check_rescale_size(conversion: HUConversion, where: str) -> None:
+    """Refuse a rescale no CT has, before it overflows the HU arithmetic."""
+    tags = {"RescaleSlope": "(0028,1053)", "RescaleIntercept": "(0028,1052)"}
+    for keyword, value in (
+        ("RescaleSlope", conversion.slope),
+        ("RescaleIntercept", conversion.intercept),
+    ):
+        if abs(value) > _MAX_RESCALE[keyword]:
+            raise InvalidDicomError(
+                f"{keyword} {tags[keyword]} is {value:g} in {where}, far beyond any CT "
+                f"rescale (at most {_MAX_RESCALE[keyword]:g} in size): the HU would be "
+                "meaningless or overflow; the header is damaged, re-export the scan"
+            )
 
 
 # Uncompressed little-endian transfer syntaxes: Implicit and Explicit VR.
@@ -263,6 +416,8 @@ def _decode(dataset: Dataset, file: Source, frame: int | None = None) -> npt.NDA
                 f"pip install {hint}"
             ) from None
         raise InvalidDicomError(f"{file}: its pixel data cannot be decoded: {text}") from None
+    except OSError as error:  # the file became unreadable since its header was read
+        raise_unreadable(file, error)
     except Exception as error:  # corrupt pixel data surfaces as many types
         raise InvalidDicomError(
             f"{file}: its pixel data is damaged or truncated "
@@ -270,45 +425,121 @@ def _decode(dataset: Dataset, file: Source, frame: int | None = None) -> npt.NDA
         ) from None
 
 
+# HU a CT image can hold: scanners clip at -1024 and +3071 (12 bits), and
+# write padding outside the scanned field down to about -3072 (-3024, -2048...).
+_PLAUSIBLE_HU = (-4096.0, 3071.0)
+
+
+def _hu_range(low: int, high: int, conversion: HUConversion) -> tuple[float, float]:
+    """The HU of stored values ``low`` and ``high``, in increasing order."""
+    ends = sorted(conversion.slope * v + conversion.intercept for v in (low, high))
+    return ends[0], ends[1]
+
+
+def _plausible(hu_range: tuple[float, float]) -> bool:
+    return _PLAUSIBLE_HU[0] <= hu_range[0] and hu_range[1] <= _PLAUSIBLE_HU[1]
+
+
+def _other_signedness(
+    raw: npt.NDArray[Any], low: int, high: int, signed: bool, stored: int, conversion: HUConversion
+) -> npt.NDArray[Any] | None:
+    """16-bit values read with the other PixelRepresentation, if only that makes them CT.
+
+    ``low`` and ``high`` are the least and greatest of ``raw``. The evidence
+    is in the values: read as declared, some HU lie far outside what a CT
+    holds, and read the other way every HU is plausible (the "bimodal wrap"
+    of signed air stored as 64536 beside tissue near 0, or unsigned tissue
+    near 32768 read as -32728). Values beyond the signed range of BitsStored
+    that fit its unsigned range exactly, nothing above it set, are unsigned
+    too: an overlay in the high bits would set some. None when the declared
+    reading stands.
+    """
+    if signed:
+        if 0 <= low and (1 << (stored - 1)) <= high < (1 << stored) < (1 << 16):
+            return _unsigned_not_sign_extended(raw, low, high, stored, conversion)
+        if low >= 0 or _hu_range(low, high, conversion)[0] >= _PLAUSIBLE_HU[0]:
+            return None
+        other = raw.view(np.uint16)
+    else:
+        if high < 1 << 15:
+            return None
+        other = raw.view(np.int16)
+    if _plausible(_hu_range(int(other.min()), int(other.max()), conversion)) and not _plausible(
+        _hu_range(low, high, conversion)
+    ):
+        return other
+    return None
+
+
+def _unsigned_not_sign_extended(
+    raw: npt.NDArray[Any], low: int, high: int, stored: int, conversion: HUConversion
+) -> npt.NDArray[Any] | None:
+    """Values of a "signed" file that fit BitsStored unsigned, if they are unsigned.
+
+    Signed values may be stored without sign extension (the high bits
+    zero), so fitting the unsigned range is not enough. Read as signed, an
+    unsigned image's upper half (bone, stored from 2048 in 12 bits) turns
+    into many different HU below -1024; a signed image has below -1024 HU
+    only its padding, one value. Unsigned only when the unsigned HU are
+    plausible and the signed reading shows that spread.
+    """
+    if not _plausible(_hu_range(low, high, conversion)):
+        return None
+    shift = 16 - stored
+    extended = (raw.view(np.int16) << shift) >> shift
+    below_air = extended[extended * conversion.slope + conversion.intercept < -1024]
+    return raw.view(np.uint16) if np.unique(below_air).size > 1 else None
+
+
 def _stored_values(
     raw: npt.NDArray[Any], dataset: Dataset, file: Source, conversion: HUConversion
-) -> npt.NDArray[Any]:
-    """Apply BitsStored (0028,0101): mask or sign-extend, or undo a wraparound."""
+) -> tuple[npt.NDArray[Any], int, int]:
+    """Apply BitsStored (0028,0101) and PixelRepresentation (0028,0103).
+
+    Mask or sign-extend to BitsStored, or read the values with the other
+    signedness when the values show that the header has it wrong. Returns
+    the values with their least and greatest (0 and -1 when there are none),
+    which ``to_hu`` needs too: one pass over the slice for both.
+    """
+    if raw.size == 0:
+        return raw, 0, -1
+    low, high = int(raw.min()), int(raw.max())
     allocated = raw.dtype.itemsize * 8
     stored = int(dataset.get("BitsStored", allocated) or allocated)
-    if not 1 <= stored < allocated or raw.size == 0:
-        return raw
+    if not 1 <= stored <= allocated or raw.dtype.kind not in "iu":
+        return raw, low, high
     signed = int(dataset.get("PixelRepresentation", 0) or 0) == 1
-    if signed:
-        low, high = -(1 << (stored - 1)), (1 << (stored - 1)) - 1
-    else:
-        low, high = 0, (1 << stored) - 1
-    if raw.min() >= low and raw.max() <= high:
-        return raw
-    if (
-        not signed
-        and allocated == 16
-        and conversion.intercept > -100
-        and raw.view(np.int16).min() >= -1024 - 2048
-    ):
-        # Public challenge data: signed HU written into an "unsigned 12-bit"
-        # file. -1000 is stored as 64536, far beyond 4095: read as int16.
-        conversion.corrections["wraparound"] = (
-            f"{file} says unsigned {stored}-bit pixels (PixelRepresentation (0028,0103) 0, "
-            f"BitsStored (0028,0101) {stored}, RescaleIntercept {conversion.intercept:g}) but "
-            f"holds values up to {int(raw.max())}: signed values that wrapped around; "
-            "read them as signed 16-bit"
+    other = None
+    if allocated == 16:
+        other = _other_signedness(raw, low, high, signed, stored, conversion)
+    if other is not None:
+        declared, actual = ("signed", "unsigned") if signed else ("unsigned", "signed")
+        as_declared = _hu_range(low, high, conversion)
+        as_read = _hu_range(int(other.min()), int(other.max()), conversion)
+        conversion.corrections["pixel_representation"] = (
+            f"{file} says {declared} pixels (PixelRepresentation (0028,0103) "
+            f"{int(signed)}, BitsStored (0028,0101) {stored}), but its values are {actual}: "
+            f"read as {declared} they would give {as_declared[0]:g} to {as_declared[1]:g} HU, "
+            f"far outside the -1024 to 3071 HU of CT; read as {actual} 16-bit values they give "
+            f"{as_read[0]:g} to {as_read[1]:g} HU. ctlab read them as {actual}; the header is "
+            "wrong, so correct PixelRepresentation if you re-export the scan"
         )
-        return raw.view(np.int16)
+        return other, int(other.min()), int(other.max())
+    if signed:
+        fits = -(1 << (stored - 1)) <= low and high <= (1 << (stored - 1)) - 1
+    else:
+        fits = 0 <= low and high <= (1 << stored) - 1
+    if fits or stored == allocated:
+        return raw, low, high
     shift = allocated - stored
     container = raw.view(f"i{raw.dtype.itemsize}") if signed else raw
-    corrected = (container << shift) >> shift if signed else raw & high
+    corrected = (container << shift) >> shift if signed else raw & ((1 << stored) - 1)
     conversion.corrections["unused_high_bits"] = (
         f"{file} has values outside its BitsStored (0028,0101) = {stored} bits "
-        f"(e.g. {int(raw.max())}): the unused high bits hold other data (an overlay?); "
-        f"kept only the low {stored} bits"
+        f"(e.g. {high}) that neither signedness explains: the unused high bits hold other "
+        f"data (an overlay, or BitsStored is wrong); kept only the low {stored} bits"
     )
-    return corrected
+    return corrected, int(corrected.min()), int(corrected.max())
 
 
 def _padding(dataset: Dataset, file: Source, conversion: HUConversion) -> None:
@@ -337,6 +568,11 @@ def check_ct(dataset: Dataset, file: Source) -> HUConversion:
     """
     # First: a file cut short in its header parses cleanly up to the cut, and
     # would otherwise be blamed on whichever image attribute it lost.
+    if is_dicomdir(dataset):
+        raise NoPixelDataError(
+            f"{file} is a DICOMDIR: an index of the DICOM files of a folder, with no image "
+            "of its own; load the folder it sits in (or the CT files themselves)"
+        )
     if "PixelData" not in dataset:
         raise NoPixelDataError(
             f"{file} has no image: Pixel Data (7FE0,0010) is missing. A CT file cut short "
@@ -376,7 +612,11 @@ def to_hu(
     """
     stored_in_out = _read_stored(dataset, file, out) if frame is None else None
     decoded = _decode(dataset, file, frame) if stored_in_out is None else stored_in_out
-    raw = _stored_values(decoded, dataset, file, conversion)
+    if not decoded.dtype.isnative:
+        # Explicit VR Big Endian: pydicom gives '>i2'; the int16 arithmetic
+        # below views the values as native integers, so swap the bytes first.
+        decoded = decoded.astype(decoded.dtype.newbyteorder("="))
+    raw, low_stored, high_stored = _stored_values(decoded, dataset, file, conversion)
     if raw.shape != out.shape:
         raise InvalidDicomError(
             f"{file}: its pixel data has shape {raw.shape}, but Rows x Columns say {out.shape}"
@@ -391,8 +631,8 @@ def to_hu(
             # the sum fits: one pass and no int32 copy (in place, when the
             # stored values were read into out).
             shift = int(intercept)
-            low = int(raw.min()) + shift
-            if low < -32768 or int(raw.max()) + shift > 32767:
+            low = low_stored + shift
+            if low < -32768 or high_stored + shift > 32767:
                 return None
             stored = raw.view(np.int16) if raw.dtype.itemsize == 2 else raw.astype(np.int16)
             np.add(stored, np.int16((shift + 2**15) % 2**16 - 2**15), out=out)

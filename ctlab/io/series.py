@@ -19,7 +19,7 @@ import numpy as np
 from pydicom.dataset import Dataset
 
 from ctlab.core.errors import CTLabError, SeriesError
-from ctlab.io.header import MemoryFile, Source, read_header
+from ctlab.io.header import MemoryFile, Source, has_ct_evidence, is_dicomdir, read_header
 
 __all__ = [
     "Series",
@@ -59,31 +59,53 @@ class Series:
 
     @property
     def label(self) -> str:
-        """How to name the series to a user: number and size.
+        """How to name the series to a user: number, end of its UID, size.
 
-        Not the Series Description: free text, kept out of every message
-        (ctlab.io.privacy.FREE_TEXT_KEYWORDS).
+        The end of the Series Instance UID tells apart series that share a
+        Series Number, and can be passed as ``series_uid``; the free-text
+        description is left out (people type names and dates into it).
         """
         number = self.files[0].header.get("SeriesNumber", "?")
-        return f"series {number} ({len(self.files)} slices)"
+        return f"series {number} (UID ...{self.uid_tail}, {len(self.files)} slices)"
+
+    @property
+    def uid_tail(self) -> str:
+        """The last characters of the Series Instance UID, enough to tell series apart."""
+        return self.uid[-_UID_TAIL:]
 
 
-def _files_in(paths: Iterable[Path]) -> list[Path]:
+# Characters of a Series Instance UID shown in messages: UIDs of one study
+# usually differ only at the end.
+_UID_TAIL = 8
+
+
+def _files_in(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+    """The files of ``paths`` (folders searched recursively), and folders that could not be read."""
     files: list[Path] = []
+    unreadable: list[Path] = []
     for path in paths:
         if not path.exists():
             raise FileNotFoundError(f"{path} does not exist")
-        if path.is_dir():
-            files.extend(
-                sorted(
-                    p
-                    for p in path.rglob("*")
-                    if p.is_file() and not any(part.startswith(".") for part in p.parts)
-                )
-            )
-        else:
+        if not path.is_dir():
             files.append(path)
-    return files
+            continue
+        try:
+            os.scandir(path).close()
+        except OSError as error:
+            raise SeriesError(
+                f"cannot read the folder {path}: {error.strerror or type(error).__name__}; "
+                "check that you may open it (its permissions)"
+            ) from error
+        found: list[Path] = []
+        for folder, subfolders, names in os.walk(
+            path, onerror=lambda error: unreadable.append(Path(error.filename))
+        ):
+            # Only names below the folder given count as hidden: the folder
+            # itself may be reached through "..", "." or ~/.cache.
+            subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+            found.extend(Path(folder, name) for name in names if not name.startswith("."))
+        files.extend(sorted(p for p in found if p.is_file()))
+    return files, unreadable
 
 
 def _group(files: Iterable[Source]) -> tuple[dict[str, Series], Counter[str]]:
@@ -93,14 +115,20 @@ def _group(files: Iterable[Source]) -> tuple[dict[str, Series], Counter[str]]:
     for file in files:
         try:
             header = read_header(file)
-        except CTLabError:
-            skipped["not DICOM"] += 1
+        except CTLabError as error:
+            skipped["unreadable" if isinstance(error.__cause__, OSError) else "not DICOM"] += 1
+            continue
+        if is_dicomdir(header):
+            skipped["DICOMDIR index"] += 1
             continue
         if "Rows" not in header or "PixelData" not in header:
             skipped["DICOM without an image"] += 1
             continue
-        modality = str(header.get("Modality", "") or "CT").upper()
-        if modality != "CT":
+        modality = str(header.get("Modality", "") or "").upper()
+        if not modality and not has_ct_evidence(header):
+            skipped["image without Modality that is not CT"] += 1
+            continue
+        if modality not in ("", "CT"):
             skipped[f"{modality} image"] += 1
             continue
         uid = str(header.get("SeriesInstanceUID", "") or "unknown")
@@ -139,10 +167,13 @@ def find_all_series(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Serie
     roots = [Path(p) for p in paths]
     # A file reached twice (a folder and its subfolder both listed) counts once.
     unique: dict[Path, Path] = {}
-    for file in _files_in(roots):
+    on_disk, unreadable = _files_in(roots)
+    for file in on_disk:
         unique.setdefault(file.resolve(), file)
     files = list(unique.values())
     by_uid, skipped = _group(files)
+    if unreadable:
+        skipped["unreadable folders"] = len(unreadable)
     where = roots[0] if len(roots) == 1 else f"the {len(roots)} paths given"
     found = ", ".join(f"{n} {what}" for what, n in skipped.items())
     if not by_uid:
@@ -177,12 +208,15 @@ def find_series(
     given = list(paths)
     uploads = [p for p in given if isinstance(p, MemoryFile)]
     roots = [Path(p) for p in given if not isinstance(p, MemoryFile)]
-    files: list[Source] = [*_files_in(roots), *uploads]
+    on_disk, unreadable = _files_in(roots)
+    files: list[Source] = [*on_disk, *uploads]
     if uploads and not roots:
         where: object = f"the {len(uploads)} uploaded files"
     else:
         where = roots[0] if len(given) == 1 else f"the {len(given)} paths given"
     by_uid, skipped = _group(files)
+    if unreadable:
+        skipped["unreadable folders"] = len(unreadable)
     found = ", ".join(f"{n} {what}" for what, n in skipped.items())
     if not by_uid:
         summary = f"{len(files)} files" + (f": {found}" if found else "")
@@ -196,18 +230,7 @@ def find_series(
         )
     candidates = sorted(by_uid.values(), key=lambda s: len(s.files), reverse=True)
     if series_uid is not None:
-        matches = [
-            s
-            for s in candidates
-            if series_uid in (s.uid, str(s.files[0].header.get("SeriesNumber", "")))
-        ]
-        if not matches:
-            available = "; ".join(s.label for s in candidates)
-            raise SeriesError(
-                f"no CT series {series_uid!r} in {where}; it holds {available}. "
-                "Pass a Series Number from this list as series_uid"
-            )
-        chosen = matches[0]
+        chosen = _select(candidates, series_uid, where)
     else:
         chosen = candidates[0]
     notes = []
@@ -215,11 +238,34 @@ def find_series(
     if others and series_uid is None:
         notes.append(
             f"{where} holds {len(candidates)} CT series; loaded {chosen.label}, "
-            f"not {'; '.join(s.label for s in others)}. Pick one with series_uid=<Series Number>"
+            f"not {'; '.join(s.label for s in others)}. Pick one with series_uid=<Series "
+            "Number>, or its Series Instance UID (or the end of it shown here) when two "
+            "share a number"
         )
     if found:
         notes.append(f"skipped {found} in {where}")
     return chosen, notes
+
+
+def _select(candidates: list[Series], key: str, where: object) -> Series:
+    """The series ``key`` names: its Series Instance UID (or the end of it) or Series Number."""
+    by_uid = [s for s in candidates if s.uid == key]
+    by_number = [s for s in candidates if str(s.files[0].header.get("SeriesNumber", "")) == key]
+    by_tail = [s for s in candidates if len(key) >= 4 and s.uid.endswith(key)]
+    available = "; ".join(s.label for s in candidates)
+    for matches in (by_uid, by_number, by_tail):
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise SeriesError(
+                f"{len(matches)} CT series in {where} match series_uid={key!r}: "
+                f"{'; '.join(s.label for s in matches)}. Pass the end of the UID of the one "
+                "you want, e.g. series_uid='" + matches[0].uid_tail + "'"
+            )
+    raise SeriesError(
+        f"no CT series {key!r} in {where}; it holds {available}. Pass a Series Number or "
+        "the end of a UID from this list as series_uid"
+    )
 
 
 def finite_vector(value: Any, length: int) -> np.ndarray | None:
@@ -265,6 +311,62 @@ def _check_consistent(series: Series) -> None:
         )
 
 
+# The slice normal's largest patient axis names the plane (PS3.3 C.7.6.2.1.1):
+# x (left-right) sagittal, y (front-back) coronal, z (head-foot) axial.
+_PLANES = ("sagittal", "coronal", "axial")
+# A normal this close to a patient axis is that plane; farther, oblique.
+_AXIS_COSINE = 0.9
+# Tilts below this (degrees) are rounding in the positions, not a tilt.
+_TILT_DEGREES = 0.5
+
+
+def _cosines_text(cosines: Any) -> str:
+    return "\\".join(f"{float(c):g}" for c in cosines)
+
+
+def _note_orientation(series: Series, normal: np.ndarray, notes: list[str]) -> None:
+    """Note a stack that is not axial: ctlab shows it as stored, not turned to axial."""
+    axis = int(np.argmax(np.abs(normal)))
+    if axis == 2 and abs(normal[2]) >= _AXIS_COSINE:
+        return
+    plane = _PLANES[axis] if abs(normal[axis]) >= _AXIS_COSINE else "oblique"
+    cosines = _cosines_text(series.files[0].header.get("ImageOrientationPatient"))
+    notes.append(
+        f"{series.label} is a stack of {plane} slices (ImageOrientationPatient (0020,0037) "
+        f"{cosines}), not axial: ctlab shows them as stored, so the slice slider moves "
+        f"through the {plane} planes and anterior/left are not at the usual places"
+    )
+
+
+def _tilt_degrees(
+    files: list[SliceFile], positions: list[float], normal: np.ndarray
+) -> float | None:
+    """The gantry tilt the slice positions show, in degrees; None when there is none.
+
+    Without tilt the line from the first slice's position to the last runs
+    along the slice normal; a tilted gantry shifts each slice in its plane,
+    so that line leans. Gantry/Detector Tilt (0018,1120) is used when the
+    positions cannot show it (one slice).
+    """
+    tilt = 0.0
+    if len(files) >= 2:
+        first = finite_vector(
+            files[int(np.argmin(positions))].header.get("ImagePositionPatient"), 3
+        )
+        last = finite_vector(files[int(np.argmax(positions))].header.get("ImagePositionPatient"), 3)
+        step = np.zeros(3) if first is None or last is None else last - first
+        length = float(np.linalg.norm(step))
+        if length > 0:
+            cosine = min(1.0, abs(float(step @ normal)) / length)
+            tilt = float(np.degrees(np.arccos(cosine)))
+    else:
+        try:
+            tilt = abs(float(files[0].header.get("GantryDetectorTilt") or 0))
+        except (TypeError, ValueError):
+            tilt = 0.0
+    return tilt if tilt >= _TILT_DEGREES else None
+
+
 def order_slices(series: Series) -> tuple[list[SliceFile], list[float], float | None, list[str]]:
     """Sort a series' slices in space and measure their spacing.
 
@@ -301,6 +403,16 @@ def order_slices(series: Series) -> tuple[list[SliceFile], list[float], float | 
             f"{series.label} mixes slice orientations (ImageOrientationPatient (0020,0037)); "
             "it is not one volume. Load the files of one orientation"
         )
+    if normal is None and finite_vector(cosines, 6) is not None:
+        notes.append(
+            f"{series.label} has ImageOrientationPatient (0020,0037) {_cosines_text(cosines)}: "
+            "all zero or two parallel directions, so the slices have no direction in space; "
+            "ordered by InstanceNumber (0020,0013) instead, spacing from the header"
+        )
+        files = sorted(series.files, key=lambda f: int(f.header.get("InstanceNumber", 0) or 0))
+        return files, [], None, notes
+    if normal is not None:
+        _note_orientation(series, normal, notes)
     if any(p is None for p in positions):
         notes.append(
             f"{series.label} lacks ImagePositionPatient (0020,0032) on some slices; "
@@ -309,6 +421,13 @@ def order_slices(series: Series) -> tuple[list[SliceFile], list[float], float | 
         files = sorted(series.files, key=lambda f: int(f.header.get("InstanceNumber", 0) or 0))
         return files, [], None, notes
 
+    tilt = _tilt_degrees(series.files, positions, normal)  # type: ignore[arg-type]
+    if tilt is not None:
+        notes.append(
+            f"{series.label} was scanned with a gantry tilt of about {tilt:.1f} degrees: "
+            "each slice is shifted against the one before, so the stacked volume is sheared "
+            "and distances across slices are not true; views of single slices are right"
+        )
     order = sorted(range(len(series.files)), key=lambda i: positions[i])  # type: ignore[arg-type,return-value]
     files = [series.files[i] for i in order]
     ordered = [float(positions[i]) for i in order]  # type: ignore[arg-type]

@@ -16,6 +16,9 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+from ctlab.core.errors import ExportError
+from ctlab.io.export import check_png_path
+
 _DPI = 80
 
 
@@ -32,10 +35,24 @@ class StaticFallback:
         path : path-like
             The file to write; its folder must exist.
         dpi : int
-            Resolution of the matplotlib figure.
+            Resolution of the matplotlib figure, dots per inch (at least 1).
+
+        Raises
+        ------
+        ExportError
+            If ``path`` does not end in ``.png``, ``dpi`` is not a positive
+            number, or the file cannot be written (e.g. its folder is missing).
         """
-        target = Path(path)
-        self.figure().savefig(target, format="png", dpi=dpi)
+        target = check_png_path(path)
+        if isinstance(dpi, bool) or not isinstance(dpi, (int, float)) or not dpi >= 1:
+            raise ExportError(f"dpi must be a number >= 1 (dots per inch), got {dpi!r}")
+        try:
+            self.figure().savefig(target, format="png", dpi=dpi)
+        except OSError as error:
+            raise ExportError(
+                f"cannot write {target}: {error.strerror or error}; its folder must exist "
+                "and be writable"
+            ) from None
         return target
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:

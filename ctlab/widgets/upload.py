@@ -64,7 +64,7 @@ class ScanUpload(ipywidgets.VBox):
 
     Parameters
     ----------
-    memory_limit : float, optional
+    memory_limit : float or str, optional
         Passed to :func:`ctlab.load`: the most bytes the HU may take.
 
     Attributes
@@ -92,7 +92,7 @@ class ScanUpload(ipywidgets.VBox):
     image = traitlets.Instance(CTImage, allow_none=True, default_value=None)
     message = traitlets.Unicode("")
 
-    def __init__(self, *, memory_limit: float | None = None, **kwargs: Any) -> None:
+    def __init__(self, *, memory_limit: float | str | None = None, **kwargs: Any) -> None:
         self._memory_limit = memory_limit
         self.warning = ipywidgets.HTML(WARNING_HTML)
         self._upload = ipywidgets.FileUpload(

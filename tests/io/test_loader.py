@@ -144,7 +144,7 @@ class TestSeries:
         with pytest.warns(SeriesWarning) as record:
             image = load(tmp_path)
         messages = " ".join(str(w.message) for w in record)
-        assert "series 7 (2 slices)" in messages
+        assert "series 7 (UID ...1.2.3.9, 2 slices)" in messages
         assert (
             "gap of 5.00 mm between slices 3 and 4" in messages
             and "about 1 slice missing" in messages
@@ -163,7 +163,9 @@ class TestSeries:
         for key in (7, "1.2.3.9"):
             image = load(tmp_path, series_uid=key)
             np.testing.assert_array_equal(image.hu, volume_pixels[5] - 1024)
-        with pytest.raises(SeriesError, match=r"no CT series '3'.*series 1 \(3 slices\)"):
+        with pytest.raises(
+            SeriesError, match=r"no CT series '3'.*series 1 \(UID \.\.\..*, 3 slices\)"
+        ):
             load(tmp_path, series_uid=3)
 
     def test_mixed_sizes_refused(self, tmp_path, volume_pixels):
@@ -248,7 +250,9 @@ class TestPitfalls:
         hu = np.array([[-1000, -100, 0, 40, 1500]], dtype=np.int16)
         ds = ct_dataset(hu.view(np.uint16), intercept=0.0, BitsStored=12, HighBit=11)
         ds.PixelRepresentation = 0
-        with pytest.warns(DataPitfallWarning, match="wrapped around; read them as signed 16-bit"):
+        with pytest.warns(
+            DataPitfallWarning, match="but its values are signed.*read them as signed"
+        ):
             image = load(write(ds, tmp_path / "wrap.dcm"))
         np.testing.assert_array_equal(image.hu, hu)
 
@@ -279,9 +283,10 @@ class TestPitfalls:
 
     def test_out_of_int16_range_gives_float32(self, tmp_path):
         """Integer rescale beyond int16 falls back to float32 rather than wrapping."""
-        pixels = np.array([[0, 65000]], dtype=np.uint16)
-        image = load(write(ct_dataset(pixels, intercept=0.0), tmp_path / "big"))
-        assert image.hu.dtype == np.float32 and image.hu.max() == 65000
+        # (unsigned 65000 beside 0 would be signed data mislabelled: see test_pixels.py)
+        pixels = np.array([[0, 20000]], dtype=np.uint16)
+        image = load(write(ct_dataset(pixels, slope=2.0, intercept=0.0), tmp_path / "big"))
+        assert image.hu.dtype == np.float32 and image.hu.max() == 40000
 
     def test_pixel_padding_value(self, tmp_path):
         """PixelPaddingValue is converted to HU and reported."""
@@ -307,12 +312,22 @@ class TestPitfalls:
 
 
 class TestEnhancedMultiFrame:
-    def test_real_enhanced_ct(self):
-        """NEMA's enhanced CT: its shared Pixel Value Transformation (intercept -1024) applies."""
-        path = get_testdata_file("eCT_Supplemental.dcm")
-        ds = pydicom.dcmread(path)
+    def test_real_enhanced_ct_is_a_perfusion_map(self):
+        """NEMA's enhanced CT maps its values to ml/100ml/s in its shared groups: not HU."""
+        with pytest.raises(NotHounsfieldError, match=r"ml/100ml/s.*not Hounsfield units"):
+            load(get_testdata_file("eCT_Supplemental.dcm"))
+
+    def test_real_enhanced_ct(self, tmp_path):
+        """NEMA's enhanced CT without its perfusion mapping: the shared rescale (-1024) applies."""
+        ds = pydicom.dcmread(get_testdata_file("eCT_Supplemental.dcm"))
+        del ds.SharedFunctionalGroupsSequence[0].RealWorldValueMappingSequence
+        path = tmp_path / "eCT.dcm"
+        ds.save_as(path)
         transform = ds.SharedFunctionalGroupsSequence[0].PixelValueTransformationSequence[0]
-        image = load(path)
+        with pytest.warns(DataPitfallWarning) as record:
+            image = load(path)
+        warned = " ".join(str(w.message) for w in record)
+        assert "'US'" in warned and "DERIVED image of PERFUSION" in warned and "COLOR" in warned
         assert image.shape == (2, 512, 512) and image.spacing[0] == 10.0
         expected = ds.pixel_array * float(transform.RescaleSlope) + float(
             transform.RescaleIntercept
@@ -328,7 +343,10 @@ class TestEnhancedMultiFrame:
             float(np.dot(frame.PlanePositionSequence[0].ImagePositionPatient, normal))
             for frame in ds.PerFrameFunctionalGroupsSequence
         ]
-        np.testing.assert_array_equal(image.hu, expected[np.argsort(along_normal)])
+        # Its rows run to the patient's right (row cosine -1): flipped like a classic slice.
+        np.testing.assert_array_equal(image.hu, expected[np.argsort(along_normal)][..., ::-1])
+        assert "patient's left" in image.info["reoriented"]
+        assert image.default_window == Window(49, 102)  # its Frame VOI LUT
         assert image.slice_positions == tuple(sorted(along_normal))
         assert image.hu.min() == -1024
 
@@ -478,7 +496,7 @@ class TestBadInput:
     def test_memory_limit(self, series_folder):
         """A volume over the memory limit is refused with sizes and the override."""
         with pytest.raises(
-            MemoryBudgetError, match=r"10 x 12 x 16 voxels need .*memory_limit=<bytes>"
+            MemoryBudgetError, match=r"10 x 12 x 16 voxels need .*pass a larger memory_limit"
         ):
             load(series_folder, memory_limit=1000)
         assert load(series_folder, memory_limit=10_000).shape == (10, 12, 16)

@@ -175,4 +175,4 @@ class TestErrors:
         """memory_limit is passed to ctlab.load; the refusal is a message."""
         widget = ScanUpload(memory_limit=100)
         widget.children[1].value = upload_value(*series_files)
-        assert "memory_limit=<bytes>" in widget.message and widget.image is None
+        assert "the memory_limit you set" in widget.message and widget.image is None

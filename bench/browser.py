@@ -45,7 +45,7 @@ TIMEOUT_MS = 15_000  # a move with no result by then counts as this long
 
 SLICE = ".bench-slice"
 VOLUME = ".bench-volume"
-CENTER_HANDLE = ".ctlab-center .noUi-handle"
+CENTER_HANDLE = "input.ctlab-slider-center"
 SLICE_HANDLE = ".ctlab-slice-index .noUi-handle"
 CANVAS = "canvas.ctlab-slice-canvas"
 PATTERN_HANDLE = ".bench-pattern-center .noUi-handle"

@@ -1,7 +1,8 @@
-"""Browser code of the widgets: each view's ES module, with the shared VOI code in front.
+"""Browser code of the widgets: each view's ES module, with the shared code in front.
 
 anywidget ships one ES module per widget class as a string. The VOI
-functions (``voi.js``) are shared by every view, so they are prepended to
+functions (``voi.js``) and the window formatting and steps
+(``window_steps.js``) are shared by every view, so they are prepended to
 each view's module here instead of being copied into it.
 """
 
@@ -15,8 +16,8 @@ _HERE = Path(__file__).resolve().parent
 
 @cache
 def bundle(module: str) -> str:
-    """``voi.js`` followed by ``module`` (a .js file beside this one)."""
-    return (_HERE / "voi.js").read_text() + "\n" + (_HERE / module).read_text()
+    """``voi.js`` and ``window_steps.js`` followed by ``module`` (a .js file beside this one)."""
+    return "\n".join((_HERE / name).read_text() for name in ("voi.js", "window_steps.js", module))
 
 
 @cache

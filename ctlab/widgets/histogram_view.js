@@ -2,6 +2,7 @@
 // the window shaded on it, the VOI function drawn over it as the HU -> grey
 // curve, a grey ramp, and the grey levels each tissue band gets.
 //
+// The window is the SliceView's (its model is read, never copied here).
 // The counts arrive once; the bars, bands and axis are drawn once into an
 // offscreen canvas, and each window change only redraws what depends on it.
 
@@ -20,7 +21,20 @@ function tickStep(span, count) {
   return multiple * power;
 }
 
-function render({ model, el }) {
+// Grey levels a tissue band gets in a window: the levels its HU range spans
+// inside the window, and how many of those it can use (a band of whole HU
+// holds no more distinct values than it has integers inside the window).
+function bandLevels(band, center, width, fn) {
+  const low = Math.max(band.low, center - width / 2);
+  const high = Math.min(band.high, center + width / 2);
+  if (low > high) return { spans: 0, canUse: 0 };
+  const spans = greyLevelsSpanned(low, high, center, width, fn);
+  const integers = Math.max(0, Math.floor(high) - Math.ceil(low) + 1);
+  return { spans, canUse: Math.min(spans, integers) };
+}
+
+async function render({ model, el, host }) {
+  const state = await host.getModel(model.get("source"));
   el.classList.add("ctlab-histogram-view");
   const canvas = document.createElement("canvas");
   canvas.className = "ctlab-histogram-canvas";
@@ -127,10 +141,10 @@ function render({ model, el }) {
 
   function draw() {
     paintQueued = false;
-    const center = model.get("center");
-    const windowWidth = model.get("width");
-    const fn = model.get("function");
-    const invert = model.get("invert");
+    const center = state.get("center");
+    const windowWidth = state.get("width");
+    const fn = state.get("function");
+    const invert = state.get("invert");
     const g = canvas.getContext("2d");
     g.setTransform(1, 0, 0, 1, 0, 0);
     g.drawImage(offscreen, 0, 0);
@@ -170,12 +184,30 @@ function render({ model, el }) {
     g.fillStyle = "#222222";
     g.textAlign = "center";
     g.textBaseline = "top";
+    const title = `${formatWindow(center, windowWidth)} [${fn}]`;
+    g.fillText(title, (MARGIN.left + right) / 2, 4);
+    // A window off the histogram still shows where it is: an arrow at that edge.
     const lowHU = center - windowWidth / 2;
     const highHU = center + windowWidth / 2;
-    g.fillText(
-      `C ${+center.toFixed(1)} / W ${+windowWidth.toFixed(1)} HU (${+lowHU.toFixed(1)}..${+highHU.toFixed(1)}) [${fn}]`,
-      (MARGIN.left + right) / 2, 4
-    );
+    const side = highHU < start ? "left" : lowHU > end ? "right" : "";
+    if (side) {
+      const arrowY = MARGIN.top + plotHeight / 2;
+      const text = side === "left" ? `\u25c0 window ${formatHU(lowHU)}..${formatHU(highHU)} HU` :
+        `window ${formatHU(lowHU)}..${formatHU(highHU)} HU \u25b6`;
+      g.font = "bold 12px sans-serif";
+      g.textAlign = side;
+      g.textBaseline = "middle";
+      const x = side === "left" ? MARGIN.left + 4 : right - 4;
+      const box = g.measureText(text).width + 8;
+      g.fillStyle = "#fff3b0";
+      g.fillRect(side === "left" ? x - 4 : x - box + 4, arrowY - 10, box, 20);
+      g.fillStyle = "#000000";
+      g.fillText(text, x, arrowY);
+      g.font = FONT;
+    }
+    canvas.setAttribute("data-offscale", side);
+    canvas.setAttribute("role", "img");
+    canvas.setAttribute("aria-label", `HU histogram with the window ${title}${side ? `, off the ${side} edge` : ""}`);
     canvas.setAttribute("data-painted", JSON.stringify({ center, width: windowWidth, function: fn, invert }));
     showLevels(center, windowWidth, fn);
   }
@@ -183,11 +215,16 @@ function render({ model, el }) {
   // The lesson in numbers: how many grey levels each tissue band gets.
   function showLevels(center, windowWidth, fn) {
     const rows = model.get("_readout_tissues").map((band) => {
-      const count = greyLevelsSpanned(band.low, band.high, center, windowWidth, fn);
-      return `<tr data-tissue="${band.name}"><td><span class="ctlab-swatch" style="background:${band.color}"></span>` +
-        `${band.label}</td><td>${band.low}..${band.high} HU</td><td>${count} of 256 grey levels</td></tr>`;
+      const { spans, canUse } = bandLevels(band, center, windowWidth, fn);
+      return `<tr data-tissue="${band.name}" data-spans="${spans}" data-can-use="${canUse}">` +
+        `<td><span class="ctlab-swatch" style="background:${band.color}"></span>${band.label}</td>` +
+        `<td>${formatHU(band.low)}..${formatHU(band.high)} HU</td><td>${spans}</td><td>${canUse}</td></tr>`;
     });
-    levels.innerHTML = `<table>${rows.join("")}</table>`;
+    levels.innerHTML = "<table><caption>grey levels (of 256) per tissue band</caption>" +
+      "<thead><tr><th scope=\"col\">tissue</th><th scope=\"col\">HU</th>" +
+      "<th scope=\"col\" title=\"grey levels the band's HU range covers inside the window\">spans</th>" +
+      "<th scope=\"col\" title=\"at most one grey level per whole HU of the band inside the window\">can use</th>" +
+      `</tr></thead><tbody>${rows.join("")}</tbody></table>`;
   }
 
   function schedule() {
@@ -203,12 +240,12 @@ function render({ model, el }) {
   }
 
   const windowEvents = "change:center change:width change:function change:invert";
-  model.on(windowEvents, schedule);
+  state.on(windowEvents, schedule);
   model.on("change:log", redrawAll);
   model.on("change:display_width", layout);
   layout();
   return () => {
-    model.off(windowEvents, schedule);
+    state.off(windowEvents, schedule);
     model.off("change:log", redrawAll);
     model.off("change:display_width", layout);
   };

@@ -25,7 +25,7 @@ from ctlab.widgets._controls import (
     preset_key,
     slice_slider,
     start_slice,
-    window_sliders,
+    window_controls,
 )
 from ctlab.widgets._static import StaticFallback
 from ctlab.widgets.views import SliceView
@@ -127,7 +127,7 @@ class TissueOverlay(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox):
 
     def _controls(self, preset: str, chosen: list[str]) -> ipywidgets.Widget:
         self._preset_menu = PresetMenu(self, self._image, value=preset)
-        center, width = window_sliders(self._view)
+        window = window_controls(self._image, self._view)
         opacity = ipywidgets.FloatSlider(
             self._view.opacity, description="opacity", min=0, max=1, step=0.05
         )
@@ -159,8 +159,7 @@ class TissueOverlay(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox):
         return ipywidgets.VBox(
             [
                 self._preset_menu,
-                center,
-                width,
+                window,
                 opacity,
                 ipywidgets.HBox(rows, layout=ipywidgets.Layout(flex_flow="row wrap")),
             ],

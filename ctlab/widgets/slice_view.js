@@ -90,6 +90,34 @@ function windowPixels(values, dtype, center, width, fn, padding) {
   return { grey, black, white, counted };
 }
 
+// Lowest and highest HU of a slice, padding and NaN left out; computed once per slice.
+const ranges = new WeakMap();
+function sliceRange(values, padding) {
+  let range = ranges.get(values);
+  if (range) return range;
+  const [padLow, padHigh] = padding.length ? padding : [Infinity, -Infinity];
+  let low = Infinity;
+  let high = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (value >= padLow && value <= padHigh) continue;
+    if (value < low) low = value;
+    if (value > high) high = value;
+  }
+  range = { low, high };
+  ranges.set(values, range);
+  return range;
+}
+
+// What to say when the window lies wholly above or below the slice's HU.
+function windowBeyond(range, center, width, invert) {
+  if (!(range.low <= range.high)) return "";
+  const [dark, light] = invert ? ["white", "black"] : ["black", "white"];
+  if (center - width / 2 > range.high) return `window above every HU in this slice: all ${dark}`;
+  if (center + width / 2 < range.low) return `window below every HU in this slice: all ${light}`;
+  return "";
+}
+
 function render({ model, el }) {
   const store = storeOf(model);
   const [, rows, cols] = model.get("_shape");
@@ -103,6 +131,7 @@ function render({ model, el }) {
   canvas.className = "ctlab-slice-canvas";
   canvas.width = cols;
   canvas.height = rows;
+  canvas.setAttribute("role", "img");
   ownKeys(canvas);
   const box = document.createElement("div");
   box.className = "ctlab-roi-box";
@@ -182,7 +211,7 @@ function render({ model, el }) {
     context.putImageData(image, 0, 0);
     painted = { center, width, function: fn, invert, slice: index, mode };
     canvas.setAttribute("data-painted", JSON.stringify(painted));
-    showReadouts(stats, index, center, width);
+    showReadouts(stats, values, index, center, width, invert);
     for (const step of PREFETCH) request(model, store, index + step);
   }
 
@@ -214,9 +243,11 @@ function render({ model, el }) {
     );
   }
 
-  function showReadouts(stats, index, center, width) {
+  function showReadouts(stats, values, index, center, width, invert) {
     const parts = [];
     if (stats && stats.counted) {
+      const beyond = windowBeyond(sliceRange(values, model.get("_padding")), center, width, invert);
+      if (beyond) parts.push(beyond);
       const black = (100 * stats.black) / stats.counted;
       const white = (100 * stats.white) / stats.counted;
       parts.push(`clipped ${black.toFixed(1)}% black, ${white.toFixed(1)}% white`);
@@ -229,6 +260,18 @@ function render({ model, el }) {
       parts.push(`slice ${index + 1} of ${count}${where}`);
     }
     readouts.textContent = parts.join(" \u00b7 ") || "\u00a0";
+    describe();
+  }
+
+  // The canvas's text alternative: what a screen reader says for the picture.
+  function describe() {
+    const mode = model.get("mode");
+    const count = model.get("_shape")[0];
+    const what = mode === "grey" ? "grey-level image" : mode === "rgb" ? "three windows as red, green and blue" :
+      `windowed at ${formatWindow(model.get("center"), model.get("width"))}${model.get("invert") ? ", inverted" : ""}`;
+    const where = count > 1 ? `, slice ${model.get("slice_index") + 1} of ${count}` : "";
+    const under = pointer.dataset.hu ? `; under the pointer ${pointer.dataset.hu}` : "";
+    canvas.setAttribute("aria-label", `CT slice, ${what}${where}${under}`);
   }
 
   function schedule() {
@@ -237,27 +280,6 @@ function render({ model, el }) {
     if (paintQueued) return;
     paintQueued = true;
     queueMicrotask(paint);
-  }
-
-  // Centre/width and low/high are two views of one window: keep them equal,
-  // ignoring the last-bit differences of (c - w/2 + c + w/2) / 2.
-  const same = (a, b) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
-  function syncRange() {
-    const center = model.get("center");
-    const width = model.get("width");
-    const [low, high] = model.get("window_range");
-    if (!same(low, center - width / 2) || !same(high, center + width / 2)) {
-      model.set("window_range", [center - width / 2, center + width / 2]);
-      model.save_changes();
-    }
-  }
-  function syncCenterWidth() {
-    const [low, high] = model.get("window_range");
-    const { center, width } = clampWindow(model, (low + high) / 2, high - low);
-    if (!same(center, model.get("center")) || !same(width, model.get("width"))) {
-      model.set({ center, width });
-      model.save_changes();
-    }
   }
 
   function hu_at(event) {
@@ -287,6 +309,8 @@ function render({ model, el }) {
       const band = tissueAt(at.hu, bands);
       const value = Number.isInteger(at.hu) ? at.hu : at.hu.toFixed(1);
       pointer.textContent = `${value} HU${band ? ` \u00b7 ${band.label}` : ""} (row ${at.row}, column ${at.col})`;
+      pointer.dataset.hu = pointer.textContent;
+      describe();
     }
     if (!drag) return;
     const dx = event.clientX - drag.x;
@@ -375,18 +399,13 @@ function render({ model, el }) {
   const repaintOn = "change:center change:width change:function change:invert change:slice_index " +
     "change:mode change:overlay change:opacity change:rgb_windows change:tint";
   model.on(repaintOn, schedule);
-  model.on("change:center change:width", syncRange);
-  model.on("change:window_range", syncCenterWidth);
   model.on("change:display_width change:title", fit);
   fit();
-  syncRange();
   schedule();
 
   return () => {
     store.listeners.delete(onSlice);
     model.off(repaintOn, schedule);
-    model.off("change:center change:width", syncRange);
-    model.off("change:window_range", syncCenterWidth);
     model.off("change:display_width change:title", fit);
   };
 }

@@ -3,8 +3,12 @@
 // curve, a grey ramp, and the grey levels each tissue band gets.
 //
 // The window is the SliceView's (its model is read, never copied here).
+//
 // The counts arrive once; the bars, bands and axis are drawn once into an
 // offscreen canvas, and each window change only redraws what depends on it.
+
+import { GREY_MAX, greyLevelsSpanned, typedArray, voiGrey } from "./voi.js";
+import { formatHU, formatWindow } from "./window_steps.js";
 
 const HEIGHT = 300;
 const MARGIN = { left: 58, right: 44, top: 22 };
@@ -101,7 +105,11 @@ async function render({ model, el, host }) {
     for (const fraction of [0, 0.5, 1]) {
       const count = log ? 10 ** (fraction * Math.log10(1 + most)) - 1 : fraction * most;
       const y = plotBottom - fraction * plotHeight;
-      g.fillText(count >= 1000 ? `${(count / 1000).toFixed(count >= 10000 ? 0 : 1)}k` : count.toFixed(0), MARGIN.left - 4, y);
+      g.fillText(
+        count >= 1000 ? `${(count / 1000).toFixed(count >= 10000 ? 0 : 1)}k` : count.toFixed(0),
+        MARGIN.left - 4,
+        y,
+      );
     }
     g.save();
     g.translate(12, (MARGIN.top + plotBottom) / 2);
@@ -192,8 +200,10 @@ async function render({ model, el, host }) {
     const side = highHU < start ? "left" : lowHU > end ? "right" : "";
     if (side) {
       const arrowY = MARGIN.top + plotHeight / 2;
-      const text = side === "left" ? `\u25c0 window ${formatHU(lowHU)}..${formatHU(highHU)} HU` :
-        `window ${formatHU(lowHU)}..${formatHU(highHU)} HU \u25b6`;
+      const text =
+        side === "left"
+          ? `\u25c0 window ${formatHU(lowHU)}..${formatHU(highHU)} HU`
+          : `window ${formatHU(lowHU)}..${formatHU(highHU)} HU \u25b6`;
       g.font = "bold 12px sans-serif";
       g.textAlign = side;
       g.textBaseline = "middle";
@@ -216,14 +226,17 @@ async function render({ model, el, host }) {
   function showLevels(center, windowWidth, fn) {
     const rows = model.get("_readout_tissues").map((band) => {
       const { spans, canUse } = bandLevels(band, center, windowWidth, fn);
-      return `<tr data-tissue="${band.name}" data-spans="${spans}" data-can-use="${canUse}">` +
+      return (
+        `<tr data-tissue="${band.name}" data-spans="${spans}" data-can-use="${canUse}">` +
         `<td><span class="ctlab-swatch" style="background:${band.color}"></span>${band.label}</td>` +
-        `<td>${formatHU(band.low)}..${formatHU(band.high)} HU</td><td>${spans}</td><td>${canUse}</td></tr>`;
+        `<td>${formatHU(band.low)}..${formatHU(band.high)} HU</td><td>${spans}</td><td>${canUse}</td></tr>`
+      );
     });
-    levels.innerHTML = "<table><caption>grey levels (of 256) per tissue band</caption>" +
-      "<thead><tr><th scope=\"col\">tissue</th><th scope=\"col\">HU</th>" +
-      "<th scope=\"col\" title=\"grey levels the band's HU range covers inside the window\">spans</th>" +
-      "<th scope=\"col\" title=\"at most one grey level per whole HU of the band inside the window\">can use</th>" +
+    levels.innerHTML =
+      "<table><caption>grey levels (of 256) per tissue band</caption>" +
+      '<thead><tr><th scope="col">tissue</th><th scope="col">HU</th>' +
+      '<th scope="col" title="grey levels the band\'s HU range covers inside the window">spans</th>' +
+      '<th scope="col" title="at most one grey level per whole HU of the band inside the window">can use</th>' +
       `</tr></thead><tbody>${rows.join("")}</tbody></table>`;
   }
 

@@ -5,6 +5,9 @@
 // no round trip to the kernel. Traits follow what the user does (throttled by
 // ipywidgets: one update in flight), so Python always knows the window.
 
+import { int16Lut, ownKeys, tissueAt, typedArray, voiLevel } from "./voi.js";
+import { formatWindow } from "./window_steps.js";
+
 const CACHE_BYTES = 256 * 1024 * 1024; // slices kept per widget
 const PREFETCH = [1, -1, 2, -2, 3, -3];
 const MAX_PENDING = 4;
@@ -62,7 +65,9 @@ function hexToRgb(hex) {
 function windowPixels(values, dtype, center, width, fn, padding) {
   const grey = new Uint8Array(values.length);
   const [padLow, padHigh] = padding.length ? padding : [Infinity, -Infinity];
-  let black = 0, white = 0, counted = 0;
+  let black = 0,
+    white = 0,
+    counted = 0;
   // Two copies of the loop, so the int16 one (every real CT) stays a plain
   // table look-up per pixel with no call in it: this is the per-move hot path.
   if (dtype === "int16") {
@@ -186,9 +191,9 @@ function render({ model, el }) {
         pixels[i] = 0xff000000 | (g << 16) | (g << 8) | g;
       }
     } else if (mode === "rgb") {
-      const channels = model.get("rgb_windows").map(
-        (w) => windowPixels(values, dtype, w.center, w.width, w.function, padding).grey
-      );
+      const channels = model
+        .get("rgb_windows")
+        .map((w) => windowPixels(values, dtype, w.center, w.width, w.function, padding).grey);
       const [r, g, b] = channels;
       for (let i = 0; i < values.length; i++) {
         pixels[i] = 0xff000000 | (b[i] << 16) | (g[i] << 8) | r[i];
@@ -239,13 +244,13 @@ function render({ model, el }) {
     const area = model.get("_pixel_area_cm2");
     canvas.setAttribute(
       "data-overlay-areas",
-      JSON.stringify(Object.fromEntries(chosen.map((band, k) => [band.name, counts[k] * area])))
+      JSON.stringify(Object.fromEntries(chosen.map((band, k) => [band.name, counts[k] * area]))),
     );
   }
 
   function showReadouts(stats, values, index, center, width, invert) {
     const parts = [];
-    if (stats && stats.counted) {
+    if (stats?.counted) {
       const beyond = windowBeyond(sliceRange(values, model.get("_padding")), center, width, invert);
       if (beyond) parts.push(beyond);
       const black = (100 * stats.black) / stats.counted;
@@ -267,8 +272,12 @@ function render({ model, el }) {
   function describe() {
     const mode = model.get("mode");
     const count = model.get("_shape")[0];
-    const what = mode === "grey" ? "grey-level image" : mode === "rgb" ? "three windows as red, green and blue" :
-      `windowed at ${formatWindow(model.get("center"), model.get("width"))}${model.get("invert") ? ", inverted" : ""}`;
+    const what =
+      mode === "grey"
+        ? "grey-level image"
+        : mode === "rgb"
+          ? "three windows as red, green and blue"
+          : `windowed at ${formatWindow(model.get("center"), model.get("width"))}${model.get("invert") ? ", inverted" : ""}`;
     const where = count > 1 ? `, slice ${model.get("slice_index") + 1} of ${count}` : "";
     const under = pointer.dataset.hu ? `; under the pointer ${pointer.dataset.hu}` : "";
     canvas.setAttribute("aria-label", `CT slice, ${what}${where}${under}`);
@@ -299,8 +308,12 @@ function render({ model, el }) {
     canvas.setPointerCapture(event.pointerId);
     const bounds = canvas.getBoundingClientRect();
     drag = {
-      x: event.clientX, y: event.clientY, box: event.shiftKey, bounds,
-      center: model.get("center"), width: model.get("width"),
+      x: event.clientX,
+      y: event.clientY,
+      box: event.shiftKey,
+      bounds,
+      center: model.get("center"),
+      width: model.get("width"),
     };
   });
   canvas.addEventListener("pointermove", (event) => {
@@ -319,8 +332,11 @@ function render({ model, el }) {
       const left = Math.min(event.clientX, drag.x) - drag.bounds.left;
       const top = Math.min(event.clientY, drag.y) - drag.bounds.top;
       Object.assign(box.style, {
-        display: "block", left: `${left}px`, top: `${top}px`,
-        width: `${Math.abs(dx)}px`, height: `${Math.abs(dy)}px`,
+        display: "block",
+        left: `${left}px`,
+        top: `${top}px`,
+        width: `${Math.abs(dx)}px`,
+        height: `${Math.abs(dy)}px`,
       });
       return;
     }
@@ -329,7 +345,7 @@ function render({ model, el }) {
     model.save_changes();
   });
   canvas.addEventListener("pointerup", (event) => {
-    if (drag && drag.box) {
+    if (drag?.box) {
       box.style.display = "none";
       windowFromBox(drag, event);
     }
@@ -380,11 +396,15 @@ function render({ model, el }) {
       model.save_changes();
     }
   }
-  canvas.addEventListener("wheel", (event) => {
-    if (model.get("_shape")[0] < 2) return;
-    event.preventDefault();
-    step(Math.sign(event.deltaY));
-  }, { passive: false });
+  canvas.addEventListener(
+    "wheel",
+    (event) => {
+      if (model.get("_shape")[0] < 2) return;
+      event.preventDefault();
+      step(Math.sign(event.deltaY));
+    },
+    { passive: false },
+  );
   canvas.addEventListener("keydown", (event) => {
     const delta = { ArrowUp: -1, ArrowDown: 1, PageUp: -10, PageDown: 10 }[event.key];
     if (delta === undefined || model.get("_shape")[0] < 2) return;
@@ -396,7 +416,8 @@ function render({ model, el }) {
     if (index === model.get("slice_index")) schedule();
   };
   store.listeners.add(onSlice);
-  const repaintOn = "change:center change:width change:function change:invert change:slice_index " +
+  const repaintOn =
+    "change:center change:width change:function change:invert change:slice_index " +
     "change:mode change:overlay change:opacity change:rgb_windows change:tint";
   model.on(repaintOn, schedule);
   model.on("change:display_width change:title", fit);

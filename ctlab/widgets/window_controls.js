@@ -7,6 +7,9 @@
 // into standard windows, and keys step by about 1.5% of the width (PageUp /
 // PageDown ten times that), so every standard window is a few seconds away.
 
+import { ownKeys } from "./voi.js";
+import { dragGrid, formatHU, formatWindow, keyStep, snap, stepValue } from "./window_steps.js";
+
 const POSITIONS = 1000; // resolution of the sliders' tracks
 const DETENT_PIXELS = 1.5; // how close (in track pixels) a drag must come to click in
 

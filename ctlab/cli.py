@@ -3,12 +3,15 @@
 ``ctlab info PATH`` summarises a scan (never patient identifiers unless
 ``--show-phi``); ``ctlab window PATH`` writes one windowed slice as PNG;
 ``ctlab export PATH -o DIR`` writes a windowed data set for deep learning.
+Both take the same window options and, without any, the same default window
+(the ``"default"`` preset, -160..240 HU), and say which window they used.
 A bad argument or file prints one line and exits with status 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -16,6 +19,15 @@ from typing import NoReturn
 import ctlab
 
 _EXIT_USAGE = 2
+#: The window ``window`` and ``export`` use when no window option is given.
+DEFAULT_PRESET = "default"
+#: Rows of ``image.info`` that ``info`` already prints as "size" and "spacing".
+_SHOWN_ABOVE = {"shape", "spacing_mm"}
+
+
+def _plain(text: str) -> str:
+    """Docstring text for a terminal: without the ``double backquotes`` of reST."""
+    return text.replace("``", "")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -32,10 +44,15 @@ def _add_window_options(parser: argparse.ArgumentParser, *, several: bool) -> No
             "--preset",
             action="append",
             metavar="NAME",
-            help=f"window preset, repeat for channels (default: default); one of {presets}",
+            help=f"window preset, repeat for channels (default: {DEFAULT_PRESET}); "
+            f"one of {presets}",
         )
     else:
-        parser.add_argument("--preset", metavar="NAME", help=f"window preset, one of {presets}")
+        parser.add_argument(
+            "--preset",
+            metavar="NAME",
+            help=f"window preset (default: {DEFAULT_PRESET}); one of {presets}",
+        )
         parser.add_argument("--center", type=float, help="window centre (level) in HU")
         parser.add_argument("--width", type=float, help="window width in HU")
     parser.add_argument(
@@ -48,7 +65,11 @@ def _add_window_options(parser: argparse.ArgumentParser, *, several: bool) -> No
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``ctlab`` command."""
-    parser = _Parser(prog="ctlab", description=__doc__.split("\n\n")[0])
+    parser = _Parser(
+        prog="ctlab",
+        description=_plain(__doc__),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"ctlab {ctlab.__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -89,10 +110,15 @@ def _chosen_window(args: argparse.Namespace) -> ctlab.Window:
     if by_numbers:
         if args.center is None or args.width is None:
             raise ctlab.CTLabError("--center and --width go together; give both (in HU)")
-        return ctlab.Window(args.center, args.width, name="custom")
-    if args.preset:
-        return ctlab.resolve_window(args.preset)
-    raise ctlab.CTLabError("choose a window: --preset NAME, or --center C --width W")
+        window = ctlab.Window(args.center, args.width, name="custom")
+        # A window equal to a preset goes by the preset's name.
+        return next((p for p in ctlab.PRESETS.values() if p == window), window)
+    return ctlab.resolve_window(args.preset or DEFAULT_PRESET)
+
+
+def _which_window(given: bool) -> str:
+    """How the window came to be used, for the report."""
+    return "" if given else f" (no window given: the {DEFAULT_PRESET!r} preset)"
 
 
 def _format_window(window: ctlab.Window) -> str:
@@ -101,9 +127,14 @@ def _format_window(window: ctlab.Window) -> str:
 
 def _info(args: argparse.Namespace) -> None:
     image = ctlab.load(args.path, series_uid=args.series)
-    rows = [(key.replace("_", " "), value) for key, value in image.info.items()]
+    rows = [
+        (key.replace("_", " "), value)
+        for key, value in image.info.items()
+        if key not in _SHOWN_ABOVE
+    ]
     size = " x ".join(str(n) for n in image.shape)
-    rows.insert(0, ("size", f"{size} ({image.n_slices} slices, {image.hu.dtype})"))
+    slices = f"{image.n_slices} slice{'s' if image.n_slices != 1 else ''}"
+    rows.insert(0, ("size", f"{size} ({slices}, {image.hu.dtype})"))
     rows.insert(1, ("spacing", " x ".join(f"{s:.3g}" for s in image.spacing) + " mm"))
     windows = "; ".join(_format_window(w) for w in image.windows) or "none in the header"
     rows.append(("header windows", windows))
@@ -152,14 +183,22 @@ def _window(args: argparse.Namespace) -> None:
     black, white = ctlab.clipped_fractions(
         image.slice_hu(index), window, function=args.function, mask=~image.padding_mask(index)
     )
+    given = args.preset is not None or args.center is not None
     print(
-        f"wrote {path}: slice {index}, {window}, {100 * black:.1f}% black, {100 * white:.1f}% white"
+        f"wrote {path}: slice {index}, {window}{_which_window(given)}, "
+        f"{100 * black:.1f}% black, {100 * white:.1f}% white"
     )
 
 
 def _export(args: argparse.Namespace) -> None:
+    output = os.fspath(args.output)
+    if os.path.isdir(output) and os.listdir(output) and not args.overwrite:
+        raise ctlab.CTLabError(
+            f"{output} is not empty; choose a new or empty folder with -o, or add --overwrite "
+            "to replace the files of an earlier ctlab export there"
+        )
     image = ctlab.load(args.path, series_uid=args.series)
-    windows = [ctlab.resolve_window(name) for name in (args.preset or ["default"])]
+    windows = [ctlab.resolve_window(name) for name in (args.preset or [DEFAULT_PRESET])]
     if args.function:
         windows = [
             ctlab.Window(w.center, w.width, function=args.function, name=w.name) for w in windows
@@ -184,8 +223,9 @@ def _export(args: argparse.Namespace) -> None:
         source=args.path,
         progress=progress,
     )
-    channels = ", ".join(w.name for w in windows)
-    print(f"wrote {image.n_slices} {args.format} files ({channels}) and {manifest}")
+    channels = "; ".join(str(w) for w in windows)
+    files = f"{image.n_slices} {args.format} file{'s' if image.n_slices != 1 else ''}"
+    print(f"wrote {files} ({channels}{_which_window(bool(args.preset))}) and {manifest}")
 
 
 _COMMANDS = {"info": _info, "window": _window, "export": _export}
@@ -202,8 +242,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         _COMMANDS[args.command](args)
+        sys.stdout.flush()
     except (ctlab.CTLabError, FileNotFoundError, IsADirectoryError, PermissionError) as error:
         # One line, whatever a decoder's message quoted inside ours spans.
         print(f"ctlab {args.command}: error: {' '.join(str(error).split())}", file=sys.stderr)
         return _EXIT_USAGE
+    except BrokenPipeError:
+        # The reader left (`ctlab info scan | head`): stop quietly, as cat does.
+        # Python would report the pipe again when it flushes stdout at exit,
+        # so point stdout at /dev/null first (the recipe of Python's signal docs).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return 0

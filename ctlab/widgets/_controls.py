@@ -17,7 +17,13 @@ import traitlets
 
 from ctlab.core.image import CTImage
 from ctlab.core.window import PRESETS, Window
-from ctlab.widgets.views import CENTER_LIMITS, WIDTH_LIMITS, SliceView, WindowControls
+from ctlab.widgets.views import (
+    CENTER_LIMITS,
+    WIDTH_LIMITS,
+    RangeControl,
+    SliceView,
+    WindowControls,
+)
 
 __all__ = [
     "LABEL_CHARS",
@@ -249,8 +255,16 @@ def slice_slider(
     """One slice slider moving every view in the browser (``width`` in pixels); none for a slice."""
     if not image.is_volume:
         return []
-    slider = ipywidgets.IntSlider(
-        index, description="slice", min=0, max=image.n_slices - 1, continuous_update=True
+    slider = RangeControl(
+        value=index,
+        min=0,
+        max=image.n_slices - 1,
+        label="slice",
+        aria_label="slice number",
+        hint="the slice shown; on the image, the wheel and the up/down keys move too",
+        offset=1,
+        of_count=True,
+        name="slice",
     )
     if width is not None:
         slider.layout.width = f"{width}px"

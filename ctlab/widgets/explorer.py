@@ -28,7 +28,7 @@ from ctlab.widgets._controls import (
     window_controls,
 )
 from ctlab.widgets._static import StaticFallback
-from ctlab.widgets.views import HistogramView, SliceView
+from ctlab.widgets.views import HistogramView, RangeControl, SliceView
 
 __all__ = ["WindowExplorer"]
 
@@ -209,18 +209,19 @@ class WindowExplorer(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox)
             tooltip="histogram heights on a logarithmic scale",
             **compact,
         )
-        self._percentile_slider = ipywidgets.FloatSlider(
-            view.roi_percentile,
-            description="box clip %",
-            tooltip=(
+        self._percentile_slider = RangeControl(
+            value=view.roi_percentile,
+            label="box clip %",
+            aria_label="box percentile clipped at each end, percent",
+            hint=(
                 "shift-drag a box on the slice to window from the HU inside it: the window "
                 "runs from this percentile to 100 minus it, so a few outlying pixels are ignored"
             ),
             min=0,
             max=25,
             step=0.5,
-            readout_format=".1f",
-            style={"description_width": "initial"},
+            digits=1,
+            name="percentile",
         )
         self._reset_button = ipywidgets.Button(
             description="reset",

@@ -7,7 +7,8 @@
 // The counts arrive once; the bars, bands and axis are drawn once into an
 // offscreen canvas, and each window change only redraws what depends on it.
 
-import { GREY_MAX, greyLevelsSpanned, typedArray, voiGrey } from "./voi.js";
+import { levelsTable, offscale, textColourOn, tickStep } from "./histogram_parts.js";
+import { GREY_MAX, typedArray, voiGrey } from "./voi.js";
 import { formatHU, formatWindow } from "./window_steps.js";
 
 const HEIGHT = 300;
@@ -16,26 +17,6 @@ const BAND_ROW = 15;
 const RAMP = 12;
 const AXIS = 30;
 const FONT = "11px sans-serif";
-
-// Round tick spacing (1, 2 or 5 times a power of ten) giving about `count` ticks.
-function tickStep(span, count) {
-  const raw = span / count;
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const multiple = [1, 2, 5, 10].find((m) => m * power >= raw);
-  return multiple * power;
-}
-
-// Grey levels a tissue band gets in a window: the levels its HU range spans
-// inside the window, and how many of those it can use (a band of whole HU
-// holds no more distinct values than it has integers inside the window).
-function bandLevels(band, center, width, fn) {
-  const low = Math.max(band.low, center - width / 2);
-  const high = Math.min(band.high, center + width / 2);
-  if (low > high) return { spans: 0, canUse: 0 };
-  const spans = greyLevelsSpanned(low, high, center, width, fn);
-  const integers = Math.max(0, Math.floor(high) - Math.ceil(low) + 1);
-  return { spans, canUse: Math.min(spans, integers) };
-}
 
 async function render({ model, el, host }) {
   const state = await host.getModel(model.get("source"));
@@ -130,7 +111,7 @@ async function render({ model, el, host }) {
       g.lineWidth = 0.5;
       g.strokeRect(left, top, Math.max(1, right - left), BAND_ROW - 2);
       if (g.measureText(band.label).width < right - left - 2) {
-        g.fillStyle = "#000000";
+        g.fillStyle = textColourOn(band.color);
         g.fillText(band.label, (left + right) / 2, top + BAND_ROW / 2);
       }
     }
@@ -197,7 +178,7 @@ async function render({ model, el, host }) {
     // A window off the histogram still shows where it is: an arrow at that edge.
     const lowHU = center - windowWidth / 2;
     const highHU = center + windowWidth / 2;
-    const side = highHU < start ? "left" : lowHU > end ? "right" : "";
+    const side = offscale(lowHU, highHU, start, end);
     if (side) {
       const arrowY = MARGIN.top + plotHeight / 2;
       const text =
@@ -224,20 +205,7 @@ async function render({ model, el, host }) {
 
   // The lesson in numbers: how many grey levels each tissue band gets.
   function showLevels(center, windowWidth, fn) {
-    const rows = model.get("_readout_tissues").map((band) => {
-      const { spans, canUse } = bandLevels(band, center, windowWidth, fn);
-      return (
-        `<tr data-tissue="${band.name}" data-spans="${spans}" data-can-use="${canUse}">` +
-        `<td><span class="ctlab-swatch" style="background:${band.color}"></span>${band.label}</td>` +
-        `<td>${formatHU(band.low)}..${formatHU(band.high)} HU</td><td>${spans}</td><td>${canUse}</td></tr>`
-      );
-    });
-    levels.innerHTML =
-      "<table><caption>grey levels (of 256) per tissue band</caption>" +
-      '<thead><tr><th scope="col">tissue</th><th scope="col">HU</th>' +
-      '<th scope="col" title="grey levels the band\'s HU range covers inside the window">spans</th>' +
-      '<th scope="col" title="at most one grey level per whole HU of the band inside the window">can use</th>' +
-      `</tr></thead><tbody>${rows.join("")}</tbody></table>`;
+    levels.innerHTML = levelsTable(model.get("_readout_tissues"), center, windowWidth, fn);
   }
 
   function schedule() {

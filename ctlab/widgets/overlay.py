@@ -28,7 +28,7 @@ from ctlab.widgets._controls import (
     window_controls,
 )
 from ctlab.widgets._static import StaticFallback
-from ctlab.widgets.views import SliceView
+from ctlab.widgets.views import RangeControl, SliceView
 
 __all__ = ["TissueOverlay"]
 
@@ -128,8 +128,15 @@ class TissueOverlay(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox):
     def _controls(self, preset: str, chosen: list[str]) -> ipywidgets.Widget:
         self._preset_menu = PresetMenu(self, self._image, value=preset)
         window = window_controls(self._image, self._view)
-        opacity = ipywidgets.FloatSlider(
-            self._view.opacity, description="opacity", min=0, max=1, step=0.05
+        opacity = RangeControl(
+            value=self._view.opacity,
+            min=0,
+            max=1,
+            step=0.05,
+            digits=2,
+            label="opacity",
+            aria_label="opacity of the tissue colours, 0 to 1",
+            name="opacity",
         )
         opacity.add_class("ctlab-opacity")
         browser_link(self._view, "opacity", opacity)

@@ -1,10 +1,13 @@
-// The browser's VOI code against ctlab.apply_window, on golden tables that
+// The widgets' browser code in Node: VOI tables against ctlab.apply_window on golden tables that
 // tests/widgets/test_javascript.py writes with Python (path in CTLAB_GOLDEN).
 
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 
+import { boxWindow } from "../../ctlab/widgets/gestures.js";
+import { bandLevels, contrastRatio, offscale, textColourOn } from "../../ctlab/widgets/histogram_parts.js";
+import { canvasLabel, readoutText, sliceRange, windowBeyond } from "../../ctlab/widgets/readouts.js";
 import { int16Lut, voiLevel } from "../../ctlab/widgets/voi.js";
 import { formatWindow, keyStep, snap, stepValue } from "../../ctlab/widgets/window_steps.js";
 
@@ -58,5 +61,58 @@ describe("keyboard steps", () => {
   it("click into a standard window within the tolerance, else onto the grid", () => {
     assert.equal(snap(41.2, [40, 80], 1.5, 5), 40);
     assert.equal(snap(43.1, [40, 80], 1.5, 5), 45);
+  });
+});
+
+describe("slice readouts", () => {
+  const range = { low: -1024, high: 1200 };
+  it("say when the window lies above or below every HU of the slice", () => {
+    assert.equal(windowBeyond(range, 3000, 400, false), "window above every HU in this slice: all black");
+    assert.equal(windowBeyond(range, 3000, 400, true), "window above every HU in this slice: all white");
+    assert.equal(windowBeyond(range, -1500, 400, false), "window below every HU in this slice: all white");
+    assert.equal(windowBeyond(range, 40, 400, false), "");
+  });
+  it("find the slice's range without its padding", () => {
+    assert.deepEqual(sliceRange(Int16Array.from([-2000, -5, 7, -2000]), [-2000, -2000]), { low: -5, high: 7 });
+  });
+  it("put the window first in the readout when it is off the slice", () => {
+    const stats = { counted: 4, black: 4, white: 0 };
+    const text = readoutText({ stats, range, center: 3000, width: 400, invert: false, index: 0, count: 1 });
+    assert.match(text, /^window above every HU in this slice: all black · clipped 100\.0% black/);
+  });
+  it("give the canvas a text alternative following the state", () => {
+    const label = canvasLabel({ mode: "window", center: 40, width: 400, invert: true, index: 2, count: 48, under: "" });
+    assert.equal(label, "CT slice, windowed at C 40 / W 400 HU (-160..240), inverted, slice 3 of 48");
+  });
+});
+
+describe("box windows and histogram parts", () => {
+  it("take numpy's percentiles inside the box, padding left out", () => {
+    const values = Float32Array.from([0, 10, 20, 30, -3000, 40]);
+    assert.deepEqual(boxWindow(values, 3, [0, 2], [0, 3], [-3000, -3000], 25), { low: 10, high: 30 });
+  });
+  it("count the grey levels a band spans and can use inside the window", () => {
+    const fat = { low: -100, high: -60 };
+    assert.deepEqual(bandLevels(fat, 40, 400, "linear"), { spans: 27, canUse: 27 });
+    assert.deepEqual(bandLevels(fat, -80, 40, "linear"), { spans: 256, canUse: 41 });
+    assert.deepEqual(bandLevels(fat, 3000, 400, "linear"), { spans: 0, canUse: 0 });
+  });
+  it("say which edge a window lies beyond", () => {
+    assert.equal(offscale(2800, 3200, -1024, 1200), "right");
+    assert.equal(offscale(-1700, -1300, -1024, 1200), "left");
+    assert.equal(offscale(-160, 240, -1024, 1200), "");
+  });
+});
+
+describe("tissue band labels", { skip }, () => {
+  it("reach WCAG AA contrast (4.5:1) on every band colour", () => {
+    for (const { name, color } of golden?.tissues ?? []) {
+      const ratio = contrastRatio(color, textColourOn(color));
+      assert.ok(ratio >= 4.5, `${name} ${color}: ${ratio.toFixed(2)}:1`);
+    }
+  });
+  it("compute contrast as WCAG does", () => {
+    assert.equal(contrastRatio("#000000", "#ffffff"), 21);
+    assert.equal(contrastRatio("#777777", "#777777"), 1);
   });
 });

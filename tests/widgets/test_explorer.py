@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import zlib
 
 import ipywidgets
 import numpy as np
@@ -247,12 +248,33 @@ class TestWhatTheBrowserGets:
         sent = []
         view = part(explorer, SliceView)
         view.send = lambda content, buffers: sent.append((content, buffers))
-        view._answer(view, {"type": "request", "index": 999}, [])
-        view._answer(view, {"type": "request", "index": 1000}, [])
+        view._answer(view, {"type": "request", "indices": [999, 1000, -1, "x", 998]}, [])
+        view._answer(view, {"type": "request", "indices": [1000]}, [])
         assert len(sent) == 1
         content, buffers = sent[0]
-        assert content == {"type": "slice", "index": 999, "dtype": "int16"}
-        assert len(buffers[0]) == 64 * 64 * 2
+        assert content == {
+            "type": "slices",
+            "indices": [999, 998],
+            "dtype": "int16",
+            "encoding": "deflate",
+        }
+        assert [len(zlib.decompress(buffer)) for buffer in buffers] == [64 * 64 * 2] * 2
+
+    def test_slices_travel_deflated_and_inflate_to_the_hu(self, abdomen, explorer):
+        """A slice on the wire is zlib-deflated and inflates to the exact HU bytes."""
+        view = part(explorer, SliceView)
+        wire = view.wire_bytes(0)
+        assert len(wire) < len(view.slice_bytes(0))
+        assert zlib.decompress(wire) == bytes(view.slice_bytes(0))
+
+    def test_one_request_asks_for_at_most_16_slices(self):
+        """A request for 40 slices gets the first 16 (the browser asks for a few at a time)."""
+        volume = ctlab.CTImage(np.zeros((40, 8, 8), np.int16), spacing=(1.0, 1.0, 1.0))
+        view = part(ctlab.WindowExplorer(volume), SliceView)
+        sent = []
+        view.send = lambda content, buffers: sent.append((content, buffers))
+        view._answer(view, {"type": "request", "indices": list(range(40))}, [])
+        assert sent[0][0]["indices"] == list(range(16)) and len(sent[0][1]) == 16
 
     @pytest.mark.parametrize(
         ("dtype", "wire"),

@@ -14,7 +14,6 @@ from __future__ import annotations
 import filecmp
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -22,6 +21,7 @@ import numpy as np
 import pytest
 
 import ctlab
+from tests.node_tools import npm_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 STATIC = ROOT / "ctlab" / "widgets" / "static"
@@ -32,14 +32,7 @@ FLOAT_HU = [-1024.0, -160.5, -160.25, -0.5, 0.0, 0.49, 39.5, 40.5, 239.75, 240.0
 @pytest.fixture(scope="module")
 def npm() -> str:
     """npm with the project's node_modules installed (npm ci) when missing."""
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must run the JavaScript tests: install Node.js 20 (node and npm)")
-        pytest.skip("Node.js (node, npm) is not installed")
-    if not (ROOT / "node_modules" / ".package-lock.json").exists():
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=ROOT, check=True, timeout=600)
-    return npm
+    return npm_ready()
 
 
 def golden_tables() -> dict:
@@ -68,7 +61,8 @@ def golden_tables() -> dict:
         {"center": c, "width": w, "text": str(ctlab.Window(c, w))}
         for c, w in [*WINDOWS, (336, 397.5), (336.125, 397.5), (-1024, 1), (3000, 400)]
     ]
-    return {"tables": tables, "windows": windows}
+    tissues = [{"name": t.name, "color": t.color} for t in ctlab.TISSUES.values()]
+    return {"tables": tables, "windows": windows, "tissues": tissues}
 
 
 def test_voi_tables_match_apply_window_in_node(npm, tmp_path):

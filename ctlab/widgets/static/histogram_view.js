@@ -40,13 +40,7 @@ function formatWindow(center, width) {
   return `C ${formatHU(center)} / W ${formatHU(width)} HU (${formatHU(low)}..${formatHU(high)})`;
 }
 
-// ctlab/widgets/histogram_view.js
-var HEIGHT = 300;
-var MARGIN = { left: 58, right: 44, top: 22 };
-var BAND_ROW = 15;
-var RAMP = 12;
-var AXIS = 30;
-var FONT = "11px sans-serif";
+// ctlab/widgets/histogram_parts.js
 function tickStep(span, count) {
   const raw = span / count;
   const power = 10 ** Math.floor(Math.log10(raw));
@@ -61,6 +55,41 @@ function bandLevels(band, center, width, fn) {
   const integers = Math.max(0, Math.floor(high) - Math.ceil(low) + 1);
   return { spans, canUse: Math.min(spans, integers) };
 }
+function offscale(low, high, start, end) {
+  if (high < start) return "left";
+  if (low > end) return "right";
+  return "";
+}
+function levelsTable(bands, center, width, fn) {
+  const rows = bands.map((band) => {
+    const { spans, canUse } = bandLevels(band, center, width, fn);
+    return `<tr data-tissue="${band.name}" data-spans="${spans}" data-can-use="${canUse}"><td><span class="ctlab-swatch" style="background:${band.color}"></span>${band.label}</td><td>${formatHU(band.low)}..${formatHU(band.high)} HU</td><td>${spans}</td><td>${canUse}</td></tr>`;
+  });
+  return `<table><caption>grey levels (of 256) per tissue band</caption><thead><tr><th scope="col">tissue</th><th scope="col">HU</th><th scope="col" title="grey levels the band's HU range covers inside the window">spans</th><th scope="col" title="at most one grey level per whole HU of the band inside the window">can use</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+}
+function luminance(hex) {
+  const value = Number.parseInt(hex.slice(1), 16);
+  const [r, g, b] = [value >> 16 & 255, value >> 8 & 255, value & 255].map((c) => {
+    const s = c / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+function contrastRatio(a, b) {
+  const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (light + 0.05) / (dark + 0.05);
+}
+function textColourOn(hex) {
+  return contrastRatio(hex, "#000000") >= 4.5 ? "#000000" : "#ffffff";
+}
+
+// ctlab/widgets/histogram_view.js
+var HEIGHT = 300;
+var MARGIN = { left: 58, right: 44, top: 22 };
+var BAND_ROW = 15;
+var RAMP = 12;
+var AXIS = 30;
+var FONT = "11px sans-serif";
 async function render({ model, el, host }) {
   const state = await host.getModel(model.get("source"));
   el.classList.add("ctlab-histogram-view");
@@ -147,7 +176,7 @@ async function render({ model, el, host }) {
       g.lineWidth = 0.5;
       g.strokeRect(left, top, Math.max(1, right - left), BAND_ROW - 2);
       if (g.measureText(band.label).width < right - left - 2) {
-        g.fillStyle = "#000000";
+        g.fillStyle = textColourOn(band.color);
         g.fillText(band.label, (left + right) / 2, top + BAND_ROW / 2);
       }
     }
@@ -209,7 +238,7 @@ async function render({ model, el, host }) {
     g.fillText(title, (MARGIN.left + right) / 2, 4);
     const lowHU = center - windowWidth / 2;
     const highHU = center + windowWidth / 2;
-    const side = highHU < start ? "left" : lowHU > end ? "right" : "";
+    const side = offscale(lowHU, highHU, start, end);
     if (side) {
       const arrowY = MARGIN.top + plotHeight / 2;
       const text = side === "left" ? `\u25C0 window ${formatHU(lowHU)}..${formatHU(highHU)} HU` : `window ${formatHU(lowHU)}..${formatHU(highHU)} HU \u25B6`;
@@ -231,11 +260,7 @@ async function render({ model, el, host }) {
     showLevels(center, windowWidth, fn);
   }
   function showLevels(center, windowWidth, fn) {
-    const rows = model.get("_readout_tissues").map((band) => {
-      const { spans, canUse } = bandLevels(band, center, windowWidth, fn);
-      return `<tr data-tissue="${band.name}" data-spans="${spans}" data-can-use="${canUse}"><td><span class="ctlab-swatch" style="background:${band.color}"></span>${band.label}</td><td>${formatHU(band.low)}..${formatHU(band.high)} HU</td><td>${spans}</td><td>${canUse}</td></tr>`;
-    });
-    levels.innerHTML = `<table><caption>grey levels (of 256) per tissue band</caption><thead><tr><th scope="col">tissue</th><th scope="col">HU</th><th scope="col" title="grey levels the band's HU range covers inside the window">spans</th><th scope="col" title="at most one grey level per whole HU of the band inside the window">can use</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+    levels.innerHTML = levelsTable(model.get("_readout_tissues"), center, windowWidth, fn);
   }
   function schedule() {
     if (paintQueued) return;

@@ -1,3 +1,118 @@
+// ctlab/widgets/gestures.js
+function clampWindow(limits, center, width) {
+  const clamp = (value, [low, high]) => Math.min(high, Math.max(low, value));
+  return { center: clamp(center, limits.center), width: clamp(width, limits.width) };
+}
+function percentile(sorted, p) {
+  const position = p / 100 * (sorted.length - 1);
+  const below = Math.floor(position);
+  const above = Math.min(sorted.length - 1, below + 1);
+  return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
+}
+function boxWindow(values, cols, [r0, r1], [c0, c1], padding, p) {
+  const [padLow, padHigh] = padding.length ? padding : [Infinity, -Infinity];
+  const inside = [];
+  for (let r = r0; r < r1; r++) {
+    for (let c = c0; c < c1; c++) {
+      const value = values[r * cols + c];
+      if (!(value >= padLow && value <= padHigh) && !Number.isNaN(value)) inside.push(value);
+    }
+  }
+  if (!inside.length) return null;
+  const sorted = Float64Array.from(inside).sort();
+  const low = Math.round(percentile(sorted, p) * 100) / 100;
+  const high = Math.round(percentile(sorted, 100 - p) * 100) / 100;
+  return { low, high };
+}
+function attachGestures({ model, canvas, box, rows, cols, valuesNow, onPointer }) {
+  const set = (changes) => {
+    model.set(changes);
+    model.save_changes();
+  };
+  const window = (center, width) => clampWindow(model.get("_limits"), center, width);
+  function huAt(event) {
+    const values = valuesNow();
+    const bounds = canvas.getBoundingClientRect();
+    const col = Math.floor((event.clientX - bounds.left) / bounds.width * cols);
+    const row = Math.floor((event.clientY - bounds.top) / bounds.height * rows);
+    if (!values || col < 0 || row < 0 || col >= cols || row >= rows) return null;
+    return { row, col, hu: values[row * cols + col] };
+  }
+  let drag = null;
+  const onDown = (event) => {
+    if (event.button !== 0 || model.get("mode") === "grey" || !model.get("interactive")) return;
+    canvas.setPointerCapture(event.pointerId);
+    drag = {
+      x: event.clientX,
+      y: event.clientY,
+      box: event.shiftKey,
+      bounds: canvas.getBoundingClientRect(),
+      center: model.get("center"),
+      width: model.get("width")
+    };
+  };
+  const onMove = (event) => {
+    const at = huAt(event);
+    if (at) onPointer(at);
+    if (!drag) return;
+    const dx = event.clientX - drag.x;
+    const dy = event.clientY - drag.y;
+    if (drag.box) {
+      Object.assign(box.style, {
+        display: "block",
+        left: `${Math.min(event.clientX, drag.x) - drag.bounds.left}px`,
+        top: `${Math.min(event.clientY, drag.y) - drag.bounds.top}px`,
+        width: `${Math.abs(dx)}px`,
+        height: `${Math.abs(dy)}px`
+      });
+      return;
+    }
+    const huPerPixel = Math.max(1, drag.width / 128);
+    set(window(Math.round(drag.center + dy * huPerPixel), Math.round(drag.width + dx * huPerPixel)));
+  };
+  const onUp = (event) => {
+    if (drag?.box) {
+      box.style.display = "none";
+      windowFromBox(drag, event);
+    }
+    drag = null;
+  };
+  function windowFromBox(start, end) {
+    const values = valuesNow();
+    const { bounds } = start;
+    const toCol = (x) => Math.min(cols, Math.max(0, Math.round((x - bounds.left) / bounds.width * cols)));
+    const toRow = (y) => Math.min(rows, Math.max(0, Math.round((y - bounds.top) / bounds.height * rows)));
+    const colRange = [toCol(Math.min(start.x, end.clientX)), toCol(Math.max(start.x, end.clientX))];
+    const rowRange = [toRow(Math.min(start.y, end.clientY)), toRow(Math.max(start.y, end.clientY))];
+    if (!values || colRange[1] <= colRange[0] || rowRange[1] <= rowRange[0]) return;
+    const edges = boxWindow(values, cols, rowRange, colRange, model.get("_padding"), model.get("roi_percentile"));
+    if (!edges) return;
+    set(window((edges.low + edges.high) / 2, edges.high - edges.low));
+    canvas.setAttribute("data-roi", JSON.stringify({ rows: rowRange, cols: colRange }));
+  }
+  function step(delta) {
+    const count = model.get("_shape")[0];
+    const next = Math.min(count - 1, Math.max(0, model.get("slice_index") + delta));
+    if (next !== model.get("slice_index")) set({ slice_index: next });
+  }
+  const onWheel = (event) => {
+    if (model.get("_shape")[0] < 2) return;
+    event.preventDefault();
+    step(Math.sign(event.deltaY));
+  };
+  const onKey = (event) => {
+    const delta = { ArrowUp: -1, ArrowDown: 1, PageUp: -10, PageDown: 10 }[event.key];
+    if (delta === void 0 || model.get("_shape")[0] < 2) return;
+    event.preventDefault();
+    step(delta);
+  };
+  canvas.addEventListener("pointerdown", onDown);
+  canvas.addEventListener("pointermove", onMove);
+  canvas.addEventListener("pointerup", onUp);
+  canvas.addEventListener("wheel", onWheel, { passive: false });
+  canvas.addEventListener("keydown", onKey);
+}
+
 // ctlab/widgets/voi.js
 var GREY_MAX = 255;
 function voiGrey(hu, center, width, fn) {
@@ -38,70 +153,23 @@ function typedArray(view, Type) {
   }
   return new Type(view.buffer.slice(view.byteOffset, view.byteOffset + bytes));
 }
-function ownKeys(element) {
-  element.setAttribute("data-lm-suppress-shortcuts", "true");
-  element.tabIndex = 0;
+function ownKeys(element2) {
+  element2.setAttribute("data-lm-suppress-shortcuts", "true");
+  element2.tabIndex = 0;
 }
 
-// ctlab/widgets/window_steps.js
-function formatHU(value) {
-  if (!Number.isFinite(value)) return String(value);
-  return String(Number(value.toPrecision(6)));
-}
-function formatWindow(center, width) {
-  const low = center - width / 2;
-  const high = center + width / 2;
-  return `C ${formatHU(center)} / W ${formatHU(width)} HU (${formatHU(low)}..${formatHU(high)})`;
-}
-
-// ctlab/widgets/slice_view.js
-var CACHE_BYTES = 256 * 1024 * 1024;
-var PREFETCH = [1, -1, 2, -2, 3, -3];
-var MAX_PENDING = 4;
-var stores = /* @__PURE__ */ new WeakMap();
-function storeOf(model) {
-  let store = stores.get(model);
-  if (!store) {
-    store = { slices: /* @__PURE__ */ new Map(), pending: /* @__PURE__ */ new Set(), listeners: /* @__PURE__ */ new Set() };
-    stores.set(model, store);
-    model.on("msg:custom", (message, buffers) => {
-      if (message.type !== "slice") return;
-      const Type = message.dtype === "float32" ? Float32Array : message.dtype === "uint8" ? Uint8Array : Int16Array;
-      const values = typedArray(buffers[0], Type);
-      store.pending.delete(message.index);
-      store.slices.set(message.index, values);
-      let bytes = 0;
-      for (const cached of store.slices.values()) bytes += cached.byteLength;
-      for (const key of store.slices.keys()) {
-        if (bytes <= CACHE_BYTES || store.slices.size <= 1) break;
-        bytes -= store.slices.get(key).byteLength;
-        store.slices.delete(key);
-      }
-      for (const listener of store.listeners) listener(message.index);
-    });
-  }
-  return store;
-}
-function request(model, store, index) {
-  const count = model.get("_shape")[0];
-  if (index < 0 || index >= count || store.slices.has(index) || store.pending.has(index)) return;
-  if (store.pending.size >= MAX_PENDING) return;
-  store.pending.add(index);
-  model.send({ type: "request", index });
-}
-function clampWindow(model, center, width) {
-  const limits = model.get("_limits");
-  const clamp = (value, [low, high]) => Math.min(high, Math.max(low, value));
-  return { center: clamp(center, limits.center), width: clamp(width, limits.width) };
-}
+// ctlab/widgets/paint.js
+var OPAQUE = 4278190080;
 function hexToRgb(hex) {
-  const value = parseInt(hex.slice(1), 16);
+  const value = Number.parseInt(hex.slice(1), 16);
   return [value >> 16 & 255, value >> 8 & 255, value & 255];
 }
 function windowPixels(values, dtype, center, width, fn, padding) {
   const grey = new Uint8Array(values.length);
   const [padLow, padHigh] = padding.length ? padding : [Infinity, -Infinity];
-  let black = 0, white = 0, counted = 0;
+  let black = 0;
+  let white = 0;
+  let counted = 0;
   if (dtype === "int16") {
     const lut = int16Lut(center, width, fn);
     for (let i = 0; i < values.length; i++) {
@@ -126,6 +194,62 @@ function windowPixels(values, dtype, center, width, fn, padding) {
   }
   return { grey, black, white, counted };
 }
+function paintGrey(pixels, values) {
+  for (let i = 0; i < values.length; i++) {
+    const g = values[i];
+    pixels[i] = OPAQUE | g << 16 | g << 8 | g;
+  }
+}
+function paintRgb(pixels, values, dtype, windows, padding) {
+  const [r, g, b] = windows.map((w) => windowPixels(values, dtype, w.center, w.width, w.function, padding).grey);
+  for (let i = 0; i < values.length; i++) {
+    pixels[i] = OPAQUE | b[i] << 16 | g[i] << 8 | r[i];
+  }
+}
+function paintWindowed(pixels, grey, invert, tint) {
+  const [tr, tg, tb] = tint ? hexToRgb(tint).map((c) => c / 255) : [1, 1, 1];
+  for (let i = 0; i < grey.length; i++) {
+    const g = invert ? 255 - grey[i] : grey[i];
+    if (tint) {
+      pixels[i] = OPAQUE | Math.round(g * tb) << 16 | Math.round(g * tg) << 8 | Math.round(g * tr);
+    } else {
+      pixels[i] = OPAQUE | g << 16 | g << 8 | g;
+    }
+  }
+}
+function overlayBands(pixels, values, padding, bands, opacity) {
+  const [padLow, padHigh] = padding.length ? padding : [Infinity, -Infinity];
+  const chosen = bands.map((band) => ({ ...band, rgb: hexToRgb(band.color) }));
+  const counts = chosen.map(() => 0);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (value >= padLow && value <= padHigh) continue;
+    for (let k = chosen.length - 1; k >= 0; k--) {
+      const band = chosen[k];
+      if (value < band.low || value > band.high) continue;
+      counts[k]++;
+      const g = pixels[i] & 255;
+      const [r, gg, b] = band.rgb;
+      const mix = (c) => Math.round((1 - opacity) * g + opacity * c);
+      pixels[i] = OPAQUE | mix(b) << 16 | mix(gg) << 8 | mix(r);
+      break;
+    }
+  }
+  return counts;
+}
+
+// ctlab/widgets/window_steps.js
+function formatHU(value) {
+  if (!Number.isFinite(value)) return String(value);
+  return String(Number(value.toPrecision(6)));
+}
+function formatWindow(center, width) {
+  const low = center - width / 2;
+  const high = center + width / 2;
+  return `C ${formatHU(center)} / W ${formatHU(width)} HU (${formatHU(low)}..${formatHU(high)})`;
+}
+
+// ctlab/widgets/readouts.js
 var ranges = /* @__PURE__ */ new WeakMap();
 function sliceRange(values, padding) {
   let range = ranges.get(values);
@@ -150,55 +274,160 @@ function windowBeyond(range, center, width, invert) {
   if (center + width / 2 < range.low) return `window below every HU in this slice: all ${light}`;
   return "";
 }
+function readoutText({ stats, range, center, width, invert, index, count, positions }) {
+  const parts = [];
+  if (stats?.counted) {
+    const beyond = windowBeyond(range, center, width, invert);
+    if (beyond) parts.push(beyond);
+    const black = 100 * stats.black / stats.counted;
+    const white = 100 * stats.white / stats.counted;
+    parts.push(`clipped ${black.toFixed(1)}% black, ${white.toFixed(1)}% white`);
+    parts.push(`${(width / 256).toFixed(2)} HU per grey level`);
+  }
+  if (count > 1) {
+    const where = positions.length === count ? `, ${positions[index].toFixed(1)} mm` : "";
+    parts.push(`slice ${index + 1} of ${count}${where}`);
+  }
+  return parts.join(" \xB7 ") || "\xA0";
+}
+function pointerText(hu, band, row, col) {
+  const value = Number.isInteger(hu) ? hu : hu.toFixed(1);
+  return `${value} HU${band ? ` \xB7 ${band.label}` : ""} (row ${row}, column ${col})`;
+}
+function canvasLabel({ mode, center, width, invert, index, count, under }) {
+  let what;
+  if (mode === "grey") what = "grey-level image";
+  else if (mode === "rgb") what = "three windows as red, green and blue";
+  else what = `windowed at ${formatWindow(center, width)}${invert ? ", inverted" : ""}`;
+  const where = count > 1 ? `, slice ${index + 1} of ${count}` : "";
+  return `CT slice, ${what}${where}${under ? `; under the pointer ${under}` : ""}`;
+}
+
+// ctlab/widgets/slice_store.js
+var CACHE_BYTES = 256 * 1024 * 1024;
+var READ_AHEAD = 24;
+var BEHIND = 2;
+var BATCH = 6;
+var MAX_PENDING = 36;
+var stores = /* @__PURE__ */ new WeakMap();
+var ARRAY_TYPES = { float32: Float32Array, float64: Float64Array, uint8: Uint8Array, int16: Int16Array };
+async function inflate(view) {
+  const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+  return new DataView(await new Response(stream).arrayBuffer());
+}
+function storeOf(model) {
+  let store = stores.get(model);
+  if (!store) {
+    store = { slices: /* @__PURE__ */ new Map(), pending: /* @__PURE__ */ new Set(), listeners: /* @__PURE__ */ new Set(), direction: 1, last: null };
+    stores.set(model, store);
+    model.on("msg:custom", (message, buffers) => {
+      if (message.type !== "slices") return;
+      const Type = ARRAY_TYPES[message.dtype] ?? Int16Array;
+      message.indices.forEach(async (index, k) => {
+        const view = message.encoding === "deflate" ? await inflate(buffers[k]) : buffers[k];
+        store.pending.delete(index);
+        store.slices.set(index, typedArray(view, Type));
+        forgetOldest(store.slices);
+        for (const listener of store.listeners) listener(index);
+      });
+    });
+  }
+  return store;
+}
+function forgetOldest(slices) {
+  let bytes = 0;
+  for (const cached of slices.values()) bytes += cached.byteLength;
+  for (const key of slices.keys()) {
+    if (bytes <= CACHE_BYTES || slices.size <= 1) break;
+    bytes -= slices.get(key).byteLength;
+    slices.delete(key);
+  }
+}
+function wanted(index, direction, count) {
+  const order = [index];
+  for (let step = 1; step <= READ_AHEAD; step++) {
+    order.push(index + direction * step);
+    if (step <= BEHIND) order.push(index - direction * step);
+  }
+  return order.filter((i) => i >= 0 && i < count);
+}
+function readAhead(model, store, index) {
+  if (store.last !== null && index !== store.last) store.direction = Math.sign(index - store.last);
+  store.last = index;
+  const missing = wanted(index, store.direction, model.get("_shape")[0]).filter(
+    (i) => !store.slices.has(i) && !store.pending.has(i)
+  );
+  const room = Math.max(0, MAX_PENDING - store.pending.size);
+  const asked = missing.slice(0, room);
+  for (let start = 0; start < asked.length; start += BATCH) {
+    const indices = asked.slice(start, start + BATCH);
+    for (const i of indices) store.pending.add(i);
+    model.send({ type: "request", indices });
+  }
+}
+
+// ctlab/widgets/slice_view.js
+function element(tag, className, parent) {
+  const made = document.createElement(tag);
+  made.className = className;
+  parent?.append(made);
+  return made;
+}
 function render({ model, el }) {
   const store = storeOf(model);
-  const [, rows, cols] = model.get("_shape");
+  const [count, rows, cols] = model.get("_shape");
   el.classList.add("ctlab-slice-view");
-  const title = document.createElement("div");
-  title.className = "ctlab-view-title";
-  const frame = document.createElement("div");
-  frame.className = "ctlab-canvas-frame";
-  const canvas = document.createElement("canvas");
-  canvas.className = "ctlab-slice-canvas";
+  const title = element("div", "ctlab-view-title", el);
+  const frame = element("div", "ctlab-canvas-frame", el);
+  const canvas = element("canvas", "ctlab-slice-canvas", frame);
+  const box = element("div", "ctlab-roi-box", frame);
+  const pointer = element("div", "ctlab-pointer", el);
+  const readouts = element("div", "ctlab-readouts", el);
   canvas.width = cols;
   canvas.height = rows;
   canvas.setAttribute("role", "img");
   ownKeys(canvas);
-  const box = document.createElement("div");
-  box.className = "ctlab-roi-box";
-  frame.append(canvas, box);
-  const pointer = document.createElement("div");
-  pointer.className = "ctlab-pointer";
   pointer.textContent = "\xA0";
-  const readouts = document.createElement("div");
-  readouts.className = "ctlab-readouts";
-  el.append(title, frame, pointer, readouts);
+  pointer.setAttribute("aria-live", "off");
   const context = canvas.getContext("2d");
   const image = context.createImageData(cols, rows);
   const pixels = new Uint32Array(image.data.buffer);
   const bands = model.get("_tissues");
-  let painted = null;
+  let under = "";
   let paintQueued = false;
   function fit() {
-    el.style.maxWidth = `${model.get("display_width")}px`;
     const displayWidth = model.get("display_width");
+    el.style.maxWidth = `${displayWidth}px`;
     canvas.style.width = `${displayWidth}px`;
     canvas.style.height = `${Math.round(displayWidth * (rows / cols) * model.get("_pixel_aspect"))}px`;
     title.style.maxWidth = `${displayWidth}px`;
     title.textContent = model.get("title");
     title.style.display = model.get("title") ? "" : "none";
   }
-  function currentSlice() {
-    const index = model.get("slice_index");
-    const values = store.slices.get(index);
-    if (!values) request(model, store, index);
-    return values;
+  function valuesNow() {
+    return store.slices.get(model.get("slice_index"));
+  }
+  function describe() {
+    canvas.setAttribute(
+      "aria-label",
+      canvasLabel({
+        mode: model.get("mode"),
+        center: model.get("center"),
+        width: model.get("width"),
+        invert: model.get("invert"),
+        index: model.get("slice_index"),
+        count,
+        under
+      })
+    );
   }
   function paint() {
     paintQueued = false;
-    const values = currentSlice();
-    if (!values) return;
     const index = model.get("slice_index");
+    readAhead(model, store, index);
+    const values = valuesNow();
+    if (!values) return;
     const mode = model.get("mode");
     const dtype = model.get("_dtype");
     const center = model.get("center");
@@ -208,205 +437,52 @@ function render({ model, el }) {
     const padding = model.get("_padding");
     let stats = null;
     if (mode === "grey") {
-      for (let i = 0; i < values.length; i++) {
-        const g = values[i];
-        pixels[i] = 4278190080 | g << 16 | g << 8 | g;
-      }
+      paintGrey(pixels, values);
     } else if (mode === "rgb") {
-      const channels = model.get("rgb_windows").map((w) => windowPixels(values, dtype, w.center, w.width, w.function, padding).grey);
-      const [r, g, b] = channels;
-      for (let i = 0; i < values.length; i++) {
-        pixels[i] = 4278190080 | b[i] << 16 | g[i] << 8 | r[i];
-      }
+      paintRgb(pixels, values, dtype, model.get("rgb_windows"), padding);
     } else {
       stats = windowPixels(values, dtype, center, width, fn, padding);
-      const grey = stats.grey;
-      const tint = model.get("tint");
-      const [tr, tg, tb] = tint ? hexToRgb(tint).map((c) => c / 255) : [1, 1, 1];
-      for (let i = 0; i < values.length; i++) {
-        const g = invert ? 255 - grey[i] : grey[i];
-        if (tint) {
-          pixels[i] = 4278190080 | Math.round(g * tb) << 16 | Math.round(g * tg) << 8 | Math.round(g * tr);
-        } else {
-          pixels[i] = 4278190080 | g << 16 | g << 8 | g;
-        }
+      paintWindowed(pixels, stats.grey, invert, model.get("tint"));
+      if (mode === "overlay") {
+        const chosen = model.get("overlay");
+        const counts = overlayBands(pixels, values, padding, chosen, model.get("opacity"));
+        const area = model.get("_pixel_area_cm2");
+        const areas = Object.fromEntries(chosen.map((band, k) => [band.name, counts[k] * area]));
+        canvas.setAttribute("data-overlay-areas", JSON.stringify(areas));
       }
-      if (mode === "overlay") overlayBands(values, padding);
     }
     context.putImageData(image, 0, 0);
-    painted = { center, width, function: fn, invert, slice: index, mode };
+    const painted = { center, width, function: fn, invert, slice: index, mode };
     canvas.setAttribute("data-painted", JSON.stringify(painted));
-    showReadouts(stats, values, index, center, width, invert);
-    for (const step2 of PREFETCH) request(model, store, index + step2);
-  }
-  function overlayBands(values, padding) {
-    const opacity = model.get("opacity");
-    const [padLow, padHigh] = padding.length ? padding : [Infinity, -Infinity];
-    const chosen = model.get("overlay").map((band) => ({ ...band, rgb: hexToRgb(band.color) }));
-    const counts = chosen.map(() => 0);
-    for (let i = 0; i < values.length; i++) {
-      const value = values[i];
-      if (value >= padLow && value <= padHigh) continue;
-      for (let k = chosen.length - 1; k >= 0; k--) {
-        const band = chosen[k];
-        if (value < band.low || value > band.high) continue;
-        counts[k]++;
-        const g = pixels[i] & 255;
-        const [r, gg, b] = band.rgb;
-        const mix = (c) => Math.round((1 - opacity) * g + opacity * c);
-        pixels[i] = 4278190080 | mix(b) << 16 | mix(gg) << 8 | mix(r);
-        break;
-      }
-    }
-    const area = model.get("_pixel_area_cm2");
-    canvas.setAttribute(
-      "data-overlay-areas",
-      JSON.stringify(Object.fromEntries(chosen.map((band, k) => [band.name, counts[k] * area])))
-    );
-  }
-  function showReadouts(stats, values, index, center, width, invert) {
-    const parts = [];
-    if (stats?.counted) {
-      const beyond = windowBeyond(sliceRange(values, model.get("_padding")), center, width, invert);
-      if (beyond) parts.push(beyond);
-      const black = 100 * stats.black / stats.counted;
-      const white = 100 * stats.white / stats.counted;
-      parts.push(`clipped ${black.toFixed(1)}% black, ${white.toFixed(1)}% white`);
-      parts.push(`${(width / 256).toFixed(2)} HU per grey level`);
-    }
-    const count = model.get("_shape")[0];
-    if (count > 1) {
-      const positions = model.get("_slice_positions");
-      const where = positions.length === count ? `, ${positions[index].toFixed(1)} mm` : "";
-      parts.push(`slice ${index + 1} of ${count}${where}`);
-    }
-    readouts.textContent = parts.join(" \xB7 ") || "\xA0";
+    readouts.textContent = readoutText({
+      stats,
+      range: stats ? sliceRange(values, padding) : null,
+      center,
+      width,
+      invert,
+      index,
+      count,
+      positions: model.get("_slice_positions")
+    });
     describe();
-  }
-  function describe() {
-    const mode = model.get("mode");
-    const count = model.get("_shape")[0];
-    const what = mode === "grey" ? "grey-level image" : mode === "rgb" ? "three windows as red, green and blue" : `windowed at ${formatWindow(model.get("center"), model.get("width"))}${model.get("invert") ? ", inverted" : ""}`;
-    const where = count > 1 ? `, slice ${model.get("slice_index") + 1} of ${count}` : "";
-    const under = pointer.dataset.hu ? `; under the pointer ${pointer.dataset.hu}` : "";
-    canvas.setAttribute("aria-label", `CT slice, ${what}${where}${under}`);
   }
   function schedule() {
     if (paintQueued) return;
     paintQueued = true;
     queueMicrotask(paint);
   }
-  function hu_at(event) {
-    const values = store.slices.get(model.get("slice_index"));
-    const bounds = canvas.getBoundingClientRect();
-    const col = Math.floor((event.clientX - bounds.left) / bounds.width * cols);
-    const row = Math.floor((event.clientY - bounds.top) / bounds.height * rows);
-    if (!values || col < 0 || row < 0 || col >= cols || row >= rows) return null;
-    return { row, col, hu: values[row * cols + col] };
-  }
-  let drag = null;
-  canvas.addEventListener("pointerdown", (event) => {
-    if (event.button !== 0 || model.get("mode") === "grey" || !model.get("interactive")) return;
-    canvas.setPointerCapture(event.pointerId);
-    const bounds = canvas.getBoundingClientRect();
-    drag = {
-      x: event.clientX,
-      y: event.clientY,
-      box: event.shiftKey,
-      bounds,
-      center: model.get("center"),
-      width: model.get("width")
-    };
-  });
-  canvas.addEventListener("pointermove", (event) => {
-    const at = hu_at(event);
-    if (at) {
-      const band = tissueAt(at.hu, bands);
-      const value = Number.isInteger(at.hu) ? at.hu : at.hu.toFixed(1);
-      pointer.textContent = `${value} HU${band ? ` \xB7 ${band.label}` : ""} (row ${at.row}, column ${at.col})`;
-      pointer.dataset.hu = pointer.textContent;
+  attachGestures({
+    model,
+    canvas,
+    box,
+    rows,
+    cols,
+    valuesNow,
+    onPointer: ({ hu, row, col }) => {
+      under = pointerText(hu, tissueAt(hu, bands), row, col);
+      pointer.textContent = under;
       describe();
     }
-    if (!drag) return;
-    const dx = event.clientX - drag.x;
-    const dy = event.clientY - drag.y;
-    if (drag.box) {
-      const left = Math.min(event.clientX, drag.x) - drag.bounds.left;
-      const top = Math.min(event.clientY, drag.y) - drag.bounds.top;
-      Object.assign(box.style, {
-        display: "block",
-        left: `${left}px`,
-        top: `${top}px`,
-        width: `${Math.abs(dx)}px`,
-        height: `${Math.abs(dy)}px`
-      });
-      return;
-    }
-    const huPerPixel = Math.max(1, drag.width / 128);
-    model.set(clampWindow(model, Math.round(drag.center + dy * huPerPixel), Math.round(drag.width + dx * huPerPixel)));
-    model.save_changes();
-  });
-  canvas.addEventListener("pointerup", (event) => {
-    if (drag?.box) {
-      box.style.display = "none";
-      windowFromBox(drag, event);
-    }
-    drag = null;
-  });
-  function windowFromBox(start, end) {
-    const values = store.slices.get(model.get("slice_index"));
-    const { bounds } = start;
-    const toCol = (x) => Math.min(cols, Math.max(0, Math.round((x - bounds.left) / bounds.width * cols)));
-    const toRow = (y) => Math.min(rows, Math.max(0, Math.round((y - bounds.top) / bounds.height * rows)));
-    const [c0, c1] = [toCol(Math.min(start.x, end.clientX)), toCol(Math.max(start.x, end.clientX))];
-    const [r0, r1] = [toRow(Math.min(start.y, end.clientY)), toRow(Math.max(start.y, end.clientY))];
-    if (!values || c1 <= c0 || r1 <= r0) return;
-    const padding = model.get("_padding");
-    const [padLow, padHigh] = padding.length ? padding : [Infinity, -Infinity];
-    const inside = [];
-    for (let r = r0; r < r1; r++) {
-      for (let c = c0; c < c1; c++) {
-        const value = values[r * cols + c];
-        if (!(value >= padLow && value <= padHigh) && !Number.isNaN(value)) inside.push(value);
-      }
-    }
-    if (!inside.length) return;
-    const sorted = Float64Array.from(inside).sort();
-    const p = model.get("roi_percentile");
-    const low = Math.round(percentile(sorted, p) * 100) / 100;
-    const high = Math.round(percentile(sorted, 100 - p) * 100) / 100;
-    model.set(clampWindow(model, (low + high) / 2, high - low));
-    model.save_changes();
-    canvas.setAttribute("data-roi", JSON.stringify({ rows: [r0, r1], cols: [c0, c1] }));
-  }
-  function percentile(sorted, p) {
-    const position = p / 100 * (sorted.length - 1);
-    const below = Math.floor(position);
-    const above = Math.min(sorted.length - 1, below + 1);
-    return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
-  }
-  function step(delta) {
-    const count = model.get("_shape")[0];
-    const next = Math.min(count - 1, Math.max(0, model.get("slice_index") + delta));
-    if (next !== model.get("slice_index")) {
-      model.set("slice_index", next);
-      model.save_changes();
-    }
-  }
-  canvas.addEventListener(
-    "wheel",
-    (event) => {
-      if (model.get("_shape")[0] < 2) return;
-      event.preventDefault();
-      step(Math.sign(event.deltaY));
-    },
-    { passive: false }
-  );
-  canvas.addEventListener("keydown", (event) => {
-    const delta = { ArrowUp: -1, ArrowDown: 1, PageUp: -10, PageDown: 10 }[event.key];
-    if (delta === void 0 || model.get("_shape")[0] < 2) return;
-    event.preventDefault();
-    step(delta);
   });
   const onSlice = (index) => {
     if (index === model.get("slice_index")) schedule();

@@ -33,9 +33,7 @@ def test_quick_run_writes_table_json_and_plot(tmp_path):
     assert {"what", "ratio", "target", "passed", "details"} <= set(report["rows"][0])
     measured = [row for row in report["rows"] if row["ctlab_ms"] is not None]
     assert measured and all(row["ctlab_ms"] > 0 for row in measured)
-    latency = [
-        row for row in report["rows"] if row["target"].startswith(("p50", ">= 12 repaints"))
-    ]
+    latency = [row for row in report["rows"] if row["target"].startswith(("p50", ">= 12 repaints"))]
     assert len(latency) == 6
     assert all(row["passed"] is None and "--no-browser" in row["note"] for row in latency)
     assert out.with_suffix(".png").stat().st_size > 1000

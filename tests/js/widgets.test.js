@@ -8,6 +8,7 @@ import { describe, it } from "node:test";
 import { boxWindow } from "../../ctlab/widgets/gestures.js";
 import { bandLevels, contrastRatio, offscale, textColourOn } from "../../ctlab/widgets/histogram_parts.js";
 import { canvasLabel, readoutText, sliceRange, windowBeyond } from "../../ctlab/widgets/readouts.js";
+import { wanted } from "../../ctlab/widgets/slice_store.js";
 import { int16Lut, voiLevel } from "../../ctlab/widgets/voi.js";
 import { formatWindow, keyStep, snap, stepValue } from "../../ctlab/widgets/window_steps.js";
 
@@ -114,5 +115,19 @@ describe("tissue band labels", { skip }, () => {
   it("compute contrast as WCAG does", () => {
     assert.equal(contrastRatio("#000000", "#ffffff"), 21);
     assert.equal(contrastRatio("#777777", "#777777"), 1);
+  });
+});
+
+describe("reading ahead", () => {
+  it("wants the slice, then 24 ahead in the direction of travel and 2 behind, nearest first", () => {
+    const order = wanted(100, 1, 300);
+    assert.deepEqual(order.slice(0, 6), [100, 101, 99, 102, 98, 103]);
+    assert.equal(order.length, 27);
+    assert.equal(Math.max(...order), 124);
+    assert.equal(Math.min(...order), 98);
+  });
+  it("reads ahead downwards when scrolling down, and stays inside the volume", () => {
+    assert.deepEqual(wanted(3, -1, 300).slice(0, 6), [3, 2, 4, 1, 5, 0]);
+    assert.ok(wanted(298, 1, 300).every((i) => i >= 0 && i < 300));
   });
 });

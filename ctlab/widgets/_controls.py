@@ -225,10 +225,13 @@ class PresetMenu(ipywidgets.Dropdown):  # type: ignore[misc]
         self.tooltip = preset_description(self._image, change["new"])
 
     def _leave(self, _change: dict[str, Any]) -> None:
-        if self._applying or not self.value:
+        menu: Any = self  # ipywidgets' Dropdown.value has no type mypy can read
+        key = str(menu.value)
+        if self._applying or not key:
             return
-        chosen = preset_window(self._image, self.value)
-        if (chosen.center, chosen.width) != (self._target.center, self._target.width):
+        chosen = preset_window(self._image, key)
+        target: Any = self._target
+        if (chosen.center, chosen.width) != (target.center, target.width):
             self.value = ""
 
 

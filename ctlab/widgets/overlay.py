@@ -253,7 +253,9 @@ class TissueOverlay(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox):
             slice_index=self.slice_index,
             opacity=self.opacity,
         )
-        return axes.figure
+        figure = axes.figure
+        assert isinstance(figure, Figure)  # overlay_tissues draws on a figure of its own
+        return figure
 
     def __repr__(self) -> str:
         return f"<TissueOverlay {', '.join(self.tissues)} over {self.window}>"

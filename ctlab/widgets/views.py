@@ -151,7 +151,7 @@ class SliceView(anywidget.AnyWidget):  # type: ignore[misc]
     def slice_bytes(self, index: int) -> memoryview:
         """Slice ``index`` as the little-endian bytes the browser receives."""
         values = np.ascontiguousarray(self._volume[index], dtype=self._wire.newbyteorder("<"))
-        return memoryview(values).cast("B")
+        return values.data.cast("B")
 
     def wire_bytes(self, index: int) -> bytes:
         """Slice ``index`` as it travels: :meth:`slice_bytes`, deflated (zlib, level 1).

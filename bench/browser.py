@@ -325,7 +325,12 @@ def _held(page: Any, handle: str, target: str, presses: int, start: int) -> Held
 def _drag_moves(
     page: Any, slider: str, target: str, moves: int
 ) -> list[tuple[float, float] | None]:
-    """Drag the width slider's thumb: ``moves`` mouse moves of 2 px, right then back."""
+    """Drag the width slider's thumb: ``moves`` mouse moves that change the width, left then back.
+
+    A drag lands on round numbers and clicks into standard windows, so a
+    move of a pixel or two may leave the width as it was: such a move paints
+    nothing and is not counted (the next one is).
+    """
     page.locator(slider).scroll_into_view_if_needed()
     page.locator(target).scroll_into_view_if_needed()
     box = page.locator(slider).bounding_box()
@@ -334,13 +339,28 @@ def _drag_moves(
     y = box["y"] + box["height"] / 2
     page.mouse.move(x, y)
     page.mouse.down()
+    painted = f"() => document.querySelector({json.dumps(target)}).dataset.painted"
     samples: list[tuple[float, float] | None] = []
-    steps = [2] * (moves - moves // 2) + [-2] * (moves // 2)
-    for step in steps:
+    step = -2  # narrower first: the thumb of W 400 has more track on its left
+    for _attempt in range(4 * moves):
+        if len(samples) == moves:
+            break
+        if len(samples) == moves - moves // 2:
+            step = 2  # and back
         started = time.monotonic()
         x += step
+        before = page.evaluate(painted)
         page.evaluate(_ARM_JS, ["canvas", target, TIMEOUT_MS])
         page.mouse.move(x, y)
+        # The slider's input handler has run by now: no new window, nothing to wait for.
+        window = page.evaluate(
+            "([selector, before]) => { const c = document.querySelector(selector);"
+            " const m = JSON.parse(before); return c.closest('.ctlab-window-explorer')"
+            ".querySelector('.ctlab-number-width').value !== String(m.width); }",
+            [target, before],
+        )
+        if not window:
+            continue
         result = page.evaluate("() => window.__benchResult")
         if result is None or result["keydown"] is None:
             samples.append(None)

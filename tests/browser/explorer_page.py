@@ -90,3 +90,26 @@ def thumb_point(page: Any, selector: str, position: float | None = None) -> tupl
     fraction = ((value if position is None else position) - low) / (high - low)
     thumb = 16  # Chromium's range thumb is 16 px wide: its centre travels width - 16
     return box["x"] + thumb / 2 + fraction * (box["width"] - thumb), box["y"] + box["height"] / 2
+
+
+def clipped_controls(page: Any, root: str) -> list[str]:
+    """Controls of the widget ``root`` reaching past its cell's output, or clipping their text."""
+    return page.evaluate(
+        """(root) => {
+            const found = [];
+            for (const widget of document.querySelectorAll(root)) {
+                const edge = widget.closest('.jp-OutputArea-output').getBoundingClientRect().right;
+                for (const control of widget.querySelectorAll(
+                    'input, select, button, output, .widget-readout')) {
+                    const box = control.getBoundingClientRect();
+                    if (box.width === 0) continue;  // inside a closed fold
+                    const name = control.className || control.tagName;
+                    if (box.right > edge + 0.5) found.push(`${name} ends at ${box.right} > ${edge}`);
+                    if (control.scrollWidth > control.clientWidth + 1 && control.tagName !== 'SELECT')
+                        found.push(`${name} clips its text`);
+                }
+            }
+            return found;
+        }""",
+        root,
+    )

@@ -14,6 +14,7 @@ import pytest
 
 import ctlab
 from tests.browser import harness
+from tests.browser.explorer_page import clipped_controls
 from tests.node_tools import NODE_MODULES, npm_ready
 
 pytestmark = pytest.mark.browser
@@ -122,4 +123,11 @@ def test_keyboard_focus_is_visible(widgets, console):
             " parseFloat(getComputedStyle(e).outlineWidth)]",
         )
         assert outline[0] and outline[1] != "none" and outline[2] >= 2, (selector, outline)
+    assert console.errors == []
+
+
+def test_no_control_is_clipped_in_any_widget(widgets, console):
+    """At the default notebook width no control of any of the four widgets is cut off."""
+    problems = {root: clipped_controls(widgets, root) for root in ROOTS}
+    assert not any(problems.values()), problems
     assert console.errors == []

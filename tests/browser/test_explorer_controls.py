@@ -17,6 +17,7 @@ from tests.browser.explorer_page import (
     STATE_CELL,
     WIDTH_SLIDER,
     assert_shows,
+    clipped_controls,
     expected_grey,
     thumb_point,
     wait_until_painted,
@@ -114,24 +115,7 @@ def test_every_window_is_written_the_same_way(explorer, console):
 
 def test_no_control_is_clipped(explorer, console, screenshots):
     """At the default notebook width every control lies inside the cell's output, unclipped."""
-    problems = explorer.evaluate(
-        """(root) => {
-            const output = document.querySelector(root).closest('.jp-OutputArea-output');
-            const edge = output.getBoundingClientRect().right;
-            const found = [];
-            for (const control of document.querySelectorAll(
-                `${root} input, ${root} select, ${root} button, ${root} .widget-readout`)) {
-                const box = control.getBoundingClientRect();
-                if (box.width === 0) continue;  // inside a closed fold
-                const name = control.className || control.tagName;
-                if (box.right > edge + 0.5) found.push(`${name} ends at ${box.right} > ${edge}`);
-                if (control.scrollWidth > control.clientWidth + 1 && control.tagName !== 'SELECT')
-                    found.push(`${name} clips its text`);
-            }
-            return found;
-        }""",
-        ROOT,
-    )
+    problems = clipped_controls(explorer, ROOT)
     assert problems == []
     harness.screenshot(explorer.locator(ROOT), screenshots / "explorer-controls.png")
     assert console.errors == []

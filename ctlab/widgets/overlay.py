@@ -127,6 +127,7 @@ class TissueOverlay(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox):
 
     def _controls(self, preset: str, chosen: list[str]) -> ipywidgets.Widget:
         self._preset_menu = PresetMenu(self, self._image, value=preset)
+        self._preset_menu.layout.width = "450px"
         window = window_controls(self._image, self._view)
         opacity = RangeControl(
             value=self._view.opacity,
@@ -160,7 +161,8 @@ class TissueOverlay(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox):
                         ),
                         toggle,
                     ],
-                    layout=ipywidgets.Layout(width="220px"),
+                    # Two columns where the labels fit, else one: never cut.
+                    layout=ipywidgets.Layout(width="auto", flex="1 1 46%", min_width="245px"),
                 )
             )
         return ipywidgets.VBox(
@@ -170,7 +172,7 @@ class TissueOverlay(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox):
                 opacity,
                 ipywidgets.HBox(rows, layout=ipywidgets.Layout(flex_flow="row wrap")),
             ],
-            layout=ipywidgets.Layout(max_width="460px"),
+            layout=ipywidgets.Layout(max_width="500px"),
         )
 
     def _toggled(self, _change: dict[str, Any]) -> None:

@@ -93,18 +93,24 @@ def thumb_point(page: Any, selector: str, position: float | None = None) -> tupl
 
 
 def clipped_controls(page: Any, root: str) -> list[str]:
-    """Controls of the widget ``root`` reaching past its cell's output, or clipping their text."""
+    """Controls (and labels) of ``root`` reaching past its cell's output, or clipping their text."""
     return page.evaluate(
         """(root) => {
             const found = [];
             for (const widget of document.querySelectorAll(root)) {
                 const edge = widget.closest('.jp-OutputArea-output').getBoundingClientRect().right;
                 for (const control of widget.querySelectorAll(
-                    'input, select, button, output, .widget-readout')) {
+                    'input, select, button, output, label, .widget-readout')) {
                     const box = control.getBoundingClientRect();
                     if (box.width === 0) continue;  // inside a closed fold
                     const name = control.className || control.tagName;
                     if (box.right > edge + 0.5) found.push(`${name} ends at ${box.right} > ${edge}`);
+                    // Cut off by a box that hides what overflows it?
+                    let box_ = control.parentElement;
+                    while (box_ && box_ !== widget.parentElement
+                           && getComputedStyle(box_).overflowX === 'visible') box_ = box_.parentElement;
+                    const inner = box_ ? box_.getBoundingClientRect().right : edge;
+                    if (box.right > inner + 0.5) found.push(`${name} cut off at ${inner}`);
                     if (control.scrollWidth > control.clientWidth + 1 && control.tagName !== 'SELECT')
                         found.push(`${name} clips its text`);
                 }

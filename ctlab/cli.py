@@ -6,12 +6,16 @@ one windowed slice as PNG; ``ctlab export PATH... -o DIR`` writes a windowed
 data set for deep learning, from one series or every series of a collection,
 on every core or a Dask cluster; ``ctlab handout -o handout.pdf`` writes the
 one-page class handout (PDF or PNG).
+Both ``window`` and ``export`` take the same window options and, without any,
+the same default window (the ``"default"`` preset, -160..240 HU), and say
+which window they used.
 A bad argument or file prints one line and exits with status 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,6 +24,15 @@ from typing import Any, NoReturn
 import ctlab
 
 _EXIT_USAGE = 2
+#: The window ``window`` and ``export`` use when no window option is given.
+DEFAULT_PRESET = "default"
+#: Rows of ``image.info`` that ``info`` already prints as "size" and "spacing".
+_SHOWN_ABOVE = {"shape", "spacing_mm"}
+
+
+def _plain(text: str) -> str:
+    """Docstring text for a terminal: without the ``double backquotes`` of reST."""
+    return text.replace("``", "")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -36,10 +49,15 @@ def _add_window_options(parser: argparse.ArgumentParser, *, several: bool) -> No
             "--preset",
             action="append",
             metavar="NAME",
-            help=f"window preset, repeat for channels (default: default); one of {presets}",
+            help=f"window preset, repeat for channels (default: {DEFAULT_PRESET}); "
+            f"one of {presets}",
         )
     else:
-        parser.add_argument("--preset", metavar="NAME", help=f"window preset, one of {presets}")
+        parser.add_argument(
+            "--preset",
+            metavar="NAME",
+            help=f"window preset (default: {DEFAULT_PRESET}); one of {presets}",
+        )
         parser.add_argument("--center", type=float, help="window centre (level) in HU")
         parser.add_argument("--width", type=float, help="window width in HU")
     parser.add_argument(
@@ -56,7 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
     # brings the segmentation readers and their decoders).
     from ctlab.io.export import DEFAULT_COMPRESS_LEVEL, DTYPES, FORMATS
 
-    parser = _Parser(prog="ctlab", description=__doc__.split("\n\n")[0])
+    parser = _Parser(
+        prog="ctlab",
+        description=_plain(__doc__),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"ctlab {ctlab.__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -149,10 +171,15 @@ def _chosen_window(args: argparse.Namespace) -> ctlab.Window:
     if by_numbers:
         if args.center is None or args.width is None:
             raise ctlab.CTLabError("--center and --width go together; give both (in HU)")
-        return ctlab.Window(args.center, args.width, name="custom")
-    if args.preset:
-        return ctlab.resolve_window(args.preset)
-    raise ctlab.CTLabError("choose a window: --preset NAME, or --center C --width W")
+        window = ctlab.Window(args.center, args.width, name="custom")
+        # A window equal to a preset goes by the preset's name.
+        return next((p for p in ctlab.PRESETS.values() if p == window), window)
+    return ctlab.resolve_window(args.preset or DEFAULT_PRESET)
+
+
+def _which_window(given: bool) -> str:
+    """How the window came to be used, for the report."""
+    return "" if given else f" (no window given: the {DEFAULT_PRESET!r} preset)"
 
 
 def _format_window(window: ctlab.Window) -> str:
@@ -161,9 +188,14 @@ def _format_window(window: ctlab.Window) -> str:
 
 def _info(args: argparse.Namespace) -> None:
     image = ctlab.load(args.path, series_uid=args.series)
-    rows = [(key.replace("_", " "), value) for key, value in image.info.items()]
+    rows = [
+        (key.replace("_", " "), value)
+        for key, value in image.info.items()
+        if key not in _SHOWN_ABOVE
+    ]
     size = " x ".join(str(n) for n in image.shape)
-    rows.insert(0, ("size", f"{size} ({image.n_slices} slices, {image.hu.dtype})"))
+    slices = f"{image.n_slices} slice{'s' if image.n_slices != 1 else ''}"
+    rows.insert(0, ("size", f"{size} ({slices}, {image.hu.dtype})"))
     rows.insert(1, ("spacing", " x ".join(f"{s:.3g}" for s in image.spacing) + " mm"))
     windows = "; ".join(_format_window(w) for w in image.windows) or "none in the header"
     rows.append(("header windows", windows))
@@ -237,8 +269,10 @@ def _window(args: argparse.Namespace) -> None:
     black, white = ctlab.clipped_fractions(
         image.slice_hu(index), window, function=args.function, mask=~image.padding_mask(index)
     )
+    given = args.preset is not None or args.center is not None
     print(
-        f"wrote {path}: slice {index}, {window}, {100 * black:.1f}% black, {100 * white:.1f}% white"
+        f"wrote {path}: slice {index}, {window}{_which_window(given)}, "
+        f"{100 * black:.1f}% black, {100 * white:.1f}% white"
     )
 
 
@@ -266,7 +300,7 @@ def _dask_client(address: str) -> Any:
 
 
 def _export(args: argparse.Namespace) -> None:
-    windows = [ctlab.resolve_window(name) for name in (args.preset or ["default"])]
+    windows = [ctlab.resolve_window(name) for name in (args.preset or [DEFAULT_PRESET])]
     if args.function:
         windows = [
             ctlab.Window(w.center, w.width, function=args.function, name=w.name) for w in windows
@@ -280,6 +314,14 @@ def _export(args: argparse.Namespace) -> None:
         _export_many(args, windows)
         return
     path = args.path[0]
+    # Checked before loading; a collection's output folder is meant to be
+    # reused (finished series are skipped), so only one series is refused here.
+    output = os.fspath(args.output)
+    if os.path.isdir(output) and os.listdir(output) and not args.overwrite:
+        raise ctlab.CTLabError(
+            f"{output} is not empty; choose a new or empty folder with -o, or add --overwrite "
+            "to replace the files of an earlier ctlab export there"
+        )
     image = ctlab.load(path, series_uid=args.series)
     labels = (
         None if args.labels is None else ctlab.load_labels(args.labels, like=image, source=path)
@@ -307,8 +349,9 @@ def _export(args: argparse.Namespace) -> None:
         progress=progress,
         labels=labels,
     )
-    channels = ", ".join(w.name for w in windows)
-    print(f"wrote {image.n_slices} {args.format} files ({channels}) and {manifest}")
+    channels = "; ".join(str(w) for w in windows)
+    files = f"{image.n_slices} {args.format} file{'s' if image.n_slices != 1 else ''}"
+    print(f"wrote {files} ({channels}{_which_window(bool(args.preset))}) and {manifest}")
 
 
 def _export_many(args: argparse.Namespace, windows: list[ctlab.Window]) -> None:
@@ -362,8 +405,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         _COMMANDS[args.command](args)
+        sys.stdout.flush()
     except (ctlab.CTLabError, FileNotFoundError, IsADirectoryError, PermissionError) as error:
         # One line, whatever a decoder's message quoted inside ours spans.
         print(f"ctlab {args.command}: error: {' '.join(str(error).split())}", file=sys.stderr)
         return _EXIT_USAGE
+    except BrokenPipeError:
+        # The reader left (`ctlab info scan | head`): stop quietly, as cat does.
+        # Python would report the pipe again when it flushes stdout at exit,
+        # so point stdout at /dev/null first (the recipe of Python's signal docs).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return 0

@@ -33,8 +33,8 @@ def test_quick_run_writes_table_json_and_plot(tmp_path):
     assert {"what", "ratio", "target", "passed", "details"} <= set(report["rows"][0])
     measured = [row for row in report["rows"] if row["ctlab_ms"] is not None]
     assert measured and all(row["ctlab_ms"] > 0 for row in measured)
-    latency = [row for row in report["rows"] if row["target"].startswith("p50")]
-    assert len(latency) == 3
+    latency = [row for row in report["rows"] if row["target"].startswith(("p50", ">= 12 repaints"))]
+    assert len(latency) == 6
     assert all(row["passed"] is None and "--no-browser" in row["note"] for row in latency)
     assert out.with_suffix(".png").stat().st_size > 1000
 
@@ -69,7 +69,7 @@ def test_browser_latencies_are_measured():
         f"sys.path.insert(0, {str(ROOT / 'bench')!r})\n"
         "from dataclasses import asdict\n"
         "from browser import measure\n"
-        "results = measure(3, slices=8)\n"
+        "results = measure(3, slices=12)\n"
         "print(json.dumps({name: asdict(latency) for name, latency in results.items()}))\n"
     )
     run = subprocess.run(
@@ -77,15 +77,20 @@ def test_browser_latencies_are_measured():
     )
     assert run.returncode == 0, run.stderr[-3000:]
     results = json.loads(run.stdout.strip().splitlines()[-1])
+    held = {name: results.pop(name) for name in ("held", "held_far")}
     assert set(results) == {
         "explorer",
         "pattern",
+        "width_drag",
         "scroll_first",
         "scroll",
-        "explorer_delayed",
-        "pattern_delayed",
+        "explorer_far",
+        "pattern_far",
+        "width_drag_far",
         "frame",
     }
+    for name, scroll in held.items():
+        assert scroll["reached"] and scroll["painted"] >= 1, (name, scroll)
     for name, latency in results.items():
         assert latency["n"] == 3 and latency["timeouts"] == 0, (name, latency)
         assert 0 < latency["in_page_p50"] <= latency["p50"] <= latency["p95"] <= latency["max"], (

@@ -53,6 +53,31 @@ class TestInfo:
         assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
         assert "notes.txt" in result.stderr
 
+    def test_no_repeated_rows_and_one_slice(self):
+        """Size and spacing are printed once each; a single slice is "1 slice"."""
+        out = run_cli("info", CHEST).stdout
+        assert "(1 slice, int16)" in out and "1 slices" not in out
+        assert "\n  shape " not in out and "spacing mm" not in out
+
+    def test_a_closed_pipe_ends_quietly(self):
+        """`ctlab info PATH | head`: the reader leaving ends ctlab without a traceback."""
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ctlab", "info", HEAD],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        process.stdout.close()  # the reader is gone before ctlab writes
+        stderr = process.stderr.read()
+        process.wait(timeout=120)
+        assert "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr
+        assert process.returncode == 1
+
+    def test_help_has_no_markup(self):
+        """--help shows plain text: no reST ``double backquotes``."""
+        out = run_cli("--help").stdout
+        assert "``" not in out and "ctlab info PATH summarises a scan" in out
+
 
 class TestWindow:
     def test_preset_png_equals_apply_window(self, tmp_path):
@@ -76,7 +101,6 @@ class TestWindow:
             (["--preset", "fatty"], "no preset named 'fatty'"),
             (["--center", "40"], "--center and --width go together"),
             (["--preset", "fat", "--width", "3"], "either --preset or --center"),
-            ([], "choose a window"),
             (["--center", "40", "--width", "0"], "width must be >= 1 HU"),
             (["--preset", "fat", "--slice", "3"], "--slice 3 is out of range"),
         ],
@@ -87,6 +111,27 @@ class TestWindow:
         err = capsys.readouterr().err
         assert message in err and err.count("\n") == 1
         assert not (tmp_path / "x.png").exists()
+
+    def test_no_window_given_uses_the_default_and_says_so(self, tmp_path, capsys):
+        """Without window options, window uses the same default window export does, and says so."""
+        out = tmp_path / "d.png"
+        assert main(["window", CHEST, "-o", str(out)]) == 0
+        report = capsys.readouterr().out
+        assert str(ctlab.PRESETS["default"]) in report
+        assert "(no window given: the 'default' preset)" in report
+        expected = ctlab.apply_window(ctlab.load(CHEST).hu, "default")
+        np.testing.assert_array_equal(np.asarray(Image.open(out)), expected)
+
+    def test_a_window_equal_to_a_preset_is_named_after_it(self, tmp_path, capsys):
+        """--center -80 --width 40 is reported as the fat preset, not "custom"."""
+        assert (
+            main(
+                ["window", CHEST, "--center", "-80", "--width", "40", "-o", str(tmp_path / "f.png")]
+            )
+            == 0
+        )
+        report = capsys.readouterr().out
+        assert str(ctlab.PRESETS["fat"]) in report and "custom" not in report
 
     def test_argparse_errors_are_one_line(self):
         """A missing -o is reported in one line, not a usage block."""
@@ -124,13 +169,16 @@ class TestExport:
         png = np.asarray(Image.open(out / "slice_0000.png"))
         expected = ctlab.multiwindow(ctlab.load(HEAD).hu, ["brain", "subdural", "bone"])
         np.testing.assert_array_equal(png, expected)
-        assert "wrote 1 png files" in capsys.readouterr().out
+        report = capsys.readouterr().out
+        assert "wrote 1 png file (" in report
+        assert str(ctlab.PRESETS["bone"]) in report and "no window given" not in report
 
     def test_export_refuses_non_empty(self, tmp_path, capsys):
         """A non-empty output folder is refused in one line."""
         (tmp_path / "keep.txt").write_text("x")
         assert main(["export", CHEST, "-o", str(tmp_path)]) == 2
-        assert "not empty" in capsys.readouterr().err
+        err = capsys.readouterr().err
+        assert "not empty" in err and "add --overwrite" in err and "overwrite=True" not in err
         assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
 
 

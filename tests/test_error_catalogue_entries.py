@@ -166,9 +166,10 @@ def _(ctx):
     _cli(ctx, "window", CHEST, "--center", "40", "-o", str(ctx.tmp / "x.png"))
 
 
-@case("ctlab.cli._chosen_window", "CTLabError", "choose a window")
-def _(ctx):
-    _cli(ctx, "window", CHEST, "-o", str(ctx.tmp / "x.png"))
+@case("ctlab.cli._export", "CTLabError", "{output} is not empty")
+def _(ctx: Context) -> None:
+    (ctx.tmp / "keep.txt").write_text("x")
+    _cli(ctx, "export", CHEST, "-o", str(ctx.name(ctx.tmp)))
 
 
 @case("ctlab.cli._export", "CTLabError", "--labels {args.labels} goes with one series")

@@ -1,8 +1,9 @@
-"""Controls shared by the widgets: the preset menu, the centre/width and slice sliders.
+"""Controls shared by the widgets: the preset menu, the window controls, the slice slider.
 
-The sliders are linked to a :class:`~ctlab.widgets.views.SliceView` in the
-browser (``jslink``), so moving one repaints without the kernel; the preset
-menu works through Python, since choosing a preset is a click, not a drag.
+The window controls and the slice slider act on a
+:class:`~ctlab.widgets.views.SliceView` in the browser, so moving one
+repaints without the kernel; the preset menu works through Python, since
+choosing a preset is a click, not a drag.
 """
 
 from __future__ import annotations
@@ -16,23 +17,31 @@ import traitlets
 
 from ctlab.core.image import CTImage
 from ctlab.core.window import PRESETS, Window, header_window_name
-from ctlab.widgets.views import CENTER_LIMITS, WIDTH_LIMITS, SliceView
+from ctlab.widgets.views import (
+    CENTER_LIMITS,
+    WIDTH_LIMITS,
+    RangeControl,
+    SliceView,
+    WindowControls,
+)
 
 __all__ = [
+    "LABEL_CHARS",
     "PresetMenu",
     "SliceTraits",
     "WindowTraits",
     "browser_link",
     "header_key",
+    "preset_description",
     "preset_key",
     "preset_options",
     "preset_window",
     "slice_slider",
     "start_slice",
-    "window_sliders",
+    "window_controls",
 ]
 
-SLIDER_WIDTH = "440px"
+SLIDER_WIDTH = "430px"
 
 
 def check_window(center: float, width: float) -> None:
@@ -50,10 +59,17 @@ def check_window(center: float, width: float) -> None:
 
 
 class WindowTraits(traitlets.HasTraits):  # type: ignore[misc]
-    """The ``center`` and ``width`` traitlets of a widget, validated."""
+    """The window of a widget as ``center`` and ``width`` and as ``window_range``, validated.
+
+    Two views of one window: setting either updates the other here, in
+    Python, so the kernel, a saved notebook and the browser always agree.
+    """
 
     center = traitlets.Float(40.0)
     width = traitlets.Float(400.0)
+    window_range = traitlets.Tuple(
+        traitlets.Float(), traitlets.Float(), default_value=(-160.0, 240.0)
+    )
 
     @traitlets.validate("center")
     def _valid_center(self, proposal: dict[str, Any]) -> float:
@@ -64,6 +80,31 @@ class WindowTraits(traitlets.HasTraits):  # type: ignore[misc]
     def _valid_width(self, proposal: dict[str, Any]) -> float:
         check_window(self.center, proposal["value"])
         return float(proposal["value"])
+
+    @traitlets.validate("window_range")
+    def _valid_range(self, proposal: dict[str, Any]) -> tuple[float, float]:
+        low, high = (float(value) for value in proposal["value"])
+        if not high - low >= WIDTH_LIMITS[0]:
+            raise traitlets.TraitError(
+                f"window_range must be (low, high) with high at least 1 HU above low, "
+                f"got ({low:g}, {high:g})"
+            )
+        check_window((low + high) / 2, high - low)
+        return low, high
+
+    @traitlets.observe("center", "width")
+    def _range_follows(self, _change: dict[str, Any]) -> None:
+        edges = (self.center - self.width / 2, self.center + self.width / 2)
+        if self.window_range != edges:
+            self.window_range = edges
+
+    @traitlets.observe("window_range")
+    def _center_width_follow(self, change: dict[str, Any]) -> None:
+        low, high = change["new"]
+        if (low, high) == (self.center - self.width / 2, self.center + self.width / 2):
+            return
+        with self.hold_trait_notifications():
+            self.center, self.width = (low + high) / 2, high - low
 
 
 class SliceTraits(traitlets.HasTraits):  # type: ignore[misc]
@@ -94,22 +135,49 @@ def header_key(index: int) -> str:
     return f"header {index + 1}"
 
 
+def _own_name(window: Window, index: int) -> str:
+    """The header window's own name, or "" when it has none but its position.
+
+    Window.from_dicom names a window only if its explanation passed the privacy
+    clean; "header window N" and the menu key need no second label.
+    """
+    return "" if window.name in ("", header_key(index), header_window_name(index)) else window.name
+
+
+#: Longest menu label; a header window's own name can be any length.
+LABEL_CHARS = 32
+
+
 def preset_options(image: CTImage) -> list[tuple[str, str]]:
     """The preset menu: the header's own windows first, then :data:`ctlab.PRESETS`.
 
     Returns (label, key) pairs; the seed's four windows keep their Figure 5
-    labels; the last entry, ("custom", ""), stands for a window set by hand.
+    labels; a header window is labelled by its name (cut to
+    :data:`LABEL_CHARS`; the menu's tooltip gives it in full) or its numbers;
+    the last entry, ("custom", ""), stands for a window set by hand.
     """
     header = []
     for index, window in enumerate(image.windows):
         key = header_key(index)
-        # Window.from_dicom shows an explanation only if it passed the clean; a
-        # window named by its position needs no second label.
-        named = window.name not in ("", key, header_window_name(index))
-        explanation = f"{window.name}, " if named else ""
         unnamed = Window(window.center, window.width)
-        header.append((f"{key}: {explanation}{unnamed}", key))
+        shown = _own_name(window, index) or f"{unnamed}".split(" HU")[0]
+        label = f"{key}: {shown}"
+        if len(label) > LABEL_CHARS:
+            label = label[: LABEL_CHARS - 1] + "\u2026"
+        header.append((label, key))
     return [*header, *((window.name, key) for key, window in PRESETS.items()), ("custom", "")]
+
+
+def preset_description(image: CTImage, key: str) -> str:
+    """The full text of a menu entry (its tooltip): the window's name and numbers."""
+    if not key:
+        return "custom: a window set by hand"
+    window = preset_window(image, key)
+    if key.startswith("header"):
+        own = _own_name(window, int(key.split()[1]) - 1)
+        name = f"{own}, " if own else ""
+        return f"{key} (from the file's header): {name}{Window(window.center, window.width)}"
+    return str(window)
 
 
 def preset_key(window: Window | str) -> str:
@@ -134,12 +202,19 @@ class PresetMenu(ipywidgets.Dropdown):  # type: ignore[misc]
     """
 
     def __init__(self, target: traitlets.HasTraits, image: CTImage, *, value: str) -> None:
-        super().__init__(description="preset", options=preset_options(image), value=value)
+        super().__init__(
+            description="preset",
+            options=preset_options(image),
+            value=value,
+            tooltip=preset_description(image, value),
+            layout=ipywidgets.Layout(width="330px"),
+        )
         self._target = target
         self._image = image
         self._applying = False
         self.add_class("ctlab-preset")
         self.observe(self._apply, "value")
+        self.observe(self._describe, "value")
         target.observe(self._leave, ["center", "width"])
 
     def _apply(self, change: dict[str, Any]) -> None:
@@ -156,38 +231,25 @@ class PresetMenu(ipywidgets.Dropdown):  # type: ignore[misc]
         finally:
             self._applying = False
 
+    def _describe(self, change: dict[str, Any]) -> None:
+        self.tooltip = preset_description(self._image, change["new"])
+
     def _leave(self, _change: dict[str, Any]) -> None:
-        if self._applying or not self.value:
+        menu: Any = self  # ipywidgets' Dropdown.value has no type mypy can read
+        key = str(menu.value)
+        if self._applying or not key:
             return
-        chosen = preset_window(self._image, self.value)
-        if (chosen.center, chosen.width) != (self._target.center, self._target.width):
+        chosen = preset_window(self._image, key)
+        target: Any = self._target
+        if (chosen.center, chosen.width) != (target.center, target.width):
             self.value = ""
 
 
-def window_sliders(view: SliceView) -> tuple[ipywidgets.FloatSlider, ipywidgets.FloatSlider]:
-    """Centre and width sliders, linked to ``view`` in the browser (the view's value first)."""
-    common: dict[str, Any] = {
-        "min": CENTER_LIMITS[0],
-        # Half-HU steps: a window whose low and high edges are whole HU has
-        # its centre on a half HU when its width is odd.
-        "step": 0.5,
-        "readout_format": ".1f",
-        "continuous_update": True,
-        "layout": ipywidgets.Layout(width=SLIDER_WIDTH),
-    }
-    center = ipywidgets.FloatSlider(
-        view.center, **{**common, "max": CENTER_LIMITS[1]}, description="centre (HU)"
-    )
-    width = ipywidgets.FloatSlider(
-        view.width,
-        **{**common, "min": WIDTH_LIMITS[0], "max": WIDTH_LIMITS[1]},
-        description="width (HU)",
-    )
-    center.add_class("ctlab-center")
-    width.add_class("ctlab-width")
-    browser_link(view, "center", center)
-    browser_link(view, "width", width)
-    return center, width
+def window_controls(image: CTImage, view: SliceView) -> WindowControls:
+    """Centre and width sliders with number boxes and low..high boxes acting on ``view``."""
+    controls = WindowControls(image, view)
+    controls.add_class("ctlab-window")
+    return controls
 
 
 def browser_link(view: ipywidgets.Widget, name: str, control: ipywidgets.Widget) -> None:
@@ -206,8 +268,16 @@ def slice_slider(
     """One slice slider moving every view in the browser (``width`` in pixels); none for a slice."""
     if not image.is_volume:
         return []
-    slider = ipywidgets.IntSlider(
-        index, description="slice", min=0, max=image.n_slices - 1, continuous_update=True
+    slider = RangeControl(
+        value=index,
+        min=0,
+        max=image.n_slices - 1,
+        label="slice",
+        aria_label="slice number",
+        hint="the slice shown; on the image, the wheel and the up/down keys move too",
+        offset=1,
+        of_count=True,
+        name="slice",
     )
     if width is not None:
         slider.layout.width = f"{width}px"

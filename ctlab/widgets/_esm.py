@@ -1,8 +1,11 @@
-"""Browser code of the widgets: each view's ES module, with the shared VOI code in front.
+"""Browser code of the widgets: each view's bundled ES module, and the shared CSS.
 
-anywidget ships one ES module per widget class as a string. The VOI
-functions (``voi.js``) are shared by every view, so they are prepended to
-each view's module here instead of being copied into it.
+The views' sources are ES modules beside this file (``slice_view.js``,
+``histogram_view.js``, ``window_controls.js``) importing the shared VOI
+code (``voi.js``) and window formatting (``window_steps.js``). anywidget
+ships one self-contained module per widget, so ``npm run build`` (esbuild)
+bundles each view into ``static/``; the bundles are committed, so installing
+ctlab needs no Node, and a test checks they match the sources.
 """
 
 from __future__ import annotations
@@ -15,8 +18,8 @@ _HERE = Path(__file__).resolve().parent
 
 @cache
 def bundle(module: str) -> str:
-    """``voi.js`` followed by ``module`` (a .js file beside this one)."""
-    return (_HERE / "voi.js").read_text() + "\n" + (_HERE / module).read_text()
+    """The bundled ES module of the view ``module`` (``static/<module>``)."""
+    return (_HERE / "static" / module).read_text()
 
 
 @cache

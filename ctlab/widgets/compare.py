@@ -20,7 +20,7 @@ from ctlab.plot._common import as_image
 from ctlab.plot.slice import FIGURE_5, window_title
 from ctlab.widgets._controls import SliceTraits, browser_link, slice_slider, start_slice
 from ctlab.widgets._static import StaticFallback
-from ctlab.widgets.views import SliceView
+from ctlab.widgets.views import RangeControl, SliceView
 
 __all__ = ["WindowCompare", "naive_jpeg_image"]
 
@@ -121,8 +121,15 @@ class WindowCompare(StaticFallback, SliceTraits, ipywidgets.VBox):  # type: igno
                 )
             )
         self._views = views
-        zoom = ipywidgets.IntSlider(
-            _PANEL_WIDTH, description="zoom (px)", min=160, max=640, step=16
+        zoom = RangeControl(
+            value=_PANEL_WIDTH,
+            min=160,
+            max=640,
+            step=16,
+            label="zoom",
+            aria_label="panel width, pixels",
+            unit="px",
+            name="zoom",
         )
         zoom.add_class("ctlab-zoom")
         for view in views:

@@ -15,7 +15,6 @@ from ctlab.plot import explorer_figure
 from ctlab.plot._common import as_image
 from ctlab.plot.explorer import READOUT_TISSUES
 from ctlab.widgets._controls import (
-    SLIDER_WIDTH,
     PresetMenu,
     SliceTraits,
     WindowTraits,
@@ -26,10 +25,10 @@ from ctlab.widgets._controls import (
     preset_options,
     slice_slider,
     start_slice,
-    window_sliders,
+    window_controls,
 )
 from ctlab.widgets._static import StaticFallback
-from ctlab.widgets.views import CENTER_LIMITS, WIDTH_LIMITS, HistogramView, SliceView
+from ctlab.widgets.views import HistogramView, RangeControl, SliceView
 
 __all__ = ["WindowExplorer"]
 
@@ -66,6 +65,9 @@ class WindowExplorer(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox)
     ----------
     center, width : float
         The window in HU (traitlets: read, set, ``observe``).
+    window_range : tuple of float
+        The same window as its (low, high) edges in HU; setting it sets
+        ``center`` and ``width``, and the other way round.
     slice_index : int
     preset : str
         Key of the chosen preset (a :data:`ctlab.PRESETS` key or ``"header 1"``
@@ -129,13 +131,12 @@ class WindowExplorer(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox)
             slice_index=index,
             display_width=_SLICE_WIDTH,
         )
+        # The slice view's model holds the window in the browser; the
+        # histogram and the controls read and write it there.
         self._histogram = HistogramView(
             self._image,
+            self._view,
             readout_tissues=READOUT_TISSUES,
-            center=start.center,
-            width=start.width,
-            function=self._start_function,
-            invert=invert,
             log=log,
             display_width=_HISTOGRAM_WIDTH,
         )
@@ -167,8 +168,7 @@ class WindowExplorer(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox)
             self.preset = self._start_preset
         for name in ("center", "width", "function", "invert", "slice_index", "roi_percentile"):
             traitlets.link((self, name), (self._view, name))
-        for name in ("function", "log"):
-            traitlets.link((self, name), (self._histogram, name))
+        traitlets.link((self, "log"), (self._histogram, "log"))
         traitlets.link((self, "preset"), (self._preset_menu, "value"))
         traitlets.link((self, "function"), (self._function_menu, "value"))
 
@@ -189,40 +189,48 @@ class WindowExplorer(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox)
 
     def _build_controls(self) -> ipywidgets.Widget:
         view, histogram = self._view, self._histogram
-        self._center_slider, self._width_slider = window_sliders(view)
-        reach = WIDTH_LIMITS[1] / 2
-        self._range_slider = ipywidgets.FloatRangeSlider(
-            value=(view.center - view.width / 2, view.center + view.width / 2),
-            description="low..high",
-            min=CENTER_LIMITS[0] - reach,
-            max=CENTER_LIMITS[1] + reach,
-            step=0.5,
-            readout_format=".1f",
-            continuous_update=True,
-            layout=ipywidgets.Layout(width=SLIDER_WIDTH),
-        )
+        self._window_controls = window_controls(self._image, view)
         self._preset_menu = PresetMenu(self, self._image, value=self._start_preset)
+        self._preset_menu.layout.width = "370px"
         functions = sorted(VOI_FUNCTIONS, key=lambda name: name != self._start_function)
         self._function_menu = ipywidgets.Dropdown(
             description="VOI function",
             options=functions,
             value=self._start_function,
+            tooltip="the DICOM VOI function mapping HU to grey levels (PS3.3 C.11.2.1.2)",
             layout=ipywidgets.Layout(width="250px"),
         )
         compact = {"indent": False, "layout": ipywidgets.Layout(width="auto", margin="0 8px")}
-        self._invert_box = ipywidgets.Checkbox(view.invert, description="invert", **compact)
-        self._log_box = ipywidgets.Checkbox(histogram.log, description="log counts", **compact)
-        self._percentile_slider = ipywidgets.FloatSlider(
-            view.roi_percentile,
-            description="box pct",
+        self._invert_box = ipywidgets.Checkbox(
+            view.invert, description="invert", tooltip="low HU white, high HU black", **compact
+        )
+        self._log_box = ipywidgets.Checkbox(
+            histogram.log,
+            description="log counts",
+            tooltip="histogram heights on a logarithmic scale",
+            **compact,
+        )
+        self._percentile_slider = RangeControl(
+            value=view.roi_percentile,
+            label="box clip %",
+            aria_label="box percentile clipped at each end, percent",
+            hint=(
+                "shift-drag a box on the slice to window from the HU inside it: the window "
+                "runs from this percentile to 100 minus it, so a few outlying pixels are ignored"
+            ),
             min=0,
             max=25,
             step=0.5,
-            readout_format=".1f",
+            digits=1,
+            name="percentile",
         )
-        self._reset_button = ipywidgets.Button(description="reset", icon="undo")
+        self._reset_button = ipywidgets.Button(
+            description="reset",
+            icon="undo",
+            tooltip="back to the starting window",
+            layout=ipywidgets.Layout(width="auto"),
+        )
         for widget, name in [
-            (self._range_slider, "range"),
             (self._function_menu, "function"),
             (self._invert_box, "invert"),
             (self._log_box, "log"),
@@ -230,24 +238,35 @@ class WindowExplorer(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox)
             (self._reset_button, "reset"),
         ]:
             widget.add_class(f"ctlab-{name}")
-        # In the browser: a slider move reaches the canvas and the histogram
-        # without the kernel.
-        browser_link(view, "window_range", self._range_slider)
+        # In the browser: a click reaches the canvas and the histogram without the kernel.
         browser_link(view, "invert", self._invert_box)
         browser_link(histogram, "log", self._log_box)
         browser_link(view, "roi_percentile", self._percentile_slider)
-        for name in ("center", "width", "invert"):
-            ipywidgets.jslink((view, name), (histogram, name))
         self._reset_button.on_click(self._errors.capture()(lambda _button: self.reset()))
+        advanced = ipywidgets.Accordion(
+            [
+                ipywidgets.VBox(
+                    [
+                        ipywidgets.HTML(
+                            "<small>Shift-drag a box on the slice to set the window from the "
+                            "HU inside it, from this percentile to 100 minus it.</small>"
+                        ),
+                        self._percentile_slider,
+                    ]
+                )
+            ],
+            titles=("advanced: window from a box",),
+            selected_index=None,
+        )
+        advanced.add_class("ctlab-advanced")
         return ipywidgets.VBox(
             [
                 ipywidgets.HBox([self._preset_menu, self._reset_button]),
-                self._center_slider,
-                self._width_slider,
-                self._range_slider,
+                self._window_controls,
                 ipywidgets.HBox([self._function_menu, self._invert_box, self._log_box]),
-                self._percentile_slider,
-            ]
+                advanced,
+            ],
+            layout=ipywidgets.Layout(max_width=f"{_HISTOGRAM_WIDTH}px"),
         )
 
     # -- the model ------------------------------------------------------------

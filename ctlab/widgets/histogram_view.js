@@ -2,8 +2,14 @@
 // the window shaded on it, the VOI function drawn over it as the HU -> grey
 // curve, a grey ramp, and the grey levels each tissue band gets.
 //
+// The window is the SliceView's (its model is read, never copied here).
+//
 // The counts arrive once; the bars, bands and axis are drawn once into an
 // offscreen canvas, and each window change only redraws what depends on it.
+
+import { levelsTable, offscale, textColourOn, tickStep } from "./histogram_parts.js";
+import { GREY_MAX, typedArray, voiGrey } from "./voi.js";
+import { formatHU, formatWindow } from "./window_steps.js";
 
 const HEIGHT = 300;
 const MARGIN = { left: 58, right: 44, top: 22 };
@@ -12,15 +18,8 @@ const RAMP = 12;
 const AXIS = 30;
 const FONT = "11px sans-serif";
 
-// Round tick spacing (1, 2 or 5 times a power of ten) giving about `count` ticks.
-function tickStep(span, count) {
-  const raw = span / count;
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const multiple = [1, 2, 5, 10].find((m) => m * power >= raw);
-  return multiple * power;
-}
-
-function render({ model, el }) {
+async function render({ model, el, host }) {
+  const state = await host.getModel(model.get("source"));
   el.classList.add("ctlab-histogram-view");
   const canvas = document.createElement("canvas");
   canvas.className = "ctlab-histogram-canvas";
@@ -87,7 +86,11 @@ function render({ model, el }) {
     for (const fraction of [0, 0.5, 1]) {
       const count = log ? 10 ** (fraction * Math.log10(1 + most)) - 1 : fraction * most;
       const y = plotBottom - fraction * plotHeight;
-      g.fillText(count >= 1000 ? `${(count / 1000).toFixed(count >= 10000 ? 0 : 1)}k` : count.toFixed(0), MARGIN.left - 4, y);
+      g.fillText(
+        count >= 1000 ? `${(count / 1000).toFixed(count >= 10000 ? 0 : 1)}k` : count.toFixed(0),
+        MARGIN.left - 4,
+        y,
+      );
     }
     g.save();
     g.translate(12, (MARGIN.top + plotBottom) / 2);
@@ -108,7 +111,7 @@ function render({ model, el }) {
       g.lineWidth = 0.5;
       g.strokeRect(left, top, Math.max(1, right - left), BAND_ROW - 2);
       if (g.measureText(band.label).width < right - left - 2) {
-        g.fillStyle = "#000000";
+        g.fillStyle = textColourOn(band.color);
         g.fillText(band.label, (left + right) / 2, top + BAND_ROW / 2);
       }
     }
@@ -127,10 +130,10 @@ function render({ model, el }) {
 
   function draw() {
     paintQueued = false;
-    const center = model.get("center");
-    const windowWidth = model.get("width");
-    const fn = model.get("function");
-    const invert = model.get("invert");
+    const center = state.get("center");
+    const windowWidth = state.get("width");
+    const fn = state.get("function");
+    const invert = state.get("invert");
     const g = canvas.getContext("2d");
     g.setTransform(1, 0, 0, 1, 0, 0);
     g.drawImage(offscreen, 0, 0);
@@ -170,24 +173,39 @@ function render({ model, el }) {
     g.fillStyle = "#222222";
     g.textAlign = "center";
     g.textBaseline = "top";
+    const title = `${formatWindow(center, windowWidth)} [${fn}]`;
+    g.fillText(title, (MARGIN.left + right) / 2, 4);
+    // A window off the histogram still shows where it is: an arrow at that edge.
     const lowHU = center - windowWidth / 2;
     const highHU = center + windowWidth / 2;
-    g.fillText(
-      `C ${+center.toFixed(1)} / W ${+windowWidth.toFixed(1)} HU (${+lowHU.toFixed(1)}..${+highHU.toFixed(1)}) [${fn}]`,
-      (MARGIN.left + right) / 2, 4
-    );
+    const side = offscale(lowHU, highHU, start, end);
+    if (side) {
+      const arrowY = MARGIN.top + plotHeight / 2;
+      const text =
+        side === "left"
+          ? `\u25c0 window ${formatHU(lowHU)}..${formatHU(highHU)} HU`
+          : `window ${formatHU(lowHU)}..${formatHU(highHU)} HU \u25b6`;
+      g.font = "bold 12px sans-serif";
+      g.textAlign = side;
+      g.textBaseline = "middle";
+      const x = side === "left" ? MARGIN.left + 4 : right - 4;
+      const box = g.measureText(text).width + 8;
+      g.fillStyle = "#fff3b0";
+      g.fillRect(side === "left" ? x - 4 : x - box + 4, arrowY - 10, box, 20);
+      g.fillStyle = "#000000";
+      g.fillText(text, x, arrowY);
+      g.font = FONT;
+    }
+    canvas.setAttribute("data-offscale", side);
+    canvas.setAttribute("role", "img");
+    canvas.setAttribute("aria-label", `HU histogram with the window ${title}${side ? `, off the ${side} edge` : ""}`);
     canvas.setAttribute("data-painted", JSON.stringify({ center, width: windowWidth, function: fn, invert }));
     showLevels(center, windowWidth, fn);
   }
 
   // The lesson in numbers: how many grey levels each tissue band gets.
   function showLevels(center, windowWidth, fn) {
-    const rows = model.get("_readout_tissues").map((band) => {
-      const count = greyLevelsSpanned(band.low, band.high, center, windowWidth, fn);
-      return `<tr data-tissue="${band.name}"><td><span class="ctlab-swatch" style="background:${band.color}"></span>` +
-        `${band.label}</td><td>${band.low}..${band.high} HU</td><td>${count} of 256 grey levels</td></tr>`;
-    });
-    levels.innerHTML = `<table>${rows.join("")}</table>`;
+    levels.innerHTML = levelsTable(model.get("_readout_tissues"), center, windowWidth, fn);
   }
 
   function schedule() {
@@ -203,12 +221,12 @@ function render({ model, el }) {
   }
 
   const windowEvents = "change:center change:width change:function change:invert";
-  model.on(windowEvents, schedule);
+  state.on(windowEvents, schedule);
   model.on("change:log", redrawAll);
   model.on("change:display_width", layout);
   layout();
   return () => {
-    model.off(windowEvents, schedule);
+    state.off(windowEvents, schedule);
     model.off("change:log", redrawAll);
     model.off("change:display_width", layout);
   };

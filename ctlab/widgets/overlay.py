@@ -25,10 +25,10 @@ from ctlab.widgets._controls import (
     preset_key,
     slice_slider,
     start_slice,
-    window_sliders,
+    window_controls,
 )
 from ctlab.widgets._static import StaticFallback
-from ctlab.widgets.views import SliceView
+from ctlab.widgets.views import RangeControl, SliceView
 
 __all__ = ["TissueOverlay"]
 
@@ -127,9 +127,17 @@ class TissueOverlay(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox):
 
     def _controls(self, preset: str, chosen: list[str]) -> ipywidgets.Widget:
         self._preset_menu = PresetMenu(self, self._image, value=preset)
-        center, width = window_sliders(self._view)
-        opacity = ipywidgets.FloatSlider(
-            self._view.opacity, description="opacity", min=0, max=1, step=0.05
+        self._preset_menu.layout.width = "450px"
+        window = window_controls(self._image, self._view)
+        opacity = RangeControl(
+            value=self._view.opacity,
+            min=0,
+            max=1,
+            step=0.05,
+            digits=2,
+            label="opacity",
+            aria_label="opacity of the tissue colours, 0 to 1",
+            name="opacity",
         )
         opacity.add_class("ctlab-opacity")
         browser_link(self._view, "opacity", opacity)
@@ -154,18 +162,18 @@ class TissueOverlay(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox):
                         ),
                         toggle,
                     ],
-                    layout=ipywidgets.Layout(width="220px"),
+                    # Two columns where the labels fit, else one: never cut.
+                    layout=ipywidgets.Layout(width="auto", flex="1 1 46%", min_width="245px"),
                 )
             )
         return ipywidgets.VBox(
             [
                 self._preset_menu,
-                center,
-                width,
+                window,
                 opacity,
                 ipywidgets.HBox(rows, layout=ipywidgets.Layout(flex_flow="row wrap")),
             ],
-            layout=ipywidgets.Layout(max_width="460px"),
+            layout=ipywidgets.Layout(max_width="500px"),
         )
 
     def _toggled(self, _change: dict[str, Any]) -> None:
@@ -248,7 +256,9 @@ class TissueOverlay(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox):
             slice_index=self.slice_index,
             opacity=self.opacity,
         )
-        return axes.figure
+        figure = axes.figure
+        assert isinstance(figure, Figure)  # overlay_tissues draws on a figure of its own
+        return figure
 
     def __repr__(self) -> str:
         return f"<TissueOverlay {', '.join(self.tissues)} over {self.window}>"

@@ -22,7 +22,7 @@ from ctlab.widgets._controls import (
     preset_key,
     slice_slider,
     start_slice,
-    window_sliders,
+    window_controls,
 )
 from ctlab.widgets._static import StaticFallback
 from ctlab.widgets.views import SliceView, window_record
@@ -103,12 +103,12 @@ class MultiWindowRGB(StaticFallback, SliceTraits, ipywidgets.VBox):  # type: ign
         panels = []
         for (name, _), channel, window in zip(_CHANNELS, self._channels, start, strict=True):
             menu = PresetMenu(channel, self._image, value=preset_key(window))
-            center, width = window_sliders(channel)
-            for control in (menu, center, width):
+            controls = window_controls(self._image, channel)
+            for control in (menu, controls):
                 control.layout.width = f"{_PANEL_WIDTH}px"
                 control.add_class(f"ctlab-{name}")
             channel.observe(self._channel_moved, ["center", "width"])
-            panels.append(ipywidgets.VBox([channel, menu, center, width]))
+            panels.append(ipywidgets.VBox([channel, menu, controls]))
         views = [self._composite, *self._channels]
         for view in views:
             traitlets.link((self, "slice_index"), (view, "slice_index"))

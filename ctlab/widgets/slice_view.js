@@ -1,129 +1,55 @@
 // SliceView: one CT slice on a canvas, windowed in the browser.
 //
 // The kernel sends each slice once, as a binary buffer, when the view asks
-// for it; every window change is then a table look-up per pixel here, with
-// no round trip to the kernel. Traits follow what the user does (throttled by
-// ipywidgets: one update in flight), so Python always knows the window.
+// for it (slice_store.js); every window change is then a table look-up per
+// pixel here (paint.js), with no round trip to the kernel. Gestures
+// (gestures.js) and readouts (readouts.js) live in their own modules; this
+// one builds the view and paints when the model changes. The model is the
+// one source of truth for the window and the slice: the histogram and the
+// controls read and write it too. Traits follow what the user does
+// (throttled by ipywidgets: one update in flight), so Python always knows.
 
-const CACHE_BYTES = 256 * 1024 * 1024; // slices kept per widget
-const PREFETCH = [1, -1, 2, -2, 3, -3];
-const MAX_PENDING = 4;
+import { attachGestures } from "./gestures.js";
+import { overlayBands, paintGrey, paintRgb, paintWindowed, windowPixels } from "./paint.js";
+import { canvasLabel, pointerText, readoutText, sliceRange } from "./readouts.js";
+import { readAhead, storeOf } from "./slice_store.js";
+import { ownKeys, tissueAt } from "./voi.js";
 
-// Per-model state, shared by every view of the same widget.
-const stores = new WeakMap();
-
-function storeOf(model) {
-  let store = stores.get(model);
-  if (!store) {
-    store = { slices: new Map(), pending: new Set(), listeners: new Set() };
-    stores.set(model, store);
-    model.on("msg:custom", (message, buffers) => {
-      if (message.type !== "slice") return;
-      const Type = message.dtype === "float32" ? Float32Array : message.dtype === "uint8" ? Uint8Array : Int16Array;
-      const values = typedArray(buffers[0], Type);
-      store.pending.delete(message.index);
-      store.slices.set(message.index, values);
-      let bytes = 0;
-      for (const cached of store.slices.values()) bytes += cached.byteLength;
-      // Forget the oldest slices first (Map keeps insertion order).
-      for (const key of store.slices.keys()) {
-        if (bytes <= CACHE_BYTES || store.slices.size <= 1) break;
-        bytes -= store.slices.get(key).byteLength;
-        store.slices.delete(key);
-      }
-      for (const listener of store.listeners) listener(message.index);
-    });
-  }
-  return store;
-}
-
-function request(model, store, index) {
-  const count = model.get("_shape")[0];
-  if (index < 0 || index >= count || store.slices.has(index) || store.pending.has(index)) return;
-  if (store.pending.size >= MAX_PENDING) return;
-  store.pending.add(index);
-  model.send({ type: "request", index });
-}
-
-// A window inside the widget's limits (the sliders' reach).
-function clampWindow(model, center, width) {
-  const limits = model.get("_limits");
-  const clamp = (value, [low, high]) => Math.min(high, Math.max(low, value));
-  return { center: clamp(center, limits.center), width: clamp(width, limits.width) };
-}
-
-function hexToRgb(hex) {
-  const value = parseInt(hex.slice(1), 16);
-  return [(value >> 16) & 255, (value >> 8) & 255, value & 255];
-}
-
-// Grey levels 0..255 of every pixel, plus how many non-padding pixels were
-// clipped to black and to white.
-function windowPixels(values, dtype, center, width, fn, padding) {
-  const grey = new Uint8Array(values.length);
-  const [padLow, padHigh] = padding.length ? padding : [Infinity, -Infinity];
-  let black = 0, white = 0, counted = 0;
-  // Two copies of the loop, so the int16 one (every real CT) stays a plain
-  // table look-up per pixel with no call in it: this is the per-move hot path.
-  if (dtype === "int16") {
-    const lut = int16Lut(center, width, fn);
-    for (let i = 0; i < values.length; i++) {
-      const value = values[i];
-      const level = lut[value & 0xffff];
-      grey[i] = level;
-      if (value >= padLow && value <= padHigh) continue;
-      counted++;
-      if (level === 0) black++;
-      else if (level === 255) white++;
-    }
-  } else {
-    for (let i = 0; i < values.length; i++) {
-      const value = values[i];
-      const level = voiLevel(value, center, width, fn);
-      grey[i] = level;
-      if (value >= padLow && value <= padHigh) continue;
-      counted++;
-      if (level === 0) black++;
-      else if (level === 255) white++;
-    }
-  }
-  return { grey, black, white, counted };
+function element(tag, className, parent) {
+  const made = document.createElement(tag);
+  made.className = className;
+  parent?.append(made);
+  return made;
 }
 
 function render({ model, el }) {
   const store = storeOf(model);
-  const [, rows, cols] = model.get("_shape");
+  const [count, rows, cols] = model.get("_shape");
 
   el.classList.add("ctlab-slice-view");
-  const title = document.createElement("div");
-  title.className = "ctlab-view-title";
-  const frame = document.createElement("div");
-  frame.className = "ctlab-canvas-frame";
-  const canvas = document.createElement("canvas");
-  canvas.className = "ctlab-slice-canvas";
+  const title = element("div", "ctlab-view-title", el);
+  const frame = element("div", "ctlab-canvas-frame", el);
+  const canvas = element("canvas", "ctlab-slice-canvas", frame);
+  const box = element("div", "ctlab-roi-box", frame);
+  const pointer = element("div", "ctlab-pointer", el);
+  const readouts = element("div", "ctlab-readouts", el);
   canvas.width = cols;
   canvas.height = rows;
+  canvas.setAttribute("role", "img");
   ownKeys(canvas);
-  const box = document.createElement("div");
-  box.className = "ctlab-roi-box";
-  frame.append(canvas, box);
-  const pointer = document.createElement("div");
-  pointer.className = "ctlab-pointer";
   pointer.textContent = "\u00a0";
-  const readouts = document.createElement("div");
-  readouts.className = "ctlab-readouts";
-  el.append(title, frame, pointer, readouts);
+  pointer.setAttribute("aria-live", "off");
 
   const context = canvas.getContext("2d");
   const image = context.createImageData(cols, rows);
   const pixels = new Uint32Array(image.data.buffer); // little-endian RGBA
   const bands = model.get("_tissues");
-  let painted = null;
+  let under = "";
   let paintQueued = false;
 
   function fit() {
-    el.style.maxWidth = `${model.get("display_width")}px`;
     const displayWidth = model.get("display_width");
+    el.style.maxWidth = `${displayWidth}px`;
     canvas.style.width = `${displayWidth}px`;
     canvas.style.height = `${Math.round(displayWidth * (rows / cols) * model.get("_pixel_aspect"))}px`;
     title.style.maxWidth = `${displayWidth}px`;
@@ -131,18 +57,31 @@ function render({ model, el }) {
     title.style.display = model.get("title") ? "" : "none";
   }
 
-  function currentSlice() {
-    const index = model.get("slice_index");
-    const values = store.slices.get(index);
-    if (!values) request(model, store, index);
-    return values;
+  function valuesNow() {
+    return store.slices.get(model.get("slice_index"));
+  }
+
+  function describe() {
+    canvas.setAttribute(
+      "aria-label",
+      canvasLabel({
+        mode: model.get("mode"),
+        center: model.get("center"),
+        width: model.get("width"),
+        invert: model.get("invert"),
+        index: model.get("slice_index"),
+        count,
+        under,
+      }),
+    );
   }
 
   function paint() {
     paintQueued = false;
-    const values = currentSlice();
-    if (!values) return;
     const index = model.get("slice_index");
+    readAhead(model, store, index);
+    const values = valuesNow();
+    if (!values) return;
     const mode = model.get("mode");
     const dtype = model.get("_dtype");
     const center = model.get("center");
@@ -152,83 +91,34 @@ function render({ model, el }) {
     const padding = model.get("_padding");
     let stats = null;
     if (mode === "grey") {
-      for (let i = 0; i < values.length; i++) {
-        const g = values[i];
-        pixels[i] = 0xff000000 | (g << 16) | (g << 8) | g;
-      }
+      paintGrey(pixels, values);
     } else if (mode === "rgb") {
-      const channels = model.get("rgb_windows").map(
-        (w) => windowPixels(values, dtype, w.center, w.width, w.function, padding).grey
-      );
-      const [r, g, b] = channels;
-      for (let i = 0; i < values.length; i++) {
-        pixels[i] = 0xff000000 | (b[i] << 16) | (g[i] << 8) | r[i];
-      }
+      paintRgb(pixels, values, dtype, model.get("rgb_windows"), padding);
     } else {
       stats = windowPixels(values, dtype, center, width, fn, padding);
-      const grey = stats.grey;
-      const tint = model.get("tint");
-      const [tr, tg, tb] = tint ? hexToRgb(tint).map((c) => c / 255) : [1, 1, 1];
-      for (let i = 0; i < values.length; i++) {
-        const g = invert ? 255 - grey[i] : grey[i];
-        if (tint) {
-          pixels[i] = 0xff000000 | (Math.round(g * tb) << 16) | (Math.round(g * tg) << 8) | Math.round(g * tr);
-        } else {
-          pixels[i] = 0xff000000 | (g << 16) | (g << 8) | g;
-        }
+      paintWindowed(pixels, stats.grey, invert, model.get("tint"));
+      if (mode === "overlay") {
+        const chosen = model.get("overlay");
+        const counts = overlayBands(pixels, values, padding, chosen, model.get("opacity"));
+        const area = model.get("_pixel_area_cm2");
+        const areas = Object.fromEntries(chosen.map((band, k) => [band.name, counts[k] * area]));
+        canvas.setAttribute("data-overlay-areas", JSON.stringify(areas));
       }
-      if (mode === "overlay") overlayBands(values, padding);
     }
     context.putImageData(image, 0, 0);
-    painted = { center, width, function: fn, invert, slice: index, mode };
+    const painted = { center, width, function: fn, invert, slice: index, mode };
     canvas.setAttribute("data-painted", JSON.stringify(painted));
-    showReadouts(stats, index, center, width);
-    for (const step of PREFETCH) request(model, store, index + step);
-  }
-
-  // Tissue bands in colour over the windowed slice: what an HU threshold
-  // segments, whatever the window (later bands drawn over earlier ones).
-  function overlayBands(values, padding) {
-    const opacity = model.get("opacity");
-    const [padLow, padHigh] = padding.length ? padding : [Infinity, -Infinity];
-    const chosen = model.get("overlay").map((band) => ({ ...band, rgb: hexToRgb(band.color) }));
-    const counts = chosen.map(() => 0);
-    for (let i = 0; i < values.length; i++) {
-      const value = values[i];
-      if (value >= padLow && value <= padHigh) continue;
-      for (let k = chosen.length - 1; k >= 0; k--) {
-        const band = chosen[k];
-        if (value < band.low || value > band.high) continue;
-        counts[k]++;
-        const g = pixels[i] & 255;
-        const [r, gg, b] = band.rgb;
-        const mix = (c) => Math.round((1 - opacity) * g + opacity * c);
-        pixels[i] = 0xff000000 | (mix(b) << 16) | (mix(gg) << 8) | mix(r);
-        break;
-      }
-    }
-    const area = model.get("_pixel_area_cm2");
-    canvas.setAttribute(
-      "data-overlay-areas",
-      JSON.stringify(Object.fromEntries(chosen.map((band, k) => [band.name, counts[k] * area])))
-    );
-  }
-
-  function showReadouts(stats, index, center, width) {
-    const parts = [];
-    if (stats && stats.counted) {
-      const black = (100 * stats.black) / stats.counted;
-      const white = (100 * stats.white) / stats.counted;
-      parts.push(`clipped ${black.toFixed(1)}% black, ${white.toFixed(1)}% white`);
-      parts.push(`${(width / 256).toFixed(2)} HU per grey level`);
-    }
-    const count = model.get("_shape")[0];
-    if (count > 1) {
-      const positions = model.get("_slice_positions");
-      const where = positions.length === count ? `, ${positions[index].toFixed(1)} mm` : "";
-      parts.push(`slice ${index + 1} of ${count}${where}`);
-    }
-    readouts.textContent = parts.join(" \u00b7 ") || "\u00a0";
+    readouts.textContent = readoutText({
+      stats,
+      range: stats ? sliceRange(values, padding) : null,
+      center,
+      width,
+      invert,
+      index,
+      count,
+      positions: model.get("_slice_positions"),
+    });
+    describe();
   }
 
   function schedule() {
@@ -239,154 +129,35 @@ function render({ model, el }) {
     queueMicrotask(paint);
   }
 
-  // Centre/width and low/high are two views of one window: keep them equal,
-  // ignoring the last-bit differences of (c - w/2 + c + w/2) / 2.
-  const same = (a, b) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
-  function syncRange() {
-    const center = model.get("center");
-    const width = model.get("width");
-    const [low, high] = model.get("window_range");
-    if (!same(low, center - width / 2) || !same(high, center + width / 2)) {
-      model.set("window_range", [center - width / 2, center + width / 2]);
-      model.save_changes();
-    }
-  }
-  function syncCenterWidth() {
-    const [low, high] = model.get("window_range");
-    const { center, width } = clampWindow(model, (low + high) / 2, high - low);
-    if (!same(center, model.get("center")) || !same(width, model.get("width"))) {
-      model.set({ center, width });
-      model.save_changes();
-    }
-  }
-
-  function hu_at(event) {
-    const values = store.slices.get(model.get("slice_index"));
-    const bounds = canvas.getBoundingClientRect();
-    const col = Math.floor(((event.clientX - bounds.left) / bounds.width) * cols);
-    const row = Math.floor(((event.clientY - bounds.top) / bounds.height) * rows);
-    if (!values || col < 0 || row < 0 || col >= cols || row >= rows) return null;
-    return { row, col, hu: values[row * cols + col] };
-  }
-
-  // Clinical-viewer gestures: drag = window (horizontal width, vertical
-  // level); shift-drag = box whose HU percentiles set the window.
-  let drag = null;
-  canvas.addEventListener("pointerdown", (event) => {
-    if (event.button !== 0 || model.get("mode") === "grey" || !model.get("interactive")) return;
-    canvas.setPointerCapture(event.pointerId);
-    const bounds = canvas.getBoundingClientRect();
-    drag = {
-      x: event.clientX, y: event.clientY, box: event.shiftKey, bounds,
-      center: model.get("center"), width: model.get("width"),
-    };
-  });
-  canvas.addEventListener("pointermove", (event) => {
-    const at = hu_at(event);
-    if (at) {
-      const band = tissueAt(at.hu, bands);
-      const value = Number.isInteger(at.hu) ? at.hu : at.hu.toFixed(1);
-      pointer.textContent = `${value} HU${band ? ` \u00b7 ${band.label}` : ""} (row ${at.row}, column ${at.col})`;
-    }
-    if (!drag) return;
-    const dx = event.clientX - drag.x;
-    const dy = event.clientY - drag.y;
-    if (drag.box) {
-      const left = Math.min(event.clientX, drag.x) - drag.bounds.left;
-      const top = Math.min(event.clientY, drag.y) - drag.bounds.top;
-      Object.assign(box.style, {
-        display: "block", left: `${left}px`, top: `${top}px`,
-        width: `${Math.abs(dx)}px`, height: `${Math.abs(dy)}px`,
-      });
-      return;
-    }
-    const huPerPixel = Math.max(1, drag.width / 128);
-    model.set(clampWindow(model, Math.round(drag.center + dy * huPerPixel), Math.round(drag.width + dx * huPerPixel)));
-    model.save_changes();
-  });
-  canvas.addEventListener("pointerup", (event) => {
-    if (drag && drag.box) {
-      box.style.display = "none";
-      windowFromBox(drag, event);
-    }
-    drag = null;
-  });
-
-  function windowFromBox(start, end) {
-    const values = store.slices.get(model.get("slice_index"));
-    const { bounds } = start;
-    const toCol = (x) => Math.min(cols, Math.max(0, Math.round(((x - bounds.left) / bounds.width) * cols)));
-    const toRow = (y) => Math.min(rows, Math.max(0, Math.round(((y - bounds.top) / bounds.height) * rows)));
-    const [c0, c1] = [toCol(Math.min(start.x, end.clientX)), toCol(Math.max(start.x, end.clientX))];
-    const [r0, r1] = [toRow(Math.min(start.y, end.clientY)), toRow(Math.max(start.y, end.clientY))];
-    if (!values || c1 <= c0 || r1 <= r0) return;
-    const padding = model.get("_padding");
-    const [padLow, padHigh] = padding.length ? padding : [Infinity, -Infinity];
-    const inside = [];
-    for (let r = r0; r < r1; r++) {
-      for (let c = c0; c < c1; c++) {
-        const value = values[r * cols + c];
-        if (!(value >= padLow && value <= padHigh) && !Number.isNaN(value)) inside.push(value);
-      }
-    }
-    if (!inside.length) return;
-    const sorted = Float64Array.from(inside).sort();
-    const p = model.get("roi_percentile");
-    // To 0.01 HU: finer digits are noise from the interpolation.
-    const low = Math.round(percentile(sorted, p) * 100) / 100;
-    const high = Math.round(percentile(sorted, 100 - p) * 100) / 100;
-    model.set(clampWindow(model, (low + high) / 2, high - low));
-    model.save_changes();
-    canvas.setAttribute("data-roi", JSON.stringify({ rows: [r0, r1], cols: [c0, c1] }));
-  }
-
-  // numpy.percentile's default (linear interpolation between closest ranks).
-  function percentile(sorted, p) {
-    const position = (p / 100) * (sorted.length - 1);
-    const below = Math.floor(position);
-    const above = Math.min(sorted.length - 1, below + 1);
-    return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
-  }
-
-  function step(delta) {
-    const count = model.get("_shape")[0];
-    const next = Math.min(count - 1, Math.max(0, model.get("slice_index") + delta));
-    if (next !== model.get("slice_index")) {
-      model.set("slice_index", next);
-      model.save_changes();
-    }
-  }
-  canvas.addEventListener("wheel", (event) => {
-    if (model.get("_shape")[0] < 2) return;
-    event.preventDefault();
-    step(Math.sign(event.deltaY));
-  }, { passive: false });
-  canvas.addEventListener("keydown", (event) => {
-    const delta = { ArrowUp: -1, ArrowDown: 1, PageUp: -10, PageDown: 10 }[event.key];
-    if (delta === undefined || model.get("_shape")[0] < 2) return;
-    event.preventDefault();
-    step(delta);
+  attachGestures({
+    model,
+    canvas,
+    box,
+    rows,
+    cols,
+    valuesNow,
+    onPointer: ({ hu, row, col }) => {
+      under = pointerText(hu, tissueAt(hu, bands), row, col);
+      pointer.textContent = under;
+      describe();
+    },
   });
 
   const onSlice = (index) => {
     if (index === model.get("slice_index")) schedule();
   };
   store.listeners.add(onSlice);
-  const repaintOn = "change:center change:width change:function change:invert change:slice_index " +
+  const repaintOn =
+    "change:center change:width change:function change:invert change:slice_index " +
     "change:mode change:overlay change:opacity change:rgb_windows change:tint";
   model.on(repaintOn, schedule);
-  model.on("change:center change:width", syncRange);
-  model.on("change:window_range", syncCenterWidth);
   model.on("change:display_width change:title", fit);
   fit();
-  syncRange();
   schedule();
 
   return () => {
     store.listeners.delete(onSlice);
     model.off(repaintOn, schedule);
-    model.off("change:center change:width", syncRange);
-    model.off("change:window_range", syncCenterWidth);
     model.off("change:display_width change:title", fit);
   };
 }

@@ -1,15 +1,18 @@
 """The browser-side views the widgets are built from (private building blocks).
 
 :class:`SliceView` holds one image and windows it on a canvas in the
-browser; :class:`HistogramView` draws the HU histogram with the Hounsfield
-scale and the window. Both are anywidgets whose code lives beside this file
-(``slice_view.js``, ``histogram_view.js``). The public widgets compose them
-with ipywidgets controls linked in the browser, so that moving a slider
-repaints without a round trip to the kernel.
+browser, and its model is the one place the browser keeps that image's
+window and slice; :class:`HistogramView` (the HU histogram with the
+Hounsfield scale) and :class:`WindowControls` (sliders and number boxes)
+read and write the window of a SliceView they are given, instead of keeping
+copies linked to it. All are anywidgets whose code lives beside this file
+(``slice_view.js``, ``histogram_view.js``, ``window_controls.js``), so
+moving a control repaints without a round trip to the kernel.
 """
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,7 +24,7 @@ import traitlets
 from ctlab.core.hounsfield import TISSUES, Tissue
 from ctlab.core.image import CTImage
 from ctlab.core.metrics import hu_histogram
-from ctlab.core.window import VOI_FUNCTIONS, Window
+from ctlab.core.window import PRESETS, VOI_FUNCTIONS, Window
 from ctlab.plot.histogram import BAND_ROWS
 from ctlab.widgets._esm import bundle, stylesheet
 
@@ -29,10 +32,17 @@ __all__ = [
     "CENTER_LIMITS",
     "WIDTH_LIMITS",
     "HistogramView",
+    "RangeControl",
     "SliceView",
+    "WindowControls",
     "tissue_records",
     "window_record",
 ]
+
+#: Fastest zlib level: slices are compressed per request, on the kernel's thread.
+_DEFLATE_LEVEL = 1
+#: Most slices one request may ask for (the browser asks for a few at a time).
+_MAX_BATCH = 16
 
 #: How far a widget's centre and width reach, in HU: every preset and any
 #: window a CT number can need (-1024 .. +3071 on a 12-bit scale) fits. Both
@@ -78,9 +88,10 @@ def _wire_dtype(hu: npt.NDArray[Any]) -> np.dtype[Any]:
 class SliceView(anywidget.AnyWidget):  # type: ignore[misc]
     """A slice of a CT image on a canvas, windowed in the browser.
 
-    The kernel sends a slice once, as a binary buffer, when the browser asks
-    for it (the browser caches slices and prefetches neighbours); window
-    changes never cross to the kernel to repaint.
+    The kernel sends a slice once, as a deflated binary buffer, when the
+    browser asks for it (several per message; the browser caches slices and
+    reads ahead in the direction of travel); window changes never cross to
+    the kernel to repaint.
 
     Modes: ``"window"`` (HU through the window), ``"overlay"`` (the same, with
     tissue bands in colour), ``"rgb"`` (three windows as R, G, B) and
@@ -92,7 +103,6 @@ class SliceView(anywidget.AnyWidget):  # type: ignore[misc]
 
     center = traitlets.Float(40.0).tag(sync=True)
     width = traitlets.Float(400.0).tag(sync=True)
-    window_range = traitlets.List(traitlets.Float(), default_value=[-160.0, 240.0]).tag(sync=True)
     function = traitlets.Enum(VOI_FUNCTIONS, default_value="linear").tag(sync=True)
     invert = traitlets.Bool(False).tag(sync=True)
     slice_index = traitlets.Int(0).tag(sync=True)
@@ -146,29 +156,44 @@ class SliceView(anywidget.AnyWidget):  # type: ignore[misc]
     def slice_bytes(self, index: int) -> memoryview:
         """Slice ``index`` as the little-endian bytes the browser receives."""
         values = np.ascontiguousarray(self._volume[index], dtype=self._wire.newbyteorder("<"))
-        return memoryview(values).cast("B")
+        return values.data.cast("B")
+
+    def wire_bytes(self, index: int) -> bytes:
+        """Slice ``index`` as it travels: :meth:`slice_bytes`, deflated (zlib, level 1).
+
+        CT compresses about 2 to 6 times, which a far-away kernel's bandwidth
+        needs; the browser inflates it with ``DecompressionStream("deflate")``.
+        """
+        return zlib.compress(self.slice_bytes(index), _DEFLATE_LEVEL)
 
     def _answer(self, _widget: Any, content: dict[str, Any], _buffers: list[Any]) -> None:
         if content.get("type") != "request":
             return
-        index = content.get("index")
-        if not isinstance(index, int) or not 0 <= index < self._volume.shape[0]:
+        asked = content.get("indices")
+        if not isinstance(asked, list):
+            return
+        count = self._volume.shape[0]
+        indices = [i for i in asked if isinstance(i, int) and 0 <= i < count][:_MAX_BATCH]
+        if not indices:
             return
         self.send(
-            {"type": "slice", "index": index, "dtype": self._dtype}, [self.slice_bytes(index)]
+            {"type": "slices", "indices": indices, "dtype": self._dtype, "encoding": "deflate"},
+            [self.wire_bytes(index) for index in indices],
         )
 
 
 class HistogramView(anywidget.AnyWidget):  # type: ignore[misc]
-    """The HU histogram (counts sent once) with the scale, window and transfer curve."""
+    """The HU histogram (counts sent once) with the scale, and the window of ``source``.
+
+    The window, its VOI function and inversion are read from the SliceView
+    ``source`` in the browser, so the histogram can never show another.
+    """
 
     _esm = bundle("histogram_view.js")
     _css = stylesheet()
 
-    center = traitlets.Float(40.0).tag(sync=True)
-    width = traitlets.Float(400.0).tag(sync=True)
-    function = traitlets.Enum(VOI_FUNCTIONS, default_value="linear").tag(sync=True)
-    invert = traitlets.Bool(False).tag(sync=True)
+    # Sent as a reference the browser code resolves with anywidget's host.getModel.
+    source = anywidget.WidgetTrait().tag(sync=True)
     log = traitlets.Bool(False).tag(sync=True)
     display_width = traitlets.Int(520).tag(sync=True)
 
@@ -178,10 +203,13 @@ class HistogramView(anywidget.AnyWidget):  # type: ignore[misc]
     _tissues = traitlets.List(traitlets.Dict()).tag(sync=True)
     _readout_tissues = traitlets.List(traitlets.Dict()).tag(sync=True)
 
-    def __init__(self, image: CTImage, *, readout_tissues: Iterable[str], **traits: Any) -> None:
+    def __init__(
+        self, image: CTImage, source: SliceView, *, readout_tissues: Iterable[str], **traits: Any
+    ) -> None:
         # Whole-HU bins, at most 512 (hu_histogram's default), padding left out.
         counts, edges = hu_histogram(image.valid_hu())
         super().__init__(
+            source=source,
             _counts=counts.astype("<f8").tobytes(),
             _hist_start=float(edges[0]),
             _hist_step=float(edges[1] - edges[0]),
@@ -193,6 +221,88 @@ class HistogramView(anywidget.AnyWidget):  # type: ignore[misc]
         )
 
 
+def control_reach(image: CTImage) -> tuple[tuple[float, float], tuple[float, float]]:
+    """How far the centre and width sliders reach for ``image``, in HU.
+
+    The centre slider spans the image's HU and every preset's centre; the
+    width slider (logarithmic) runs from 1 HU to twice that span, at least
+    to the widest preset. Both stay inside the widget's limits, which the
+    number boxes and Python can still use in full.
+    """
+    hu = image.valid_hu()
+    finite = hu[np.isfinite(hu)] if hu.dtype.kind == "f" else hu
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
+    centers = [preset.center for preset in PRESETS.values()]
+    widths = [preset.width for preset in PRESETS.values()]
+    # Round outwards to 50 HU so the ends are round numbers.
+    center_low = max(CENTER_LIMITS[0], np.floor(min(low, *centers) / 50) * 50)
+    center_high = min(CENTER_LIMITS[1], np.ceil(max(high, *centers) / 50) * 50)
+    widest = min(WIDTH_LIMITS[1], max(2 * (center_high - center_low), *widths))
+    return (float(center_low), float(center_high)), (WIDTH_LIMITS[0], float(widest))
+
+
+class WindowControls(anywidget.AnyWidget):  # type: ignore[misc]
+    """Centre and width sliders with number boxes, and low..high boxes, for ``source``'s window.
+
+    The controls read and write the SliceView's own ``center`` and
+    ``width`` in the browser; they hold no window of their own. The centre
+    slider spans ``center_reach``, the width slider ``width_reach`` on a
+    logarithmic scale; drags click into the standard windows (``PRESETS``).
+    """
+
+    _esm = bundle("window_controls.js")
+    _css = stylesheet()
+
+    # Sent as a reference the browser code resolves with anywidget's host.getModel.
+    source = anywidget.WidgetTrait().tag(sync=True)
+    center_reach = traitlets.List(traitlets.Float(), default_value=list(CENTER_LIMITS)).tag(
+        sync=True
+    )
+    width_reach = traitlets.List(traitlets.Float(), default_value=list(WIDTH_LIMITS)).tag(sync=True)
+    _detents = traitlets.Dict().tag(sync=True)
+
+    def __init__(self, image: CTImage, source: SliceView, **traits: Any) -> None:
+        center_reach, width_reach = control_reach(image)
+        standard = [*PRESETS.values(), *image.windows]
+        super().__init__(
+            source=source,
+            center_reach=list(center_reach),
+            width_reach=list(width_reach),
+            _detents={
+                "center": sorted({window.center for window in standard}),
+                "width": sorted({window.width for window in standard}),
+            },
+            **traits,
+        )
+
+
 def window_record(window: Window) -> dict[str, Any]:
     """A window as the plain record the browser reads."""
     return {"center": window.center, "width": window.width, "function": window.function}
+
+
+class RangeControl(anywidget.AnyWidget):  # type: ignore[misc]
+    """A labelled slider for one number, with an accessible name and its value beside it.
+
+    Link ``value`` to the trait it drives (``ipywidgets.jslink``) so a move
+    reaches a view in the browser without the kernel. ``offset`` is added to
+    what is shown (1 to show slice 0 as "1"), ``of_count`` adds "of N";
+    ``hint`` explains it on hover.
+    """
+
+    _esm = bundle("range_control.js")
+    _css = stylesheet()
+
+    value = traitlets.Float(0.0).tag(sync=True)
+    min = traitlets.Float(0.0).tag(sync=True)
+    max = traitlets.Float(1.0).tag(sync=True)
+    step = traitlets.Float(1.0).tag(sync=True)
+    label = traitlets.Unicode("").tag(sync=True)
+    aria_label = traitlets.Unicode("").tag(sync=True)
+    # Not ``tooltip``: anywidget views fail to render with DOMWidget's tooltip set.
+    hint = traitlets.Unicode("").tag(sync=True)
+    unit = traitlets.Unicode("").tag(sync=True)
+    digits = traitlets.Int(0).tag(sync=True)
+    offset = traitlets.Float(0.0).tag(sync=True)
+    of_count = traitlets.Bool(False).tag(sync=True)
+    name = traitlets.Unicode("value").tag(sync=True)

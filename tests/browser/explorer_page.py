@@ -12,7 +12,9 @@ from tests.browser import harness
 
 ROOT = ".ctlab-window-explorer"
 CANVAS = f"{ROOT} canvas.ctlab-slice-canvas"
-HANDLE = f"{ROOT} .ctlab-center .noUi-handle"
+HANDLE = f"{ROOT} input.ctlab-slider-center"
+WIDTH_SLIDER = f"{ROOT} input.ctlab-slider-width"
+HISTOGRAM = f"{ROOT} canvas.ctlab-histogram-canvas"
 PRESET = f"{ROOT} .ctlab-preset select"
 
 BUILD = (
@@ -24,7 +26,8 @@ BUILD = (
 )
 STATE = (
     "print(json.dumps({'center': ex.center, 'width': ex.width, 'function': ex.function,"
-    " 'invert': ex.invert, 'preset': ex.preset}))"
+    " 'invert': ex.invert, 'preset': ex.preset,"
+    " 'window_range': ex.window_range}))"
 )
 STATE_CELL = 1
 
@@ -75,3 +78,44 @@ def erode(mask: np.ndarray) -> np.ndarray:
     inner[:, 1:] &= mask[:, :-1]
     inner[:, :-1] &= mask[:, 1:]
     return inner
+
+
+def thumb_point(page: Any, selector: str, position: float | None = None) -> tuple[float, float]:
+    """Screen point of a range input's thumb (at ``position`` of its 0..max track if given)."""
+    box = page.locator(selector).bounding_box()
+    where = page.eval_on_selector(
+        selector, "(input) => [Number(input.value), Number(input.min), Number(input.max)]"
+    )
+    value, low, high = where
+    fraction = ((value if position is None else position) - low) / (high - low)
+    thumb = 16  # Chromium's range thumb is 16 px wide: its centre travels width - 16
+    return box["x"] + thumb / 2 + fraction * (box["width"] - thumb), box["y"] + box["height"] / 2
+
+
+def clipped_controls(page: Any, root: str) -> list[str]:
+    """Controls (and labels) of ``root`` reaching past its cell's output, or clipping their text."""
+    return page.evaluate(
+        """(root) => {
+            const found = [];
+            for (const widget of document.querySelectorAll(root)) {
+                const edge = widget.closest('.jp-OutputArea-output').getBoundingClientRect().right;
+                for (const control of widget.querySelectorAll(
+                    'input, select, button, output, label, .widget-readout')) {
+                    const box = control.getBoundingClientRect();
+                    if (box.width === 0) continue;  // inside a closed fold
+                    const name = control.className || control.tagName;
+                    if (box.right > edge + 0.5) found.push(`${name} ends at ${box.right} > ${edge}`);
+                    // Cut off by a box that hides what overflows it?
+                    let box_ = control.parentElement;
+                    while (box_ && box_ !== widget.parentElement
+                           && getComputedStyle(box_).overflowX === 'visible') box_ = box_.parentElement;
+                    const inner = box_ ? box_.getBoundingClientRect().right : edge;
+                    if (box.right > inner + 0.5) found.push(`${name} cut off at ${inner}`);
+                    if (control.scrollWidth > control.clientWidth + 1 && control.tagName !== 'SELECT')
+                        found.push(`${name} clips its text`);
+                }
+            }
+            return found;
+        }""",
+        root,
+    )

@@ -40,20 +40,20 @@ def test_first_paint_is_the_default_window(explorer, hu, console):
 
 
 def test_arrow_keys_on_the_centre_slider(explorer, hu, console, screenshots):
-    """20 x ArrowRight raise the centre by 10 HU (half-HU steps): darker, exact, Python follows."""
+    """4 x ArrowRight raise the centre by 20 HU (steps of 5 HU at W 400): darker, exact, Python follows."""
     before = harness.canvas_pixels(explorer, CANVAS)
     start = harness.painted(explorer, CANVAS)["center"]
     explorer.locator(HANDLE).focus()
-    for _ in range(20):
+    for _ in range(4):
         explorer.keyboard.press("ArrowRight")
-    painted = wait_until_painted(explorer, center=start + 10)
+    painted = wait_until_painted(explorer, center=start + 20)
     after = harness.canvas_pixels(explorer, CANVAS)
     assert harness.region_mean(after) < harness.region_mean(before)
     assert_shows(after, expected_grey(hu, painted))
     output = harness.run_cell_until(
-        explorer, STATE_CELL, lambda out: json.loads(out.splitlines()[-1])["center"] == start + 10
+        explorer, STATE_CELL, lambda out: json.loads(out.splitlines()[-1])["center"] == start + 20
     )
-    assert json.loads(output.splitlines()[-1])["center"] == start + 10
+    assert json.loads(output.splitlines()[-1])["center"] == start + 20
     shot = harness.screenshot(explorer.locator(ROOT), screenshots / "explorer-after-arrow-keys.png")
     assert shot.stat().st_size > 0
     assert console.errors == []

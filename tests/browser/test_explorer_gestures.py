@@ -77,19 +77,19 @@ def test_box_sets_the_window_from_the_region(explorer, hu, console):
     assert console.errors == []
 
 
-def test_range_slider_moves_centre_and_width(explorer, hu, console):
-    """Raising the low edge by 5 HU narrows the width by 5 and raises the centre by 2.5."""
-    explorer.locator(f"{ROOT} .ctlab-range .noUi-handle").first.focus()
-    for _ in range(10):  # steps of 0.5 HU
-        explorer.keyboard.press("ArrowRight")
-    painted = wait_until_painted(explorer, center=42.5, width=395)
+def test_low_box_moves_centre_and_width(explorer, hu, console):
+    """Typing -150 in the low box narrows the width by 10 and raises the centre by 5."""
+    low = explorer.locator(f"{ROOT} input.ctlab-number-low")
+    low.fill("-150")
+    low.press("Enter")
+    painted = wait_until_painted(explorer, center=45, width=390)
     assert_shows(harness.canvas_pixels(explorer, CANVAS), expected_grey(hu, painted))
-    centre_readout = explorer.locator(f"{ROOT} .ctlab-center .widget-readout").inner_text()
-    assert centre_readout.strip() in ("42.50", "42.5")
+    assert explorer.locator(f"{ROOT} input.ctlab-number-center").input_value() == "45"
+    assert explorer.locator(f"{ROOT} input.ctlab-number-width").input_value() == "390"
     output = harness.run_cell_until(
-        explorer, STATE_CELL, lambda out: json.loads(out.splitlines()[-1])["width"] == 395
+        explorer, STATE_CELL, lambda out: json.loads(out.splitlines()[-1])["width"] == 390
     )
-    assert json.loads(output.splitlines()[-1])["center"] == 42.5
+    assert json.loads(output.splitlines()[-1])["center"] == 45
     assert console.errors == []
 
 

@@ -13,6 +13,7 @@ import pytest
 
 import ctlab
 from tests.browser import harness
+from tests.browser.explorer_page import thumb_point
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +22,7 @@ NOTEBOOK = "02-window-and-level.ipynb"
 README_IMAGE = "notebook-02-window-explorer.png"
 ROOT = ".ctlab-window-explorer"
 CANVAS = f"{ROOT} canvas.ctlab-slice-canvas"
-HANDLE = f"{ROOT} .ctlab-center .noUi-handle"
+HANDLE = f"{ROOT} input.ctlab-slider-center"
 
 
 @pytest.mark.skipif(
@@ -40,11 +41,10 @@ def test_notebook_02_explorer_follows_a_mouse_drag(lab, page, console, screensho
 
     handle = page.locator(HANDLE).first
     handle.scroll_into_view_if_needed()
-    box = handle.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    x, y = thumb_point(page, f"{ROOT} >> nth=0 >> input.ctlab-slider-center")
     page.mouse.move(x, y)
     page.mouse.down()
-    page.mouse.move(x + 5, y, steps=5)  # about 17 HU per pixel on a -1000..3000 slider
+    page.mouse.move(x + 10, y, steps=5)  # about 8 HU per pixel over the abdomen's HU
     page.mouse.up()
 
     harness.wait_for_pixels_change(page, CANVAS, before)

@@ -2,11 +2,13 @@
 
 Builds a fresh virtual environment exactly as binder/ says (repo2docker
 installs binder/requirements.txt, whose last line `.` installs ctlab) and
-executes every notebook in it.
+runs binder/postBuild (the JupyterLab settings overrides), and executes every
+notebook in it.
 """
 
 from __future__ import annotations
 
+import json
 import subprocess
 import venv
 from pathlib import Path
@@ -38,6 +40,29 @@ def test_notebooks_run_in_a_binder_environment(tmp_path):
         timeout=900,
     )
     assert install.returncode == 0, install.stderr[-3000:]
+    # binder/postBuild, as repo2docker runs it: the news pop-up is off in JupyterLab's
+    # own reading of its settings overrides.
+    binder_env = {"PATH": f"{environment / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path)}
+    post_build = subprocess.run(
+        ["bash", "binder/postBuild"], cwd=ROOT, capture_output=True, text=True, env=binder_env
+    )
+    assert post_build.returncode == 0, post_build.stderr
+    overrides = subprocess.run(
+        [
+            str(python),
+            "-c",
+            "from jupyterlab.labapp import LabApp\n"
+            "from jupyterlab_server.settings_utils import _get_overrides\n"
+            "import json\n"
+            "print(json.dumps(_get_overrides(LabApp().app_settings_dir)[0]))",
+        ],
+        capture_output=True,
+        text=True,
+        env=binder_env,
+    )
+    assert overrides.returncode == 0, overrides.stderr
+    notification = json.loads(overrides.stdout)["@jupyterlab/apputils-extension:notification"]
+    assert notification["fetchNews"] == "false"
     script = (
         "import sys, nbformat\n"
         "from nbclient import NotebookClient\n"

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import base64
 import io
+import zlib
 
+import ipywidgets
 import numpy as np
 import pytest
 import traitlets
 from PIL import Image
 
 import ctlab
-from ctlab.widgets.views import SliceView
+from ctlab.widgets._controls import PresetMenu
+from ctlab.widgets.views import HistogramView, SliceView, WindowControls
+from tests.widgets.tree import part, parts
 
 
 @pytest.fixture(scope="module")
@@ -37,15 +41,45 @@ class TestTraitlets:
         assert head.window == ctlab.data.head().default_window
 
     def test_setting_center_and_width_reaches_the_view(self, explorer):
-        """Setting traitlets from Python updates the browser-side view's state."""
+        """Setting traitlets from Python updates the slice view the browser reads."""
         explorer.center, explorer.width = 100, 250
-        assert (explorer._view.center, explorer._view.width) == (100.0, 250.0)
+        view = part(explorer, SliceView)
+        assert (view.center, view.width) == (100.0, 250.0)
 
     def test_view_changes_come_back(self, explorer):
-        """A change made in the browser (the view's trait) shows on the explorer."""
-        explorer._view.center = -300
-        explorer._view.width = 1500
+        """A change made in the browser (the slice view's model) shows on the explorer."""
+        view = part(explorer, SliceView)
+        view.center = -300
+        view.width = 1500
         assert explorer.window == ctlab.Window(-300, 1500)
+        assert explorer.window_range == (-1050.0, 450.0)
+
+    def test_center_sets_window_range(self, explorer):
+        """After ``center = 100`` the low..high edges follow in Python, with no browser."""
+        explorer.center = 100
+        assert explorer.window_range == (-100.0, 300.0)
+
+    def test_window_range_sets_center_and_width(self, explorer):
+        """Setting window_range moves centre and width, and the slice view with them."""
+        explorer.window_range = (0, 100)
+        assert (explorer.center, explorer.width) == (50.0, 100.0)
+        view = part(explorer, SliceView)
+        assert (view.center, view.width) == (50.0, 100.0)
+        assert explorer.preset == ""
+
+    @pytest.mark.parametrize("edges", [(10, 10.5), (100, 0), (-9000, 9000)])
+    def test_window_range_refuses_unusable_edges(self, explorer, edges):
+        """Edges less than 1 HU apart, reversed or beyond reach are a TraitError; nothing moves."""
+        with pytest.raises(traitlets.TraitError, match="window_range|width must|center must"):
+            explorer.window_range = edges
+        assert explorer.window == ctlab.PRESETS["default"]
+
+    def test_one_window_in_the_browser(self, explorer):
+        """The histogram and the controls hold no window: they read the slice view's."""
+        view = part(explorer, SliceView)
+        assert part(explorer, HistogramView).source is view
+        assert part(explorer, WindowControls).source is view
+        assert not {"center", "width", "window_range"} & set(part(explorer, HistogramView).keys)
 
     def test_observe_sees_changes(self, explorer):
         """observe() on center fires once per change, with old and new values."""
@@ -71,15 +105,17 @@ class TestTraitlets:
         with pytest.raises(traitlets.TraitError, match="preset must be one of"):
             explorer.preset = "kidney"
 
-    def test_function_invert_log_reach_both_views(self, explorer):
+    def test_function_invert_log_reach_the_views(self, explorer):
         """function, invert and log reach the slice view and the histogram; counts start on a log scale."""
-        assert explorer.log is True and explorer._histogram.log is True
+        histogram = part(explorer, HistogramView)
+        assert explorer.log is True and histogram.log is True
         explorer.function = "sigmoid"
         explorer.invert = True
         explorer.log = False
-        assert explorer._view.function == explorer._histogram.function == "sigmoid"
-        assert explorer._view.invert is True
-        assert explorer._histogram.log is False
+        view = part(explorer, SliceView)
+        assert view.function == "sigmoid"
+        assert view.invert is True
+        assert histogram.log is False
         assert explorer.window.function == "sigmoid"
 
     def test_bad_window_argument(self, abdomen):
@@ -97,8 +133,10 @@ class TestPresets:
     def test_menu_lists_header_windows_first_then_all_presets(self):
         """Header windows first, every PRESETS entry under its label, then 'custom'."""
         head = ctlab.WindowExplorer(ctlab.data.head())
-        options = head._preset_menu.options
-        assert options[0] == ("header 1: C 40 / W 100 HU (-10..90)", "header 1")
+        menu = part(head, PresetMenu)
+        options = menu.options
+        assert options[0] == ("header 1: C 40 / W 100", "header 1")
+        assert menu.tooltip == "header 1 (from the file's header): C 40 / W 100 HU (-10..90)"
         assert [key for _, key in options[1:-1]] == list(ctlab.PRESETS)
         assert [label for label, _ in options[1:5]] == [
             "Fig. 5a liver and kidney (40..80)",
@@ -110,16 +148,19 @@ class TestPresets:
 
     def test_choosing_a_preset_sets_the_window(self, explorer):
         """Choosing 'fat' in the menu sets -80/40 on the explorer and the view."""
-        explorer._preset_menu.value = "fat"
+        menu = part(explorer, PresetMenu)
+        menu.value = "fat"
         assert explorer.preset == "fat"
         assert explorer.window == ctlab.PRESETS["fat"]
-        assert (explorer._view.center, explorer._view.width) == (-80.0, 40.0)
+        view = part(explorer, SliceView)
+        assert (view.center, view.width) == (-80.0, 40.0)
+        assert menu.tooltip == str(ctlab.PRESETS["fat"])
 
     def test_moving_the_window_leaves_the_preset(self, explorer):
         """Once the window moves off the preset, the menu says custom."""
         explorer.preset = "bone"
         explorer.center = 401
-        assert explorer.preset == "" and explorer._preset_menu.value == ""
+        assert explorer.preset == "" and part(explorer, PresetMenu).value == ""
 
     def test_header_preset_brings_its_function(self):
         """A header window carries its VOI function into the explorer."""
@@ -131,7 +172,8 @@ class TestPresets:
         )
         explorer = ctlab.WindowExplorer(image)
         assert explorer.function == "sigmoid"
-        assert explorer._function_menu.options[0] == "sigmoid"
+        menu = next(d for d in parts(explorer, ipywidgets.Dropdown) if "sigmoid" in d.options)
+        assert menu.options[0] == "sigmoid"
 
     def test_reset_returns_to_the_start(self, explorer):
         """reset() restores the starting window and function and clears invert."""
@@ -140,6 +182,29 @@ class TestPresets:
         explorer.reset()
         assert explorer.window == ctlab.PRESETS["default"]
         assert (explorer.preset, explorer.function, explorer.invert) == ("default", "linear", False)
+
+
+class TestWindowControls:
+    def test_centre_slider_spans_the_image_and_every_preset(self, abdomen, explorer):
+        """The centre slider reaches the abdomen's HU and every preset's centre, in round numbers."""
+        controls = part(explorer, WindowControls)
+        low, high = controls.center_reach
+        hu = abdomen.valid_hu()
+        assert low <= hu.min() and high >= hu.max()
+        assert all(low <= w.center <= high for w in ctlab.PRESETS.values())
+        assert low % 50 == 0 and high % 50 == 0
+
+    def test_width_slider_reaches_from_1_hu_to_every_preset(self, explorer):
+        """The width slider runs from 1 HU past the widest preset (on a log scale in the browser)."""
+        low, high = part(explorer, WindowControls).width_reach
+        assert low == 1 and high >= max(w.width for w in ctlab.PRESETS.values())
+
+    def test_drags_click_into_standard_and_header_windows(self):
+        """The standard windows and the file's own are detents for a drag."""
+        head = ctlab.WindowExplorer(ctlab.data.head())
+        detents = part(head, WindowControls)._detents
+        assert {40.0, 80.0, 1500.0, 100.0} <= set(detents["width"])
+        assert {-600.0, -80.0, 40.0} <= set(detents["center"])
 
 
 class TestLinkWindows:
@@ -164,12 +229,13 @@ class TestLinkWindows:
 class TestWhatTheBrowserGets:
     def test_slices_travel_as_exact_int16_bytes(self, abdomen, explorer):
         """The browser receives the HU themselves, little-endian int16, once per slice."""
-        data = np.frombuffer(explorer._view.slice_bytes(0), dtype="<i2").reshape(abdomen.shape)
+        data = np.frombuffer(part(explorer, SliceView).slice_bytes(0), dtype="<i2")
+        data = data.reshape(abdomen.shape)
         np.testing.assert_array_equal(data, abdomen.hu)
 
     def test_state_carries_no_pixels(self, explorer):
         """No synced trait holds pixel data: slices go by request, not in the state."""
-        state = explorer._view.get_state()
+        state = part(explorer, SliceView).get_state()
         assert all(not isinstance(value, (bytes, memoryview)) for value in state.values())
 
     def test_volume_of_1000_slices_sends_one_slice_on_demand(self):
@@ -182,13 +248,35 @@ class TestWhatTheBrowserGets:
         explorer = ctlab.WindowExplorer(volume)
         assert explorer.slice_index == 500
         sent = []
-        explorer._view.send = lambda content, buffers: sent.append((content, buffers))
-        explorer._view._answer(explorer._view, {"type": "request", "index": 999}, [])
-        explorer._view._answer(explorer._view, {"type": "request", "index": 1000}, [])
+        view = part(explorer, SliceView)
+        view.send = lambda content, buffers: sent.append((content, buffers))
+        view._answer(view, {"type": "request", "indices": [999, 1000, -1, "x", 998]}, [])
+        view._answer(view, {"type": "request", "indices": [1000]}, [])
         assert len(sent) == 1
         content, buffers = sent[0]
-        assert content == {"type": "slice", "index": 999, "dtype": "int16"}
-        assert len(buffers[0]) == 64 * 64 * 2
+        assert content == {
+            "type": "slices",
+            "indices": [999, 998],
+            "dtype": "int16",
+            "encoding": "deflate",
+        }
+        assert [len(zlib.decompress(buffer)) for buffer in buffers] == [64 * 64 * 2] * 2
+
+    def test_slices_travel_deflated_and_inflate_to_the_hu(self, abdomen, explorer):
+        """A slice on the wire is zlib-deflated and inflates to the exact HU bytes."""
+        view = part(explorer, SliceView)
+        wire = view.wire_bytes(0)
+        assert len(wire) < len(view.slice_bytes(0))
+        assert zlib.decompress(wire) == bytes(view.slice_bytes(0))
+
+    def test_one_request_asks_for_at_most_16_slices(self):
+        """A request for 40 slices gets the first 16 (the browser asks for a few at a time)."""
+        volume = ctlab.CTImage(np.zeros((40, 8, 8), np.int16), spacing=(1.0, 1.0, 1.0))
+        view = part(ctlab.WindowExplorer(volume), SliceView)
+        sent = []
+        view.send = lambda content, buffers: sent.append((content, buffers))
+        view._answer(view, {"type": "request", "indices": list(range(40))}, [])
+        assert sent[0][0]["indices"] == list(range(16)) and len(sent[0][1]) == 16
 
     @pytest.mark.parametrize(
         ("dtype", "wire"),
@@ -210,15 +298,15 @@ class TestWhatTheBrowserGets:
     def test_histogram_counts_match_the_core(self, abdomen, explorer):
         """The histogram the browser draws has the counts of ctlab.hu_histogram."""
         counts, edges = ctlab.hu_histogram(abdomen.valid_hu())
-        sent = np.frombuffer(explorer._histogram._counts, dtype="<f8")
+        sent = np.frombuffer(part(explorer, HistogramView)._counts, dtype="<f8")
         np.testing.assert_array_equal(sent, counts)
-        assert explorer._histogram._hist_start == edges[0]
+        assert part(explorer, HistogramView)._hist_start == edges[0]
 
     def test_readout_tissues_and_bands(self, explorer):
         """The histogram knows every tissue band and the five read out under it."""
-        names = {band["name"] for band in explorer._histogram._tissues}
+        names = {band["name"] for band in part(explorer, HistogramView)._tissues}
         assert names == set(ctlab.TISSUES)
-        readouts = [band["name"] for band in explorer._histogram._readout_tissues]
+        readouts = [band["name"] for band in part(explorer, HistogramView)._readout_tissues]
         assert readouts == [
             "fat",
             "soft_tissue",

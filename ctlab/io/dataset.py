@@ -577,10 +577,13 @@ def export_many(
         A folder tree (every CT series in it is found, wherever its files
         are), a list of files and folders, or a ``.csv`` file listing paths
         (a column named ``path``, or the first column; relative paths are
-        relative to the CSV file).
-    out_dir : path-like
+        relative to the CSV file). Folders and files may be fsspec URLs
+        (``s3://bucket/scans/``) where fsspec and the protocol's package
+        (s3fs, gcsfs, adlfs) are installed.
+    out_dir : path-like or URL
         Output folder, created if missing. Series already exported there
-        with the same options are skipped.
+        with the same options are skipped. An fsspec URL too: each series is
+        written in a local temporary folder and uploaded, its manifest last.
     windows, format, compress_level, dtype, invert
         As in :func:`ctlab.export`, for every series.
     overwrite : bool
@@ -591,7 +594,8 @@ def export_many(
     client : dask.distributed.Client, optional
         Send the series to a Dask cluster instead (a ``LocalCluster``, or one
         on Kubernetes, SLURM, ...). Its workers must see the source and output
-        paths (a shared file system); ``jobs`` is then ignored.
+        paths (a shared file system, or the same object storage by URL);
+        ``jobs`` is then ignored.
     progress : bool, optional
         Show tqdm bars of series and slices; default: on a terminal or in a
         notebook only.
@@ -600,14 +604,15 @@ def export_many(
     -------
     ExportSummary
         The series exported, skipped (already done) and failed (with the
-        CTLabError message of each); the index file.
+        CTLabError message of each); the index file (a URL for a URL output).
 
     Raises
     ------
     ExportError
         For options :func:`ctlab.export` refuses, a bad ``jobs``, an output
-        folder holding series exported with other options, or a worker
-        process that died (the finished series are kept: run again).
+        folder holding series exported with other options, a worker
+        process that died (the finished series are kept: run again), or a
+        URL without fsspec or its protocol's package.
     SeriesError
         If the sources hold no CT image.
 
@@ -630,6 +635,12 @@ def export_many(
     (True, 'C40 W80')
     >>> export_many([get_path("ct")], out, windows=["brain"], jobs=1).skipped == summary.done
     True
+
+    Into object storage by URL: here fsspec's in-memory filesystem; ``s3://``
+    works the same with s3fs installed.
+
+    >>> export_many([get_path("ct")], "memory://doc/dataset", windows=["brain"], jobs=1).index
+    'memory://doc/dataset/index.csv'
     """
     resolved = checked_windows(windows, format=format, compress_level=compress_level, dtype=dtype)
     workers = _check_jobs(jobs)

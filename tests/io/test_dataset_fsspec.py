@@ -90,6 +90,15 @@ class TestMemoryStorage:
         assert len(summary.done) == 3
         assert stored_bytes(memory, f"{name}/out") == local_export
 
+    def test_csv_listing_urls(self, studies, local_export, bucket, tmp_path):
+        """A local CSV may list URLs and paths (relative ones relative to the CSV)."""
+        memory, name = bucket
+        source = upload(studies / "study_b", memory, f"{name}/study_b")
+        listing = studies.parent / "urls.csv"
+        listing.write_text(f"path\n{source}\n{studies.name}/study_a\n")
+        export_many(listing, f"memory://{name}/out", windows=WINDOWS, jobs=1)
+        assert stored_bytes(memory, f"{name}/out") == local_export
+
     def test_rerun_skips_and_overwrite_redoes(self, studies, bucket, monkeypatch):
         """Series with a manifest are skipped (nothing uploaded); overwrite=True uploads again."""
         memory, name = bucket

@@ -113,10 +113,17 @@ def build_parser() -> argparse.ArgumentParser:
         "path",
         nargs="+",
         help="a DICOM file or a folder holding a series; or folder trees of studies, "
-        "several paths or a .csv listing paths: every series, each to its own subfolder",
+        "several paths or a .csv listing paths: every series, each to its own subfolder; "
+        "folders may be fsspec URLs (s3://bucket/scans/) where fsspec is installed",
     )
     export.add_argument("--series", metavar="UID", help="pick one series in a folder")
-    export.add_argument("-o", "--output", required=True, help="folder to write into")
+    export.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        help="folder to write into; an fsspec URL (s3://bucket/dataset/) gets a collection's "
+        "layout, each series in its own subfolder",
+    )
     _add_window_options(export, several=True)
     export.add_argument("--format", choices=FORMATS, default="png")
     export.add_argument(
@@ -149,7 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--scheduler",
         metavar="ADDRESS",
         help="for a collection: the address of a Dask scheduler (tcp://host:8786) whose "
-        'workers see the same paths; needs pip install "ctlab[dask]"',
+        'workers see the same paths or storage; needs pip install "ctlab[dask]"',
     )
 
     handout = commands.add_parser(
@@ -276,10 +283,12 @@ def _window(args: argparse.Namespace) -> None:
     )
 
 
-def _one_series(paths: list[str], series_uid: str | None) -> bool:
+def _one_series(paths: list[str], series_uid: str | None, output: str) -> bool:
     """Whether the paths name one series (exported flat, as ever) rather than a collection."""
     if len(paths) > 1 or Path(paths[0]).suffix.lower() == ".csv":
         return False
+    if series_uid is None and "://" in paths[0] + output:
+        return False  # fsspec URLs (s3://...): ctlab.export_many reads and writes them
     if series_uid is not None or not Path(paths[0]).is_dir():
         return True
     from ctlab.io.series import find_all_series
@@ -305,7 +314,7 @@ def _export(args: argparse.Namespace) -> None:
         windows = [
             ctlab.Window(w.center, w.width, function=args.function, name=w.name) for w in windows
         ]
-    if not _one_series(args.path, args.series):
+    if not _one_series(args.path, args.series, args.output):
         if args.labels is not None:
             raise ctlab.CTLabError(
                 f"--labels {args.labels} goes with one series, and {' '.join(args.path)} is a "

@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -208,6 +209,28 @@ class TestExportCollection:
         assert "3 series exported (9 slices)" in capsys.readouterr().out
         ctlab.export_many(root, tmp_path / "serial", windows=["lung"], jobs=1)
         assert tree_bytes(tmp_path / "dask") == tree_bytes(tmp_path / "serial")
+
+    def test_urls_from_and_to_storage(self, tmp_path, capsys):
+        """ctlab export URL -o URL (fsspec's memory://) writes what ctlab.export_many writes locally."""
+        fsspec = pytest.importorskip("fsspec")
+        memory = fsspec.filesystem("memory")
+        root = make_studies(tmp_path / "studies")
+        for path in root.rglob("*"):
+            if path.is_file():
+                memory.pipe_file(f"/cli/studies/{path.relative_to(root)}", path.read_bytes())
+        argv = ["export", "memory://cli/studies", "-o", "memory://cli/out", "--preset", "lung"]
+        try:
+            assert main([*argv, "--jobs", "1"]) == 0
+            assert "index memory://cli/out/index.csv" in capsys.readouterr().out
+            ctlab.export_many(root, tmp_path / "api", windows=["lung"], jobs=1)
+            stored = {p[len("/cli/out/") :]: memory.cat_file(p) for p in memory.find("/cli/out")}
+            assert stored == tree_bytes(tmp_path / "api")
+            # One local series to a URL: the collection layout there, not a flat folder.
+            one = root / "study_a" / "ct"
+            assert main(["export", str(one), "-o", "memory://cli/one", "--jobs", "1"]) == 0
+            assert memory.exists("/cli/one/index.csv") and not Path("memory:").exists()
+        finally:
+            memory.rm("/cli", recursive=True)
 
     def test_failed_series_listed_and_status_2(self, tmp_path, capsys):
         """A series that cannot be loaded is listed; the others are written; the status is 2."""

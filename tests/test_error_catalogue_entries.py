@@ -820,6 +820,12 @@ def _(ctx):
     ctlab.save_png(ctlab.apply_window(HU, "default"), ctx.name(ctx.tmp / "nowhere" / "x.png"))
 
 
+@case("ctlab.io.export.export", "ExportError", "{folder} is a URL; ctlab.export writes")
+def _(ctx):
+    ctx.named.append("s3://bucket/dataset")  # a URL: ctx.name would make it a Path
+    ctlab.export(_volume(), "s3://bucket/dataset")
+
+
 @case("ctlab.io.export._prepare_folder", "ExportError", "{folder} is a file")
 def _(ctx):
     (ctx.tmp / "out").write_text("not a folder")
@@ -902,11 +908,26 @@ def _(ctx):
     ctlab.export_many(listing, ctx.tmp / "out")
 
 
-@case("ctlab.io.dataset._local", "ExportError", "{entry} is a URL")
+@case("ctlab.io.dataset._filesystem", "ExportError", "{url} is a URL, which ctlab reads")
 def _(ctx):
+    ctx.monkeypatch.setitem(sys.modules, "fsspec", None)  # as if not installed
     listing = ctx.tmp / "paths.csv"
     listing.write_text("path\ns3://bucket/study1\n")
+    ctx.named.append("s3://bucket/study1")
     ctlab.export_many(listing, ctx.tmp / "out")
+
+
+@case("ctlab.io.dataset._filesystem", "ExportError", "{url} needs a package fsspec uses")
+def _(ctx):
+    ctx.monkeypatch.setitem(sys.modules, "s3fs", None)  # as if not installed
+    ctx.named.append("s3://bucket/dataset")
+    ctlab.export_many(_two_series(ctx.tmp / "scans"), "s3://bucket/dataset", jobs=1)
+
+
+@case("ctlab.io.dataset._filesystem", "ExportError", "{url}: fsspec cannot open this URL")
+def _(ctx):
+    ctx.named.append("nosuchprotocol://bucket/scans")
+    ctlab.export_many("nosuchprotocol://bucket/scans", ctx.tmp / "out", jobs=1)
 
 
 @case("ctlab.io.dataset._roots", "ExportError", "no sources given")
@@ -942,7 +963,7 @@ def _(ctx):
     ctlab.export_many(scans, ctx.name(scans / "dataset"), jobs=1)
 
 
-@case("ctlab.io.dataset.export_many", "ExportError", "{out} is a file")
+@case("ctlab.io.dataset._make_folder", "ExportError", "{out} is a file")
 def _(ctx):
     (ctx.tmp / "out").write_text("not a folder")
     ctlab.export_many(_two_series(ctx.tmp / "scans"), ctx.name(ctx.tmp / "out"), jobs=1)
@@ -1137,7 +1158,7 @@ def _(ctx):
     ctlab.load(ctx.name(ctx.tmp))
 
 
-@case("ctlab.io.series.find_all_series", "SeriesError", "no CT images in {where}")
+@case("ctlab.io.series.report_found", "SeriesError", "no CT images in {where}")
 def _(ctx):
     (ctx.tmp / "scans").mkdir()
     (ctx.tmp / "scans" / "notes.txt").write_text("not DICOM")

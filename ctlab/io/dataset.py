@@ -10,16 +10,26 @@ every slice of every series for a training loop.
 The work is safe to stop: a series is written into ``<folder>.partial`` and
 renamed when complete, so a killed run never leaves a folder that looks
 done, and a rerun skips the series already exported.
+
+Sources and the output may also be fsspec URLs (``s3://bucket/scans/``,
+``gs://...``, ``memory://...``) where fsspec and the protocol's package are
+installed. A worker reads its series' files into memory and loads them from
+there; it writes the series into a local temporary folder and uploads the
+files, the manifest last: on an object store, where nothing can be renamed
+at once, the manifest is what marks a series done.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import os
+import posixpath
 import queue
 import shutil
+import tempfile
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -38,8 +48,9 @@ from ctlab.io.export import (
     checked_windows,
     export,
     export_options,
+    is_url,
 )
-from ctlab.io.series import find_all_series
+from ctlab.io.series import find_all_series, group_files, report_found
 
 __all__ = ["INDEX_COLUMNS", "INDEX_NAME", "ExportSummary", "export_many", "series_folder_name"]
 
@@ -61,6 +72,13 @@ INDEX_COLUMNS = (
     "labels_file",
 )
 _PARTIAL = ".partial"
+# Remote files whose headers are read at once when grouping: each batch's
+# bytes are let go before the next is fetched (concurrently, on s3fs & co).
+_HEADER_BATCH = 64
+# The package fsspec needs for a protocol, named when fsspec itself is missing.
+_PROTOCOL_PACKAGES = {"s3": "s3fs", "gs": "gcsfs", "gcs": "gcsfs", "az": "adlfs", "abfs": "adlfs"}
+# Where a series is, or the output folder: a local path, or a URL (a str).
+_Place = Path | str
 
 
 def series_folder_name(series_uid: str) -> str:
@@ -82,6 +100,7 @@ def series_folder_name(series_uid: str) -> str:
 class ExportSummary:
     """What :func:`export_many` did, series by series (by output folder name).
 
+    ``index`` is the index file: a path, or a URL for an fsspec output.
     ``sources`` maps each folder name to the folder its files were read from,
     so a failure can be traced; it is returned, never written to the output.
     """
@@ -92,7 +111,7 @@ class ExportSummary:
     warnings: dict[str, list[str]] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     slices: int = 0
-    index: Path | None = None
+    index: Path | str | None = None
 
     def __str__(self) -> str:
         text = (
@@ -142,41 +161,117 @@ def _export_series(job: _Job, report: Callable[[int], object] | None = None) -> 
     """
     from ctlab.io.loader import load
 
-    final = Path(job.folder)
-    unfinished = final.with_name(final.name + _PARTIAL)
+    remote = any(is_url(file) for file in job.files)
     report = report or _report_slice
 
     def progress(done: int, total: int) -> None:
         if report is not None:
             report(1)
 
+    def write(folder: Path) -> None:
+        export(
+            image,
+            folder,
+            windows=job.windows,
+            format=job.format,
+            compress_level=job.compress_level,
+            dtype=job.dtype,
+            invert=job.invert,
+            # A local source, so export refuses to write among its files.
+            source=None if remote else job.files[0],
+            progress=progress,
+        )
+
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            # What a killed run left behind is ctlab's own temporary folder.
-            shutil.rmtree(unfinished, ignore_errors=True)
-            image = load(list(job.files))
-            export(
-                image,
-                unfinished,
-                windows=job.windows,
-                format=job.format,
-                compress_level=job.compress_level,
-                dtype=job.dtype,
-                invert=job.invert,
-                source=job.files[0],
-                progress=progress,
-            )
-            if final.exists():  # --overwrite: the earlier export of this series goes
-                shutil.rmtree(final)
-            os.replace(unfinished, final)
+            image = load(_read_remote(job.files) if remote else list(job.files))
+            if is_url(job.folder):
+                with tempfile.TemporaryDirectory(prefix="ctlab-export-") as scratch:
+                    write(Path(scratch, job.name))
+                    _upload(Path(scratch, job.name), job.folder)
+            else:
+                _write_local(Path(job.folder), write)
         except (CTLabError, OSError) as error:
-            shutil.rmtree(unfinished, ignore_errors=True)
             return _Result(job.name, error=" ".join(str(error).split()))
     return _Result(job.name, image.n_slices, warnings=tuple(str(w.message) for w in caught))
 
 
-def _csv_paths(path: Path) -> list[Path]:
+def _write_local(final: Path, write: Callable[[Path], None]) -> None:
+    """Write a series into ``<final>.partial`` and rename it to ``final`` when complete."""
+    unfinished = final.with_name(final.name + _PARTIAL)
+    try:
+        # What a killed run left behind is ctlab's own temporary folder.
+        shutil.rmtree(unfinished, ignore_errors=True)
+        write(unfinished)
+        if final.exists():  # --overwrite: the earlier export of this series goes
+            shutil.rmtree(final)
+        os.replace(unfinished, final)
+    finally:
+        shutil.rmtree(unfinished, ignore_errors=True)
+
+
+def _filesystem(url: str) -> tuple[Any, str]:
+    """The fsspec filesystem of ``url`` and the path within it; ExportError if it cannot be had."""
+    protocol = url.split("://", 1)[0].lower()
+    try:
+        import fsspec
+    except ImportError:
+        package = _PROTOCOL_PACKAGES.get(protocol)
+        raise ExportError(
+            f"{url} is a URL, which ctlab reads and writes through fsspec, and fsspec is not "
+            f"installed: pip install fsspec{' ' + package if package else ''} (or give a "
+            "path the workers see as files, e.g. a mounted bucket)"
+        ) from None
+    try:
+        fs, path = fsspec.core.url_to_fs(url)
+    except ImportError as error:  # the protocol's package, e.g. s3fs for s3://
+        raise ExportError(
+            f"{url} needs a package fsspec uses for {protocol}://, which is not installed "
+            f"({error}); install it, e.g. pip install s3fs for s3://"
+        ) from None
+    except ValueError as error:  # a protocol fsspec does not know
+        raise ExportError(
+            f"{url}: fsspec cannot open this URL ({error}); check the protocol, e.g. "
+            "s3://bucket/folder"
+        ) from None
+    return fs, path
+
+
+def _read_remote(urls: Sequence[str]) -> list[dict[str, Any]]:
+    """The files at ``urls`` as in-memory uploads for ctlab.load, named by their URLs."""
+    located = [(url, *_filesystem(url)) for url in urls]
+    # fsspec keeps one instance per storage: a local folder given with a URL is another.
+    storages = {id(fs): fs for _, fs, _ in located}
+    contents: dict[tuple[int, str], bytes] = {}
+    for key, fs in storages.items():
+        paths = [path for _, other, path in located if other is fs]
+        # One call: an async filesystem (s3fs, gcsfs) fetches the files concurrently.
+        for path, data in fs.cat(paths, on_error="raise").items():
+            contents[key, path] = data
+    return [{"name": url, "content": contents[id(fs), path]} for url, fs, path in located]
+
+
+def _upload(local: Path, url: str) -> None:
+    """Upload a finished series folder to ``url``, its manifest last.
+
+    Whatever was at ``url`` goes first (an earlier export being redone, or
+    the files a killed run uploaded without a manifest). The manifest is put
+    only once every other file is there, so a series with a manifest is complete.
+    """
+    fs, path = _filesystem(url)
+    if fs.exists(path):
+        fs.rm(path, recursive=True)
+    files = sorted(f for f in local.rglob("*") if f.is_file() and f.name != MANIFEST_NAME)
+    targets = [posixpath.join(path, f.relative_to(local).as_posix()) for f in files]
+    for folder in sorted({posixpath.dirname(target) for target in targets} | {path}):
+        fs.makedirs(folder, exist_ok=True)
+    if files:
+        fs.put([str(f) for f in files], targets)
+    fs.put_file(str(local / MANIFEST_NAME), posixpath.join(path, MANIFEST_NAME))
+
+
+def _csv_paths(path: Path) -> list[_Place]:
     """The paths listed in a CSV file: its ``path`` column, or its first column."""
     try:
         with open(path, newline="") as file:
@@ -193,37 +288,104 @@ def _csv_paths(path: Path) -> list[Path]:
             f"{path} lists no paths; give one file or folder per line (or in a column named 'path')"
         )
     # Relative paths are relative to the list, wherever the command runs.
-    return [path.parent / _local(entry) for entry in paths]
+    places = [_place(entry) for entry in paths]
+    return [place if isinstance(place, str) else path.parent / place for place in places]
 
 
-def _local(entry: str | os.PathLike[str]) -> Path:
-    """``entry`` as a path, refusing URLs (``Path`` would turn s3://b/x into a folder s3:/b/x)."""
-    if "://" in str(entry):
-        raise ExportError(
-            f"{entry} is a URL; ctlab reads and writes paths the workers see as files: "
-            "mount the storage (e.g. mountpoint-s3, s3fs-fuse, gcsfuse) and give its path"
-        )
+def _place(entry: str | os.PathLike[str]) -> _Place:
+    """``entry`` as a local path, or as a URL (a str) fsspec can open.
+
+    A URL is checked at once, so a missing fsspec or s3fs is reported before
+    any work (``Path`` would turn s3://b/x into a folder s3:/b/x).
+    """
+    text = os.fspath(entry)
+    if is_url(text):
+        _filesystem(text)
+        return text
     return Path(entry)
 
 
-def _roots(sources: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[Path]:
+def _join(place: _Place, name: str) -> _Place:
+    return place / name if isinstance(place, Path) else place.rstrip("/") + "/" + name
+
+
+def _roots(sources: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[_Place]:
     given = [sources] if isinstance(sources, (str, os.PathLike)) else list(sources)
     if not given:
         raise ExportError("no sources given; give a folder, a list of paths or a CSV of paths")
-    roots: list[Path] = []
+    roots: list[_Place] = []
     for entry in given:
-        path = _local(entry)
-        if path.suffix.lower() == ".csv" and path.is_file():
-            roots.extend(_csv_paths(path))
+        place = _place(entry)
+        if isinstance(place, Path) and place.suffix.lower() == ".csv" and place.is_file():
+            roots.extend(_csv_paths(place))
         else:
-            roots.append(path)
+            roots.append(place)
+    if any(isinstance(root, str) for root in roots):
+        # With URLs among them, local folders are read the same way (file:// URLs),
+        # so the files of a series split between them make one series.
+        roots = [root if isinstance(root, str) else root.resolve().as_uri() for root in roots]
     return roots
 
 
-def _read_manifest(folder: Path) -> dict[str, Any] | None:
+def _find_remote(roots: list[str]) -> tuple[dict[str, list[str]], list[str]]:
+    """The CT files (URLs) under URL ``roots`` by Series Instance UID; a note on what was skipped.
+
+    Each file's bytes are read to group it by its header, a batch at a time,
+    and let go: the workers read each series again when they export it.
+    """
+    from collections import Counter
+
+    from ctlab.io.header import MemoryFile
+
+    urls: dict[str, None] = {}  # in order, each file once
+    for root in roots:
+        fs, top = _filesystem(root)
+        if not fs.exists(top):
+            raise FileNotFoundError(f"{root} does not exist")
+        top = top.rstrip("/")
+        for path in sorted(fs.find(top)) if fs.isdir(top) else [top]:
+            # Hidden files and folders (.partial, .git) below the root are not scans.
+            below = path[len(top) :].strip("/").split("/")
+            if not any(part.startswith(".") for part in below):
+                urls.setdefault(fs.unstrip_protocol(path))
+    by_uid: dict[str, list[str]] = {}
+    skipped: Counter[str] = Counter()
+    listed = list(urls)
+    for start in range(0, len(listed), _HEADER_BATCH):
+        batch = [
+            MemoryFile(upload["name"], memoryview(upload["content"]))
+            for upload in _read_remote(listed[start : start + _HEADER_BATCH])
+        ]
+        grouped, batch_skipped = group_files(batch)
+        skipped.update(batch_skipped)
+        for uid, files in grouped.items():
+            by_uid.setdefault(uid, []).extend(str(file) for file in files)
+    where = roots[0] if len(roots) == 1 else f"the {len(roots)} paths given"
+    return by_uid, report_found(by_uid, skipped, len(listed), where)
+
+
+def _folder_of(files: Sequence[str]) -> str:
+    """The folder holding all of ``files`` (paths, or URLs of one protocol)."""
+    if not is_url(files[0]):
+        return os.path.commonpath([os.path.dirname(f) for f in files])
+    protocol, _ = files[0].split("://", 1)
+    paths = [f.split("://", 1)[1] for f in files if f.startswith(protocol + "://")]
+    return protocol + "://" + posixpath.commonpath([posixpath.dirname(p) for p in paths])
+
+
+def _read_manifest(folder: _Place) -> dict[str, Any] | None:
     """The manifest of a finished series folder, None if it is not one."""
+    if isinstance(folder, str):
+        fs, path = _filesystem(folder)
+        try:
+            manifest: dict[str, Any] = json.loads(fs.cat_file(posixpath.join(path, MANIFEST_NAME)))
+            there = {posixpath.relpath(found, path) for found in fs.find(path)}
+        except (OSError, ValueError):
+            return None
+        files = {entry["file"] for entry in manifest.get("files", [])}
+        return manifest if files <= there else None
     try:
-        manifest: dict[str, Any] = json.loads((folder / MANIFEST_NAME).read_text())
+        manifest = json.loads((folder / MANIFEST_NAME).read_text())
     except (OSError, ValueError):
         return None
     files = {entry["file"] for entry in manifest.get("files", [])}
@@ -255,15 +417,55 @@ def _index_rows(name: str, manifest: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _write_index(out: Path, rows: list[dict[str, Any]]) -> Path:
-    target = out / INDEX_NAME
+def _write_index(out: _Place, rows: list[dict[str, Any]]) -> _Place:
+    target = _join(out, INDEX_NAME)
+    if isinstance(target, str):
+        text = io.StringIO(newline="")
+        _write_rows(text, rows)
+        fs, path = _filesystem(target)
+        # One object written whole: a reader sees the old index or the new one.
+        fs.pipe_file(path, text.getvalue().encode())
+        return target
     unfinished = target.with_name(target.name + _PARTIAL)
     with open(unfinished, "w", newline="") as file:
-        writer = csv.DictWriter(file, fieldnames=INDEX_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        _write_rows(file, rows)
     os.replace(unfinished, target)
     return target
+
+
+def _write_rows(file: Any, rows: list[dict[str, Any]]) -> None:
+    writer = csv.DictWriter(file, fieldnames=INDEX_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+def _inside(out: _Place, root: _Place) -> bool:
+    """Whether the output folder ``out`` is the folder ``root`` or inside it."""
+    if isinstance(out, Path) and isinstance(root, Path):
+        return root.is_dir() and out.resolve().is_relative_to(root.resolve())
+    # file:// URLs and paths name the same files: compare them as URLs.
+    out_url, root_url = (
+        place if isinstance(place, str) else place.resolve().as_uri() for place in (out, root)
+    )
+    out_fs, out_path = _filesystem(out_url)
+    root_fs, root_path = _filesystem(root_url)
+    out_url, root_url = out_fs.unstrip_protocol(out_path), root_fs.unstrip_protocol(root_path)
+    return (out_url.rstrip("/") + "/").startswith(root_url.rstrip("/") + "/")
+
+
+def _make_folder(out: _Place) -> None:
+    """Create the output folder, refusing a file of that name."""
+    if isinstance(out, Path):
+        is_file = out.exists() and not out.is_dir()
+    else:
+        fs, path = _filesystem(out)
+        is_file = fs.isfile(path)
+    if is_file:
+        raise ExportError(f"{out} is a file, not a folder; choose a folder to export into")
+    if isinstance(out, Path):
+        out.mkdir(parents=True, exist_ok=True)
+    else:
+        fs.makedirs(path, exist_ok=True)
 
 
 def _check_jobs(jobs: int | None) -> int:
@@ -375,10 +577,13 @@ def export_many(
         A folder tree (every CT series in it is found, wherever its files
         are), a list of files and folders, or a ``.csv`` file listing paths
         (a column named ``path``, or the first column; relative paths are
-        relative to the CSV file).
-    out_dir : path-like
+        relative to the CSV file). Folders and files may be fsspec URLs
+        (``s3://bucket/scans/``) where fsspec and the protocol's package
+        (s3fs, gcsfs, adlfs) are installed.
+    out_dir : path-like or URL
         Output folder, created if missing. Series already exported there
-        with the same options are skipped.
+        with the same options are skipped. An fsspec URL too: each series is
+        written in a local temporary folder and uploaded, its manifest last.
     windows, format, compress_level, dtype, invert
         As in :func:`ctlab.export`, for every series.
     overwrite : bool
@@ -389,7 +594,8 @@ def export_many(
     client : dask.distributed.Client, optional
         Send the series to a Dask cluster instead (a ``LocalCluster``, or one
         on Kubernetes, SLURM, ...). Its workers must see the source and output
-        paths (a shared file system); ``jobs`` is then ignored.
+        paths (a shared file system, or the same object storage by URL);
+        ``jobs`` is then ignored.
     progress : bool, optional
         Show tqdm bars of series and slices; default: on a terminal or in a
         notebook only.
@@ -398,14 +604,15 @@ def export_many(
     -------
     ExportSummary
         The series exported, skipped (already done) and failed (with the
-        CTLabError message of each); the index file.
+        CTLabError message of each); the index file (a URL for a URL output).
 
     Raises
     ------
     ExportError
         For options :func:`ctlab.export` refuses, a bad ``jobs``, an output
-        folder holding series exported with other options, or a worker
-        process that died (the finished series are kept: run again).
+        folder holding series exported with other options, a worker
+        process that died (the finished series are kept: run again), or a
+        URL without fsspec or its protocol's package.
     SeriesError
         If the sources hold no CT image.
 
@@ -428,31 +635,40 @@ def export_many(
     (True, 'C40 W80')
     >>> export_many([get_path("ct")], out, windows=["brain"], jobs=1).skipped == summary.done
     True
+
+    Into object storage by URL: here fsspec's in-memory filesystem; ``s3://``
+    works the same with s3fs installed.
+
+    >>> export_many([get_path("ct")], "memory://doc/dataset", windows=["brain"], jobs=1).index
+    'memory://doc/dataset/index.csv'
     """
     resolved = checked_windows(windows, format=format, compress_level=compress_level, dtype=dtype)
     workers = _check_jobs(jobs)
-    out = _local(out_dir)
+    out = _place(out_dir)
     roots = _roots(sources)
     for root in roots:
-        if root.is_dir() and out.resolve().is_relative_to(root.resolve()):
+        if _inside(out, root):
             raise ExportError(
                 f"{out} is inside {root}, which is searched for scans; ctlab never writes "
                 "among your input files: choose an output folder outside it"
             )
-    found, notes = find_all_series(roots)
-    if out.exists() and not out.is_dir():
-        raise ExportError(f"{out} is a file, not a folder; choose a folder to export into")
-    out.mkdir(parents=True, exist_ok=True)
+    if all(isinstance(root, Path) for root in roots):
+        found, notes = find_all_series(roots)
+        by_uid = {series.uid: [str(f.path) for f in series.files] for series in found}
+    else:
+        by_uid, notes = _find_remote([str(root) for root in roots])
+    _make_folder(out)
 
     summary = ExportSummary(warnings={"": notes} if notes else {})
     todo: list[_Job] = []
     done: dict[str, dict[str, Any]] = {}
-    for series in found:
-        name = series_folder_name(series.uid)
-        files = tuple(str(f.path) for f in series.files)
-        summary.sources[name] = os.path.commonpath([os.path.dirname(f) for f in files])
-        job = _Job(name, files, str(out / name), resolved, format, compress_level, dtype, invert)
-        manifest = None if overwrite else _read_manifest(out / name)
+    for uid in sorted(by_uid):
+        name = series_folder_name(uid)
+        files = tuple(by_uid[uid])
+        summary.sources[name] = _folder_of(files)
+        folder = _join(out, name)
+        job = _Job(name, files, str(folder), resolved, format, compress_level, dtype, invert)
+        manifest = None if overwrite else _read_manifest(folder)
         if manifest is not None:
             done[name] = manifest
         else:
@@ -496,9 +712,9 @@ def export_many(
         if result.error is not None:
             summary.failed[result.name] = result.error
             continue
-        manifest = _read_manifest(out / result.name)
+        manifest = _read_manifest(_join(out, result.name))
         if manifest is None:
-            summary.failed[result.name] = f"{out / result.name} was not written completely"
+            summary.failed[result.name] = f"{_join(out, result.name)} was not written completely"
             continue
         summary.done.append(result.name)
         summary.slices += result.slices

@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
@@ -30,6 +31,7 @@ __all__ = [
     "checked_windows",
     "export",
     "export_options",
+    "is_url",
     "jpeg_roundtrip",
     "save_png",
 ]
@@ -47,6 +49,21 @@ ExportDtype = Literal["uint8", "float32"]
 DEFAULT_COMPRESS_LEVEL = 6
 # What an unfinished file is called until it is complete and renamed.
 _PARTIAL = ".partial"
+
+
+# A URL (s3://..., memory://..., file://...): storage reached through fsspec, not a path.
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def is_url(place: object) -> bool:
+    """Whether ``place`` is a URL (``s3://bucket/x``) rather than a local path.
+
+    Examples
+    --------
+    >>> is_url("s3://bucket/scans"), is_url("scans/s3:"), is_url(Path("memory://x"))
+    (True, False, False)
+    """
+    return isinstance(place, str) and _URL.match(place) is not None
 
 
 def _grey_image(grey: npt.ArrayLike, file_format: str) -> npt.NDArray[np.uint8]:
@@ -381,7 +398,7 @@ def export(
     ExportError
         For an unknown format, a channel count PNG cannot hold, a
         compression level outside 0..9, a non-empty folder, the input folder
-        as output, or a write failure.
+        as output, a URL (see :func:`ctlab.export_many`), or a write failure.
 
     Examples
     --------
@@ -394,6 +411,13 @@ def export(
     ['slice_0000.png', 'slice_0001.png']
     """
     resolved = checked_windows(windows, format=format, compress_level=compress_level, dtype=dtype)
+    if is_url(folder):
+        # Path would make s3://bucket/x a local folder s3:/bucket/x.
+        raise ExportError(
+            f"{folder} is a URL; ctlab.export writes a local folder. Export to storage "
+            "through fsspec with ctlab.export_many (or ctlab export -o URL), which writes "
+            "each series to its own subfolder there"
+        )
     target = Path(folder)
     source_folder = None
     if source is not None:

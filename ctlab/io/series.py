@@ -27,7 +27,9 @@ __all__ = [
     "find_all_series",
     "find_series",
     "finite_vector",
+    "group_files",
     "order_slices",
+    "report_found",
     "slice_normal",
     "slice_position",
 ]
@@ -175,14 +177,46 @@ def find_all_series(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Serie
     if unreadable:
         skipped["unreadable folders"] = len(unreadable)
     where = roots[0] if len(roots) == 1 else f"the {len(roots)} paths given"
+    notes = report_found(by_uid, skipped, len(files), where)
+    return [by_uid[uid] for uid in sorted(by_uid)], notes
+
+
+def group_files(files: Iterable[Source]) -> tuple[dict[str, list[Source]], Counter[str]]:
+    """The CT files among ``files`` by Series Instance UID, and what was skipped, by kind.
+
+    The grouping of :func:`find_all_series`, keeping where each file is and
+    not its header: a caller reading remote files in batches (ctlab.export_many
+    on fsspec URLs) lets each batch's bytes go before the next is read.
+
+    Examples
+    --------
+    >>> from pydicom.examples import get_path
+    >>> by_uid, skipped = group_files([get_path("ct")])
+    >>> [len(files) for files in by_uid.values()], dict(skipped)
+    ([1], {})
+    """
+    by_uid, skipped = _group(files)
+    return {uid: [file.path for file in series.files] for uid, series in by_uid.items()}, skipped
+
+
+def report_found(
+    uids: Mapping[str, object], skipped: Counter[str], files: int, where: object
+) -> list[str]:
+    """The note on what was skipped among ``files`` files; SeriesError if no CT series was found.
+
+    Examples
+    --------
+    >>> from collections import Counter
+    >>> report_found({"1.2.3": []}, Counter({"not DICOM": 2}), 3, "scans")
+    ['skipped 2 not DICOM in scans']
+    """
     found = ", ".join(f"{n} {what}" for what, n in skipped.items())
-    if not by_uid:
-        summary = f"{len(files)} files" + (f": {found}" if found else "")
+    if not uids:
+        summary = f"{files} files" + (f": {found}" if found else "")
         raise SeriesError(
             f"no CT images in {where} ({summary}); give the folders that hold the CT series"
         )
-    notes = [f"skipped {found} in {where}"] if found else []
-    return [by_uid[uid] for uid in sorted(by_uid)], notes
+    return [f"skipped {found} in {where}"] if found else []
 
 
 def find_series(

@@ -149,17 +149,6 @@ class TestExportMany:
         assert tree_bytes(tmp_path / "list") == root == tree_bytes(tmp_path / "csv")
         assert tree_bytes(tmp_path / "twice") == root
 
-    @pytest.mark.parametrize("where", ["source", "csv", "out"])
-    def test_urls_refused(self, studies, tmp_path, where):
-        """An s3:// URL is refused with a message, never turned into a local folder 's3:'."""
-        listing = tmp_path / "paths.csv"
-        listing.write_text("s3://bucket/study\n")
-        sources = {"source": "s3://bucket/study", "csv": listing, "out": studies}[where]
-        out = "s3://bucket/dataset" if where == "out" else tmp_path / "out"
-        with pytest.raises(ExportError, match="s3://bucket/.* is a URL; .* mount the storage"):
-            export_many(sources, out, jobs=1)
-        assert not Path("s3:").exists()
-
     def test_rerun_skips_finished_series(self, studies, tmp_path):
         """A rerun skips what is done (files untouched); overwrite=True exports again."""
         out = tmp_path / "out"

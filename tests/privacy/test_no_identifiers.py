@@ -92,6 +92,24 @@ def test_export_many_names_index_and_manifests(planted_series, tmp_path):
             assert leaks(path.read_bytes().decode("latin-1")) == []
 
 
+def test_export_many_from_and_to_urls(planted_series):
+    """The same through fsspec URLs (memory://): nothing of the patient in names or objects."""
+    fsspec = pytest.importorskip("fsspec")
+    memory = fsspec.filesystem("memory")
+    for file in planted_series.iterdir():  # in a folder named after the patient
+        memory.pipe_file(f"/privacy/studies/PLANTEDPATIENTN/{file.name}", file.read_bytes())
+    try:
+        summary = ctlab.export_many(
+            "memory://privacy/studies", "memory://privacy/out", windows=["default"], jobs=1
+        )
+        assert len(summary.done) == 1
+        for path in memory.find("/privacy/out"):
+            assert leaks(path) == []
+            assert leaks(memory.cat_file(path).decode("latin-1")) == []
+    finally:
+        memory.rm("/privacy", recursive=True)
+
+
 @pytest.mark.parametrize(
     "args",
     [

@@ -79,7 +79,13 @@ _STRUCTURES = (
     Structure(2, "muscle", 50, -29, 150, f"chest-wall and back muscle; {_ALBERTA}"),
     Structure(3, "mediastinal_fat", -100, -190, -30, f"mediastinal fat; {_ALBERTA}"),
     Structure(
-        4, "lung", -860, -910, -800, f"aerated lung at inspiration about -910..-850; {_PROKOP}"
+        4,
+        "lung",
+        -860,
+        -910,
+        -800,
+        "aerated lung at inspiration about -910..-850; "
+        f"{_PROKOP}; ctlab's upper edge -800 leaves room for noise",
     ),
     Structure(5, "lung_vessel", 200, 150, 350, f"pulmonary arteries and veins; {_ARTERIAL}"),
     Structure(6, "airway_wall", 40, 0, 100, "bronchial wall: soft tissue"),
@@ -96,7 +102,13 @@ _STRUCTURES = (
         "aerated lung and soft tissue (ctlab draws -600)",
     ),
     Structure(
-        10, "myocardium", 110, 80, 150, "myocardium enhances moderately in the arterial phase"
+        10,
+        "myocardium",
+        110,
+        80,
+        150,
+        "myocardium enhances moderately in the arterial phase (ctlab's choice for the "
+        "synthetic slice, between unenhanced muscle and contrast-filled blood)",
     ),
     Structure(11, "heart_blood", 260, 200, 350, f"blood in the heart chambers; {_ARTERIAL}"),
     Structure(12, "aorta", 280, 200, 350, f"descending aorta; {_ARTERIAL}"),

@@ -124,13 +124,17 @@ TITLE_TISSUES = ("fat", "liver_portal_venous", "cancellous_bone")
 
 
 def window_title(
-    window: Window, function: VOIFunction | None = None, *, hu: npt.ArrayLike | None = None
+    window: Window,
+    function: VOIFunction | None = None,
+    *,
+    hu: npt.ArrayLike | None = None,
+    tissues: Sequence[str] = TITLE_TISSUES,
 ) -> str:
     """A comparison panel's title: the window, its HU range, the grey levels tissues get.
 
-    For each tissue range of :data:`TITLE_TISSUES`: the grey levels it
-    spans and (after a slash) the distinct levels its whole HU can use, or,
-    given an image's ``hu``, the levels its pixels really use.
+    For each tissue range of ``tissues`` (default :data:`TITLE_TISSUES`): the
+    grey levels it spans and (after a slash) the distinct levels its whole HU
+    can use, or, given an image's ``hu``, the levels its pixels really use.
     Shared by :func:`compare_windows` and :class:`ctlab.WindowCompare`.
 
     Examples
@@ -143,7 +147,7 @@ def window_title(
     liver, portal venous 1/1
     cancellous bone 1/1
     """
-    levels = tissue_levels(window, hu=hu, function=function, tissues=TITLE_TISSUES)
+    levels = tissue_levels(window, hu=hu, function=function, tissues=tissues)
     lines = "\n".join(
         f"{resolve_tissue(name).label} {n.span}/{n.usable if n.used is None else n.used}"
         for name, n in levels.items()
@@ -161,13 +165,14 @@ def compare_windows(
     naive_jpeg: bool = False,
     function: VOIFunction | None = None,
     crop: bool = True,
+    tissues: Sequence[str] = TITLE_TISSUES,
 ) -> Figure:
     """The same slice under several windows, side by side (the seed's Figures 5a-5d).
 
-    Each panel is framed and titled with its window and, for the tissues of
-    :data:`TITLE_TISSUES`, the grey levels they span and the distinct levels
-    the slice's pixels in them use. A panel the window draws (almost) all
-    black or all white says so.
+    Each panel is framed and titled with its window and, for the tissue
+    ranges ``tissues`` (default :data:`TITLE_TISSUES`), the grey levels they
+    span and the distinct levels the slice's pixels in them use. A panel the
+    window draws (almost) all black or all white says so.
 
     Parameters
     ----------
@@ -182,6 +187,9 @@ def compare_windows(
         VOI function for every panel.
     crop : bool
         Show only the body (:func:`body_box`): no air around it, no couch.
+    tissues : sequence of str
+        Keys of :data:`ctlab.TISSUES` the titles report; pick the ones the
+        image holds (a synthetic image need not hold the default ones).
 
     Returns
     -------
@@ -202,14 +210,17 @@ def compare_windows(
     panels = len(resolved) + int(naive_jpeg)
     figure = Figure(figsize=(4.2 * panels, 4.9), layout="constrained")
     axes = figure.subplots(1, panels, squeeze=False)[0]
-    shown = [(window, window_title(window, function, hu=hu[valid])) for window in resolved]
+    shown = [
+        (window, window_title(window, function, hu=hu[valid], tissues=tissues))
+        for window in resolved
+    ]
     if naive_jpeg:
         default = PRESETS["default"]
         shown.append(
             (
                 default,
                 "naive JPEG (default window baked in)\n-160..240 HU, fixed for good\n"
-                + "\n".join(window_title(default, hu=hu[valid]).split("\n")[2:]),
+                + "\n".join(window_title(default, hu=hu[valid], tissues=tissues).split("\n")[2:]),
             )
         )
     for ax, (window, title) in zip(axes, shown, strict=True):

@@ -126,6 +126,13 @@ class TestCompareWindows:
             )
         assert render(figure, tmp_path / "c.png").std() > 10
 
+    def test_titles_report_the_tissues_asked_for(self, phantom):
+        """`tissues=` replaces the default tissue lines of every panel's title."""
+        figure = plot.compare_windows(phantom, ["fat", "bone"], tissues=("lung", "cortical_bone"))
+        titles = [ax.get_title() for ax in figure.axes]
+        assert all("lung " in t and "cortical bone " in t for t in titles)
+        assert not any("liver, portal venous" in t for t in titles)
+
     def test_crop_leaves_the_couch_out(self):
         """On the real abdomen the crop ends at the back (row 400), above the couch (rows 380-480)."""
         rows, _cols = plot.body_box(ctlab.data.abdomen().hu)

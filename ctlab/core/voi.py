@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ctlab.core.arrays import hu_array
 from ctlab.core.errors import InvalidWindowError
 from ctlab.core.window import VOIFunction, Window, check_function, resolve_window, resolve_windows
 
@@ -141,17 +142,6 @@ def _resolve_function(window: Window, function: str | None) -> VOIFunction:
     return window.function if function is None else check_function(function)
 
 
-def _as_hu_array(hu: npt.ArrayLike) -> npt.NDArray[np.number]:
-    array = np.asarray(hu)
-    if array.dtype.kind not in "iuf":
-        raise InvalidWindowError(
-            f"hu must be an array of real numbers (Hounsfield units), got dtype {array.dtype}"
-        )
-    if not array.dtype.isnative:
-        array = array.astype(array.dtype.newbyteorder("="))
-    return array
-
-
 def apply_window(
     hu: npt.ArrayLike,
     window: Window | str,
@@ -182,7 +172,9 @@ def apply_window(
     Raises
     ------
     InvalidWindowError
-        For an unknown preset or function, or a non-numeric ``hu``.
+        For an unknown preset or function.
+    InvalidImageError
+        For a non-numeric ``hu``.
 
     Notes
     -----
@@ -224,7 +216,7 @@ def apply_window(
     >>> apply_window(hu, "default", invert=True)
     array([255, 127,   0], dtype=uint8)
     """
-    array = _as_hu_array(hu)
+    array = hu_array(hu)
     window = resolve_window(window)
     function = _resolve_function(window, function)
     if array.dtype in _LUT_INDEX:
@@ -307,7 +299,7 @@ def multiwindow(
     [[[131, 0], [255, 131]]]
     """
     resolved = resolve_windows(windows)
-    array = _as_hu_array(hu)
+    array = hu_array(hu)
     out = np.empty((*array.shape, len(resolved)), dtype=np.uint8)
     for channel, window in enumerate(resolved):
         out[..., channel] = apply_window(array, window, function=function, invert=invert)

@@ -25,7 +25,7 @@ def as_image(image: CTImage | npt.ArrayLike) -> CTImage:
 
 def slice_of(image: CTImage, slice_index: int | None) -> tuple[npt.NDArray[Any], int]:
     """The HU of one slice (the middle one by default) and its index."""
-    index = image.n_slices // 2 if slice_index is None else slice_index
+    index = image.slice_or_middle(slice_index)
     return image.slice_hu(index), index
 
 

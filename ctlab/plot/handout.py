@@ -141,7 +141,7 @@ def _body(hu: np.ndarray) -> np.ndarray:
 
 def _figure_5(axes: list[Axes], image: CTImage) -> None:
     """The seed article's Figure 5 windows on the slice, cropped to the body."""
-    hu = image.slice_hu(image.n_slices // 2)
+    hu = image.slice_hu(image.slice_or_middle())
     body = _body(hu)
     if not body.any():  # nothing dense in the middle: show the whole slice
         body = np.ones_like(body)

@@ -14,7 +14,7 @@ import numpy.typing as npt
 from ctlab.core.errors import InvalidImageError, shown
 from ctlab.core.window import Window
 
-__all__ = ["CTImage", "check_spacing"]
+__all__ = ["CTImage", "as_image", "check_spacing"]
 
 
 def check_spacing(spacing: Any, shape: tuple[int, ...]) -> tuple[float, ...]:
@@ -299,3 +299,21 @@ class CTImage:
         window = f", default window {self.default_window}" if self.default_window else ""
         what = self.info.get("description") or self.info.get("modality") or "CT"
         return f"<CTImage {what}: {size} voxels, {spacing} mm, {self.hu.dtype}{window}>"
+
+
+def as_image(image: CTImage | npt.ArrayLike) -> CTImage:
+    """``image`` itself, or a bare HU array wrapped as a CTImage with 1 mm pixels.
+
+    What every figure and widget does with its ``image`` argument, so a
+    numpy array works wherever a loaded scan does.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> as_image(np.zeros((2, 3), np.int16)).spacing
+    (1.0, 1.0)
+    """
+    if isinstance(image, CTImage):
+        return image
+    array = np.asarray(image)
+    return CTImage(array, spacing=(1.0,) * array.ndim)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import numpy.typing as npt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -13,14 +12,6 @@ from ctlab.core.image import CTImage
 
 # Figures read on a projector: large enough text, nothing thinner than 1 pt.
 FONT_SIZE = 10
-
-
-def as_image(image: CTImage | npt.ArrayLike) -> CTImage:
-    """Wrap a bare HU array as a CTImage with 1 mm pixels."""
-    if isinstance(image, CTImage):
-        return image
-    array = np.asarray(image)
-    return CTImage(array, spacing=(1.0,) * array.ndim)
 
 
 def slice_of(image: CTImage, slice_index: int | None) -> tuple[npt.NDArray[Any], int]:

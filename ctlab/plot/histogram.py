@@ -14,12 +14,12 @@ from matplotlib.gridspec import SubplotSpec
 from matplotlib.transforms import Bbox
 
 from ctlab.core.hounsfield import TISSUES
-from ctlab.core.image import CTImage
+from ctlab.core.image import CTImage, as_image
 from ctlab.core.metrics import hu_histogram as count_hu
 from ctlab.core.metrics import hu_peaks
 from ctlab.core.voi import apply_window
 from ctlab.core.window import VOIFunction, Window, resolve_window
-from ctlab.plot._common import FONT_SIZE, as_image, new_axes
+from ctlab.plot._common import FONT_SIZE, new_axes
 
 __all__ = ["BAND_ROWS", "draw_histogram", "histogram_axes", "hounsfield_scale", "hu_histogram"]
 

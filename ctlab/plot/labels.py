@@ -12,10 +12,10 @@ from matplotlib.colors import to_rgb
 from matplotlib.patches import Patch
 
 from ctlab.core.errors import InvalidImageError
-from ctlab.core.image import CTImage
+from ctlab.core.image import CTImage, as_image
 from ctlab.core.voi import apply_window
 from ctlab.core.window import Window, resolve_window
-from ctlab.plot._common import FONT_SIZE, as_image, new_axes, pixel_aspect, slice_of
+from ctlab.plot._common import FONT_SIZE, new_axes, pixel_aspect, slice_of
 from ctlab.plot.slice import window_title
 
 __all__ = ["label_outlines", "overlay_labels"]

@@ -14,13 +14,12 @@ from matplotlib.patches import Patch
 
 from ctlab.core.errors import InvalidImageError, InvalidWindowError
 from ctlab.core.hounsfield import resolve_tissue, tissue_mask
-from ctlab.core.image import CTImage
+from ctlab.core.image import CTImage, as_image
 from ctlab.core.metrics import tissue_amounts, tissue_levels
 from ctlab.core.voi import apply_window, multiwindow
 from ctlab.core.window import PRESETS, VOIFunction, Window, resolve_window, resolve_windows
 from ctlab.plot._common import (
     FONT_SIZE,
-    as_image,
     new_axes,
     pixel_aspect,
     slice_of,

@@ -155,7 +155,7 @@ def load_rows(n_slices: int, size: int, repeats: int) -> list[Row]:
 
     import ctlab
     from ctlab.core.metrics import _SORT_TO_COUNT
-    from ctlab.io.phantom import make_phantom
+    from ctlab.data.synthetic.phantom import make_phantom
     from ctlab.io.write import write_series
 
     with tempfile.TemporaryDirectory() as folder:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from ctlab.core.image import CTImage
 from ctlab.core.metrics import clipped_fractions, hu_peaks
 from ctlab.core.window import Window, resolve_window
-from ctlab.io.sample import head
+from ctlab.data.sample import head
 
 __all__ = ["head_peak", "white_share"]
 

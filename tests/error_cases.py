@@ -115,7 +115,7 @@ def rle_chest(path: Path, **header) -> Path:
 
 def label_scan(folder: Path) -> tuple[CTImage, list[Path]]:
     """A 4 x 16 x 16 phantom written as a DICOM series into ``folder`` and loaded back."""
-    from ctlab.io.phantom import make_phantom
+    from ctlab.data.synthetic.phantom import make_phantom
     from ctlab.io.write import write_series
 
     files = write_series(make_phantom(n_slices=4, size=16), folder)

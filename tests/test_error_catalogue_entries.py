@@ -37,7 +37,7 @@ from pydicom.uid import MPEG2MPML
 import ctlab
 from ctlab import cli
 from ctlab.core.errors import CTLabError, CTLabWarning
-from ctlab.io.phantom import make_phantom
+from ctlab.data.synthetic.phantom import make_phantom
 from tests.error_cases import (
     ABDOMEN_J2K,
     CHEST,
@@ -956,7 +956,7 @@ def _(ctx):
     ctlab.load(ct_file(ctx.name(ctx.tmp / "window.dcm"), WindowCenter=[40, 50], WindowWidth=400))
 
 
-# ctlab.io.privacy, ctlab.io.sample ---------------------------------------------------------------
+# ctlab.io.privacy, ctlab.data.sample ---------------------------------------------------------------
 
 
 @case("ctlab.io.privacy._first_dicom_file", "InvalidDicomError", "{path} holds no DICOM file")
@@ -972,7 +972,7 @@ def _(ctx):
     ctlab.patient_identifiers(path)
 
 
-@case("ctlab.io.sample._packaged_file", "CTLabError", "the sample file {name} is not installed")
+@case("ctlab.data.sample._packaged_file", "CTLabError", "the sample file {name} is not installed")
 def _(ctx):
     # As if pydicom-data were not installed: pydicom finds none of its files.
     ctx.monkeypatch.setattr(pydicom.data, "get_testdata_file", lambda name, download=True: None)

@@ -3,14 +3,13 @@
 Used to ship the phantom as ``sample_data/phantom/`` and to give tests and
 notebooks a series on disk. Regenerate the shipped copy with::
 
-    python -m ctlab.io.write sample_data/phantom
+    python -m ctlab.data sample_data/phantom
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -94,7 +93,7 @@ def write_series(
     Examples
     --------
     >>> import tempfile
-    >>> from ctlab.io.phantom import make_phantom
+    >>> from ctlab.data.synthetic.phantom import make_phantom
     >>> files = write_series(make_phantom(n_slices=2, size=32), tempfile.mkdtemp())
     >>> [f.name for f in files]
     ['slice_000.dcm', 'slice_001.dcm']
@@ -189,18 +188,3 @@ def write_series(
             ) from None
         files.append(path)
     return files
-
-
-def _main(argv: list[str]) -> int:
-    from ctlab.io.phantom import make_phantom
-
-    if len(argv) != 1:
-        print("usage: python -m ctlab.io.write FOLDER  (writes the phantom series)")
-        return 2
-    files = write_series(make_phantom(), argv[0], overwrite=True)
-    print(f"wrote {len(files)} slices of the ctlab phantom to {argv[0]}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(_main(sys.argv[1:]))

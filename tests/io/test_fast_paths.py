@@ -13,8 +13,8 @@ from pydicom.pixels import pixel_array
 
 from ctlab import load
 from ctlab.core.errors import InvalidDicomError, SeriesError
+from ctlab.data.synthetic.phantom import make_phantom
 from ctlab.io.header import _read_head, read_header
-from ctlab.io.phantom import make_phantom
 from ctlab.io.pixels import HUConversion, _decode, _native_pixels, _read_stored, check_ct, to_hu
 from ctlab.io.write import write_series
 from tests.io.conftest import ct_dataset, write

@@ -11,7 +11,7 @@ from ctlab.core.errors import InvalidImageError, InvalidWindowError
 
 @pytest.fixture(scope="module")
 def phantom():
-    from ctlab.io.phantom import make_phantom
+    from ctlab.data.synthetic.phantom import make_phantom
 
     return make_phantom(n_slices=3, size=64)
 

@@ -18,25 +18,10 @@ import numpy as np
 import numpy.typing as npt
 from pydicom.dataset import Dataset
 
-from ctlab.io.header import functional_group_value
+from ctlab.io.frames import frame_header
 from ctlab.io.series import SliceFile, finite_vector, slice_normal
 
-__all__ = ["flip_axis", "frame_plane", "header_affine"]
-
-
-def frame_plane(header: Dataset, frame: int) -> dict[str, Any]:
-    """Orientation and position of one frame of an enhanced multi-frame image.
-
-    A plain mapping, so damaged values reach the checks unvalidated.
-    """
-    return {
-        "ImageOrientationPatient": functional_group_value(
-            header, frame, "PlaneOrientationSequence", "ImageOrientationPatient"
-        ),
-        "ImagePositionPatient": functional_group_value(
-            header, frame, "PlanePositionSequence", "ImagePositionPatient"
-        ),
-    }
+__all__ = ["flip_axis", "header_affine"]
 
 
 def _affine(
@@ -83,7 +68,7 @@ def header_affine(
     """
     if len(files) == 1 and frames > 1:
         header = files[0].header
-        planes = [frame_plane(header, frame) for frame in range(frames)]
+        planes = [frame_header(header, frame) for frame in range(frames)]
         normal = slice_normal(planes[0])
         points = [finite_vector(p["ImagePositionPatient"], 3) for p in planes]
         if normal is None or any(point is None for point in points):

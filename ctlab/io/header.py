@@ -37,7 +37,6 @@ __all__ = [
     "MemoryFile",
     "Source",
     "check_pixel_length",
-    "functional_group_value",
     "has_ct_evidence",
     "is_dicomdir",
     "raise_unreadable",
@@ -596,19 +595,3 @@ def has_ct_evidence(header: Dataset) -> bool:
     return str(sop_class or "") in _CT_SOP_CLASSES or any(
         keyword in header for keyword in _CT_ATTRIBUTES
     )
-
-
-def functional_group_value(header: Dataset, frame: int, sequence: str, keyword: str) -> Any:
-    """A functional-group value of one frame: per-frame first, then shared."""
-    groups = []
-    per_frame = header.get("PerFrameFunctionalGroupsSequence")
-    if per_frame is not None and frame < len(per_frame):
-        groups.append(per_frame[frame])
-    shared = header.get("SharedFunctionalGroupsSequence")
-    if shared:
-        groups.append(shared[0])
-    for group in groups:
-        items = group.get(sequence)
-        if items and keyword in items[0]:
-            return items[0].get(keyword)
-    return None

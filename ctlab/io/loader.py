@@ -30,12 +30,12 @@ from ctlab.core.errors import (
 )
 from ctlab.core.image import CTImage
 from ctlab.core.window import Window
-from ctlab.io.geometry import flip_axis, frame_plane, header_affine
+from ctlab.io.frames import frame_header
+from ctlab.io.geometry import flip_axis, header_affine
 from ctlab.io.header import (
     MemoryFile,
     Source,
     check_pixel_length,
-    functional_group_value,
     is_dicomdir,
     read_header,
 )
@@ -392,9 +392,7 @@ def _to_radiological(
     """
     orientation = header.get("ImageOrientationPatient")
     if orientation is None:  # enhanced multi-frame: in the functional groups
-        orientation = functional_group_value(
-            header, 0, "PlaneOrientationSequence", "ImageOrientationPatient"
-        )
+        orientation = frame_header(header, 0)["ImageOrientationPatient"]
     try:
         cosines = [float(v) for v in orientation]
     except (TypeError, ValueError):
@@ -616,10 +614,9 @@ def _read_frames(
         for kind in reported & frame_conversion.corrections.keys():
             del frame_conversion.corrections[kind]
         reported |= frame_conversion.corrections.keys()
+        said = frame_header(header, frame)
         for attribute, keyword in (("slope", "RescaleSlope"), ("intercept", "RescaleIntercept")):
-            value = functional_group_value(
-                header, frame, "PixelValueTransformationSequence", keyword
-            )
+            value = said[keyword]
             if value is not None:
                 try:
                     setattr(frame_conversion, attribute, float(value))
@@ -643,8 +640,7 @@ def _read_frames(
             f"frame {frame + 1} of {path} (Pixel Value Transformation Sequence (0028,9145))",
         )
         conversions.append(frame_conversion)
-        frame_header = frame_plane(header, frame)
-        positions.append(slice_position(frame_header, slice_normal(frame_header)))
+        positions.append(slice_position(said, slice_normal(said)))
 
     hu = _allocate((frames, rows, cols), budget, path, _hu_dtype(conversions))
     lowest = math.inf
@@ -676,7 +672,7 @@ def _pixel_spacing(slice_file: SliceFile, notes: list[str]) -> tuple[float, floa
     header = slice_file.header
     value = header.get("PixelSpacing")
     if value is None:
-        value = functional_group_value(header, 0, "PixelMeasuresSequence", "PixelSpacing")
+        value = frame_header(header, 0)["PixelSpacing"]
     spacing = None if value is None else _spacing_values(value)
     if spacing is None:
         notes.append(
@@ -728,9 +724,10 @@ def _header_windows(slice_file: SliceFile, notes: list[str]) -> tuple[Window, ..
     if "WindowCenter" not in header and "WindowWidth" not in header:
         # Enhanced multi-frame: the window sits in the Frame VOI LUT Sequence
         # (0028,9132) of the functional groups (the first frame's, else shared).
+        said = frame_header(header, 0)
         header = SimpleNamespace(
             **{
-                keyword: functional_group_value(header, 0, "FrameVOILUTSequence", keyword)
+                keyword: said[keyword]
                 for keyword in (
                     "WindowCenter",
                     "WindowWidth",

@@ -29,10 +29,10 @@ from ctlab.core.errors import (
     NoPixelDataError,
     NotHounsfieldError,
 )
+from ctlab.io.frames import frame_header
 from ctlab.io.header import (
     PIXEL_DATA_TAG,
     Source,
-    functional_group_value,
     has_ct_evidence,
     is_dicomdir,
     raise_unreadable,
@@ -242,27 +242,21 @@ def check_frame(dataset: Dataset, file: Source, frame: int, conversion: HUConver
     the Pixel Value Transformation, Real World Value Mapping units, and
     Frame Type and Pixel Presentation in the CT Image Frame Type.
     """
-    where = f"frame {frame + 1} of {file}"
-
-    def group(sequence: str, keyword: str) -> Any:
-        return functional_group_value(dataset, frame, sequence, keyword)
-
+    said = frame_header(dataset, frame)
     _check_meaning(
-        where,
+        f"frame {frame + 1} of {file}",
         conversion,
-        rescale_type=group("PixelValueTransformationSequence", "RescaleType"),
-        units=group("RealWorldValueMappingSequence", "MeasurementUnitsCodeSequence"),
-        image_type=group("CTImageFrameTypeSequence", "FrameType"),
-        presentation=group("CTImageFrameTypeSequence", "PixelPresentation"),
+        rescale_type=said["RescaleType"],
+        units=said["MeasurementUnitsCodeSequence"],
+        image_type=said["FrameType"],
+        presentation=said["PixelPresentation"],
     )
 
 
 def _rescale(dataset: Dataset, file: Source, conversion: HUConversion) -> None:
     slope = _number(dataset, "RescaleSlope", "(0028,1053)", file)
     intercept = _number(dataset, "RescaleIntercept", "(0028,1052)", file)
-    in_groups = functional_group_value(
-        dataset, 0, "PixelValueTransformationSequence", "RescaleSlope"
-    )
+    in_groups = frame_header(dataset, 0)["RescaleSlope"]
     if slope is None and intercept is None and in_groups is None:
         conversion.corrections["missing_rescale"] = (
             f"RescaleSlope (0028,1053) and RescaleIntercept (0028,1052) are missing in {file}; "

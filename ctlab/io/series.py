@@ -298,9 +298,7 @@ def _tilt_degrees(
         first = finite_vector(
             files[int(np.argmin(positions))].header.get("ImagePositionPatient"), 3
         )
-        last = finite_vector(
-            files[int(np.argmax(positions))].header.get("ImagePositionPatient"), 3
-        )
+        last = finite_vector(files[int(np.argmax(positions))].header.get("ImagePositionPatient"), 3)
         step = np.zeros(3) if first is None or last is None else last - first
         length = float(np.linalg.norm(step))
         if length > 0:

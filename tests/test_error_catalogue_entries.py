@@ -1021,14 +1021,14 @@ def _(ctx):
     ctlab.load(series(ctx.name(ctx.tmp / "scan")), series_uid=7)
 
 
-@case("ctlab.io.series.find_series", "SeriesWarning", "{where} holds {len(candidates)} CT series")
+@case("ctlab.io.series._notes", "SeriesWarning", "{where} holds {len(candidates)} CT series")
 def _(ctx):
     folder = series(ctx.name(ctx.tmp / "scan"))
     ct_file(folder / "other.dcm", series_uid="1.2.3.9", series_number=7)
     ctlab.load(folder)
 
 
-@case("ctlab.io.series.find_series", "SeriesWarning", "skipped {found} in {where}")
+@case("ctlab.io.series._notes", "SeriesWarning", "skipped {found} in {where}")
 def _(ctx):
     folder = series(ctx.name(ctx.tmp / "scan"))
     (folder / "notes.txt").write_text("scan notes")

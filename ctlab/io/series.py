@@ -136,30 +136,7 @@ def find_series(
         where: object = f"the {len(uploads)} uploaded files"
     else:
         where = roots[0] if len(given) == 1 else f"the {len(given)} paths given"
-    skipped: Counter[str] = Counter()
-    by_uid: dict[str, Series] = {}
-    for file in files:
-        try:
-            header = read_header(file)
-        except CTLabError as error:
-            skipped["unreadable" if isinstance(error.__cause__, OSError) else "not DICOM"] += 1
-            continue
-        if is_dicomdir(header):
-            skipped["DICOMDIR index"] += 1
-            continue
-        if "Rows" not in header or "PixelData" not in header:
-            skipped["DICOM without an image"] += 1
-            continue
-        modality = str(header.get("Modality", "") or "").upper()
-        if not modality and not has_ct_evidence(header):
-            skipped["image without Modality that is not CT"] += 1
-            continue
-        if modality not in ("", "CT"):
-            skipped[f"{modality} image"] += 1
-            continue
-        uid = str(header.get("SeriesInstanceUID", "") or "unknown")
-        by_uid.setdefault(uid, Series(uid)).files.append(SliceFile(file, header))
-
+    by_uid, skipped = _ct_series(files)
     if unreadable:
         skipped["unreadable folders"] = len(unreadable)
     found = ", ".join(f"{n} {what}" for what, n in skipped.items())
@@ -174,10 +151,50 @@ def find_series(
             "that holds the CT slices"
         )
     candidates = sorted(by_uid.values(), key=lambda s: len(s.files), reverse=True)
-    if series_uid is not None:
-        chosen = _select(candidates, series_uid, where)
-    else:
-        chosen = candidates[0]
+    chosen = candidates[0] if series_uid is None else _select(candidates, series_uid, where)
+    return chosen, _notes(chosen, candidates, series_uid, found, where)
+
+
+def _skip_reason(header: Dataset) -> str | None:
+    """Why a readable DICOM file is not a slice of a CT series (None when it is one)."""
+    if is_dicomdir(header):
+        return "DICOMDIR index"
+    if "Rows" not in header or "PixelData" not in header:
+        return "DICOM without an image"
+    modality = str(header.get("Modality", "") or "").upper()
+    if not modality and not has_ct_evidence(header):
+        return "image without Modality that is not CT"
+    if modality not in ("", "CT"):
+        return f"{modality} image"
+    return None
+
+
+def _ct_series(files: Iterable[Source]) -> tuple[dict[str, Series], Counter[str]]:
+    """Read each file's header and group the CT slices by Series Instance UID.
+
+    Also counts what was skipped, by reason, for the notes.
+    """
+    skipped: Counter[str] = Counter()
+    by_uid: dict[str, Series] = {}
+    for file in files:
+        try:
+            header = read_header(file)
+        except CTLabError as error:
+            skipped["unreadable" if isinstance(error.__cause__, OSError) else "not DICOM"] += 1
+            continue
+        reason = _skip_reason(header)
+        if reason is not None:
+            skipped[reason] += 1
+            continue
+        uid = str(header.get("SeriesInstanceUID", "") or "unknown")
+        by_uid.setdefault(uid, Series(uid)).files.append(SliceFile(file, header))
+    return by_uid, skipped
+
+
+def _notes(
+    chosen: Series, candidates: list[Series], series_uid: str | None, found: str, where: object
+) -> list[str]:
+    """What a user should hear about the choice: other series passed over, files skipped."""
     notes = []
     others = [s for s in candidates if s is not chosen]
     if others and series_uid is None:
@@ -189,7 +206,7 @@ def find_series(
         )
     if found:
         notes.append(f"skipped {found} in {where}")
-    return chosen, notes
+    return notes
 
 
 def _select(candidates: list[Series], key: str, where: object) -> Series:

@@ -171,10 +171,10 @@ def load_rows(n_slices: int, size: int, repeats: int) -> list[Row]:
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         volume_bytes = image.hu.nbytes
-        _, edges = ctlab.hu_histogram(image.hu, bins=256)
+        _, edges = ctlab.hu_counts(image.hu, bins=256)
         ms = median_ms(
             {
-                "ctlab": lambda: ctlab.hu_histogram(image.hu, bins=256),
+                "ctlab": lambda: ctlab.hu_counts(image.hu, bins=256),
                 "numpy": lambda: np.histogram(image.hu, bins=edges),
             },
             repeats,

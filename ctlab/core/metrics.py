@@ -33,7 +33,7 @@ __all__ = [
     "contrast_to_noise",
     "dice",
     "grey_levels",
-    "hu_histogram",
+    "hu_counts",
     "hu_per_grey_level",
     "levels_used",
     "texture",
@@ -342,7 +342,7 @@ def _value_counts16(
     return totals, low
 
 
-#: The most bins :func:`hu_histogram` draws: one per value a 16-bit image can
+#: The most bins :func:`hu_counts` draws: one per value a 16-bit image can
 #: hold. More add no detail to a CT histogram, and a billion bins took 37 s.
 MAX_BINS = 1 << 16
 
@@ -376,7 +376,7 @@ def _bin_edges(bins: object) -> npt.NDArray[np.float64]:
     return edges
 
 
-def hu_histogram(
+def hu_counts(
     hu: npt.ArrayLike,
     *,
     bins: int | npt.ArrayLike | None = None,
@@ -413,7 +413,7 @@ def hu_histogram(
     Examples
     --------
     >>> import numpy as np
-    >>> counts, edges = hu_histogram(np.array([-1000, -1000, 0, 40], dtype=np.int16), bins=2)
+    >>> counts, edges = hu_counts(np.array([-1000, -1000, 0, 40], dtype=np.int16), bins=2)
     >>> counts.tolist(), edges.tolist()
     ([2, 2], [-1000.0, -480.0, 40.0])
     """

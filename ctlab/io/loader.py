@@ -39,7 +39,7 @@ from ctlab.io.header import (
     is_dicomdir,
     read_header,
 )
-from ctlab.io.pixels import HUConversion, check_ct, check_frame, check_rescale_size, to_hu
+from ctlab.io.pixels import HUConversion, check_ct, check_frame, check_rescale_size, write_hu
 from ctlab.io.series import SliceFile, find_series, order_slices, slice_normal, slice_position
 
 __all__ = ["InMemory", "load"]
@@ -585,13 +585,12 @@ def _convert_into(
     The volume becomes float32 (from this slice on) when these HU do not fit
     int16, if the budget allows a float32 volume.
     """
-    lowest = to_hu(header, path, conversion, volume[index], frame=frame)
-    if lowest is None:
+    written = write_hu(header, path, conversion, volume[index], frame=frame)
+    if not written.fits_int16:
         _check_budget(volume.shape, np.float32, budget, where)
         volume = volume.astype(np.float32)
-        lowest = to_hu(header, path, conversion, volume[index], frame=frame)
-        assert lowest is not None  # a float32 out takes any HU
-    return volume, lowest
+        written = write_hu(header, path, conversion, volume[index], frame=frame)
+    return volume, written.lowest
 
 
 def _read_frames(

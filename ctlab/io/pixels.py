@@ -41,10 +41,11 @@ from ctlab.io.header import (
 
 __all__ = [
     "HUConversion",
+    "HUWritten",
     "check_ct",
     "check_frame",
     "check_rescale_size",
-    "to_hu",
+    "write_hu",
 ]
 
 # Modalities whose images are not Hounsfield units, for the error message.
@@ -493,7 +494,7 @@ def _stored_values(
     Mask or sign-extend to BitsStored, or read the values with the other
     signedness when the values show that the header has it wrong. Returns
     the values with their least and greatest (0 and -1 when there are none),
-    which ``to_hu`` needs too: one pass over the slice for both.
+    which ``write_hu`` needs too: one pass over the slice for both.
     """
     if raw.size == 0:
         return raw, 0, -1
@@ -586,23 +587,36 @@ def check_ct(dataset: Dataset, file: Source) -> HUConversion:
     return conversion
 
 
-def to_hu(
+@dataclass(frozen=True)
+class HUWritten:
+    """What :func:`write_hu` did with its ``out`` array."""
+
+    #: False when the HU do not fit an int16 ``out`` exactly: retry with a float32 one.
+    fits_int16: bool
+    #: The lowest HU written (NaN when nothing was, ``fits_int16`` being False).
+    lowest: float
+
+
+_NEEDS_FLOAT = HUWritten(fits_int16=False, lowest=math.nan)
+
+
+def write_hu(
     dataset: Dataset,
     file: Source,
     conversion: HUConversion,
     out: npt.NDArray[Any],
     *,
     frame: int | None = None,
-) -> float | None:
+) -> HUWritten:
     """Decode one frame and write its HU into ``out`` (int16 or float32).
 
     Returns
     -------
-    float or None
-        The lowest HU written. None if the HU do not fit an int16 ``out``
-        exactly; the caller then retries with a float32 one, and what ``out``
-        holds is undefined (the stored values, when they were read straight
-        into it).
+    HUWritten
+        The lowest HU written, or ``fits_int16=False`` when the HU do not
+        fit an int16 ``out`` exactly: the caller then retries with a float32
+        one, and what ``out`` holds is undefined (the stored values, when
+        they were read straight into it).
     """
     stored_in_out = _read_stored(dataset, file, out) if frame is None else None
     decoded = _decode(dataset, file, frame) if stored_in_out is None else stored_in_out
@@ -618,7 +632,7 @@ def to_hu(
     slope, intercept = conversion.slope, conversion.intercept
     if out.dtype == np.int16:
         if not (slope.is_integer() and intercept.is_integer()):
-            return None
+            return _NEEDS_FLOAT
         if slope == 1 and raw.dtype.kind in "iu" and raw.dtype.itemsize <= 2 and raw.size:
             # The usual CT file: check the range on the stored values, then
             # add in int16, which wraps modulo 2**16 and so is exact whenever
@@ -627,15 +641,15 @@ def to_hu(
             shift = int(intercept)
             low = low_stored + shift
             if low < -32768 or high_stored + shift > 32767:
-                return None
+                return _NEEDS_FLOAT
             stored = raw.view(np.int16) if raw.dtype.itemsize == 2 else raw.astype(np.int16)
             np.add(stored, np.int16((shift + 2**15) % 2**16 - 2**15), out=out)
-            return float(low)
+            return HUWritten(fits_int16=True, lowest=float(low))
         hu = raw.astype(np.int32) if slope == 1 else raw.astype(np.int64) * int(slope)
         hu += int(intercept)
         if hu.size and (hu.min() < -32768 or hu.max() > 32767):
-            return None
+            return _NEEDS_FLOAT
         out[...] = hu
     else:
         out[...] = raw.astype(np.float64) * slope + intercept
-    return float(out.min()) if out.size else math.inf
+    return HUWritten(fits_int16=True, lowest=float(out.min()) if out.size else math.inf)

@@ -8,6 +8,7 @@ import numpy.typing as npt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from ctlab.core.errors import InvalidArgumentError
 from ctlab.core.image import CTImage
 
 # Figures read on a projector: large enough text, nothing thinner than 1 pt.
@@ -20,8 +21,14 @@ def slice_of(image: CTImage, slice_index: int | None) -> tuple[npt.NDArray[Any],
     return image.slice_hu(index), index
 
 
-def new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
-    """Use ``ax``, or make a one-axes Figure without pyplot (no GUI needed)."""
+def check_opacity(opacity: float) -> None:
+    """Refuse an overlay opacity outside 0..1."""
+    if not 0 <= opacity <= 1:
+        raise InvalidArgumentError(f"opacity must be between 0 and 1, got {opacity}")
+
+
+def given_or_new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
+    """``ax`` itself when given, else the axes of a new one-axes Figure (no pyplot, no GUI)."""
     if ax is not None:
         return ax
     figure = Figure(figsize=size, layout="constrained")

@@ -20,7 +20,7 @@ import traitlets
 
 from ctlab.core.hounsfield import TISSUES, Tissue
 from ctlab.core.image import CTImage
-from ctlab.core.metrics import hu_histogram
+from ctlab.core.metrics import hu_counts as hu_histogram
 from ctlab.core.window import VOI_FUNCTIONS, Window
 from ctlab.plot.histogram import BAND_ROWS
 from ctlab.widgets._esm import bundle, stylesheet

@@ -45,12 +45,9 @@ __all__ = [
 # numpy sorts 16-bit integers with AVX-512 (x86-simd-sort) on CPUs with the
 # AVX512_ICL feature set: there sorting a block and measuring its runs of
 # equal values is cheaper than np.bincount, which first copies the block to
-# intp (8 bytes a value) and scans it twice. On a 2-core Xeon, counting a
-# 300 x 512 x 512 phantom took 64 ms by sorting and 95 ms by bincount, both
-# on two threads (np.histogram: 158 ms). Without that SIMD sort, sorting a
-# million int16 values takes 27 times as long as counting them, so bincount
-# stays the method. Blocks of 2**21 sorted fastest (2**18: 98 ms); bincount
-# is fastest at 2**20.
+# intp (8 bytes a value) and scans it twice. Without that SIMD sort, sorting
+# is far slower than counting, so bincount stays the method. The block sizes
+# are the fastest measured for each (bench/MEASUREMENTS.md).
 _SORT_BLOCK = 1 << 21
 _COUNT_BLOCK = 1 << 20
 # Fewer elements than this are counted on one thread.
@@ -343,7 +340,7 @@ def _value_counts16(
 
 
 #: The most bins :func:`hu_counts` draws: one per value a 16-bit image can
-#: hold. More add no detail to a CT histogram, and a billion bins took 37 s.
+#: hold. More add no detail to a CT histogram and only cost time.
 MAX_BINS = 1 << 16
 
 
@@ -446,7 +443,7 @@ def hu_counts(
         return counts.astype(np.int64), edges
     # below[k] = number of pixels with value < low + k. Summing only the
     # range present keeps small images fast: a cumsum of all 65536 values
-    # takes 0.15 ms, five times np.histogram of a 128 x 128 image.
+    # would cost more than np.histogram of a small slice.
     below = np.concatenate(([0], np.cumsum(value_counts)))
     # A pixel of integer value v is in [a, b) when ceil(a) <= v < ceil(b);
     # the last bin also takes v == b.

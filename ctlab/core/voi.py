@@ -29,18 +29,14 @@ _GREY_MAX = 255.0
 _BLOCK = 1 << 16
 # Elements per np.take call on the table path. np.take copies its indices
 # to intp (8 bytes each): a block's copy is 128 KiB, half the output of a
-# 512 x 512 slice, never a copy of the whole volume. Blocks of 32768 or more
-# were a few per cent faster, 8192 slower.
+# 512 x 512 slice, never a copy of the whole volume.
 _TAKE_BLOCK = 1 << 14
-# Elements per thread before a second thread pays off. On 2 cores, volumes
-# of 16 to 64 slices of 512 x 512 measured no faster on two threads (faulting
-# in the fresh output dominates), 300 slices almost twice as fast.
+# Elements per thread before a second thread pays off: below it, faulting in
+# the fresh output dominates (measurements: bench/MEASUREMENTS.md).
 _THREAD_ELEMENTS = 1 << 23
-# Elements per np.take call when threads share the work. Each call holds the
-# GIL for its Python overhead; with small blocks two threads mostly wait for
-# each other (300 x 512 x 512 on 2 cores: 84 ms in blocks of 16384, 48 ms
-# in blocks of 65536, 81 ms on one thread). Each thread's intp copy is then
-# 512 KiB, a sixteenth of the smallest output that gets two threads.
+# Elements per np.take call when threads share the work: each call holds the
+# GIL for its Python overhead, so with small blocks two threads mostly wait
+# for each other. Each thread's intp copy is then 512 KiB.
 _THREAD_BLOCK = 1 << 16
 
 
@@ -234,10 +230,10 @@ def apply_window(
 def _look_up(lut: npt.NDArray[np.uint8], index: npt.NDArray[Any]) -> npt.NDArray[np.uint8]:
     """``lut[index]``, computed in blocks (and threads for volumes) into one output.
 
-    ``np.take`` with ``out`` is 2-3x faster than fancy indexing and releases
-    the GIL, so blocks of a volume run in parallel. Measured alternative: a
-    float32 ramp (clip, multiply-add, truncate) matches the table bit for bit
-    for linear windows but was no faster, so every function keeps the table.
+    ``np.take`` with ``out`` is faster than fancy indexing and releases the
+    GIL, so blocks of a volume run in parallel. A float32 ramp (clip,
+    multiply-add, truncate) matches the table for linear windows but was no
+    faster, so every function keeps the table (bench/MEASUREMENTS.md).
     """
     if not index.flags.c_contiguous:
         return lut[index]  # a strided view: fancy indexing buffers it in small pieces

@@ -227,12 +227,10 @@ _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 def _collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while a load runs.
 
-    A series keeps every slice's parsed header (117 objects the collector
-    tracks, for a phantom slice) until its volume is read, so the collector
-    runs again and again over objects that are all still in use: loading
-    the 300 slices of a 512 x 512 phantom series ran 61 collections, 8 to
-    30 ms of its 320 ms (the median load took 291 ms paused, 320 ms not).
-    Nothing is kept for longer than the load: its garbage is freed by
+    A series keeps every slice's parsed header (a hundred objects the
+    collector tracks, per slice) until its volume is read, so the collector
+    runs again and again over objects that are all still in use
+    (bench/MEASUREMENTS.md). Nothing is kept for longer than the load: its garbage is freed by
     reference counting, and any cycles at the first collection after it.
     The collector is switched back on only if it was on, so a caller's
     ``gc.disable()`` holds.
@@ -708,7 +706,7 @@ def _padding_range(lowest: float, conversions: list[HUConversion]) -> tuple[floa
     """HU outside the scanned field: Pixel Padding Value, and below -1024 HU.
 
     ``lowest`` is the image's lowest HU, taken slice by slice as they are
-    read: one pass over the 150 MiB of 300 slices took 11 ms here.
+    read, which saves another pass over the whole volume.
     """
     ranges = [c.padding_hu for c in conversions if c.padding_hu is not None]
     if lowest < _LOWEST_REAL_HU:

@@ -353,7 +353,7 @@ def order_slices(series: Series) -> tuple[list[SliceFile], list[float], float | 
     normal = slice_normal(series.files[0].header)
     positions = [slice_position(f.header, normal) for f in series.files]
     # A slice whose cosines equal the first slice's has its normal: only the
-    # others need one of their own (300 normals took 7 ms, comparing 1 ms).
+    # others need one of their own (comparing is cheaper than a cross product).
     cosines = series.files[0].header.get("ImageOrientationPatient")
     tilted = normal is not None and any(
         f.header.get("ImageOrientationPatient") != cosines

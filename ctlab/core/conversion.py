@@ -15,7 +15,7 @@ unwindowed baselines. What a conversion loses is measured in
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -355,7 +355,8 @@ def scaled_hu(
     if not high > low:
         raise InvalidImageError(f"high must exceed low, got low={low:g}, high={high:g}")
     values = np.asarray(hu, dtype=np.float32)
-    return np.clip((values - np.float32(low)) / np.float32(high - low), 0, 1).astype(np.float32)
+    scaled = np.clip((values - np.float32(low)) / np.float32(high - low), 0, 1)
+    return cast("npt.NDArray[np.float32]", scaled.astype(np.float32))
 
 
 def equalisation_bins(hu: npt.ArrayLike, *, n_bins: int = 100) -> npt.NDArray[np.float64]:

@@ -73,7 +73,7 @@ class Tissue:
         return (self.low + self.high) / 2
 
     def __contains__(self, hu: object) -> bool:
-        return isinstance(hu, (int, float, np.number)) and bool(self.low <= hu <= self.high)  # type: ignore[operator]
+        return isinstance(hu, (int, float, np.number)) and bool(self.low <= hu <= self.high)
 
 
 _BANDS = (

@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -236,7 +236,8 @@ def _look_up(lut: npt.NDArray[np.uint8], index: npt.NDArray[Any]) -> npt.NDArray
     faster, so every function keeps the table (bench/MEASUREMENTS.md).
     """
     if not index.flags.c_contiguous:
-        return lut[index]  # a strided view: fancy indexing buffers it in small pieces
+        # A strided view: fancy indexing buffers it in small pieces.
+        return cast("npt.NDArray[np.uint8]", lut[index])
     out = np.empty(index.shape, dtype=np.uint8)
     source, target = index.reshape(-1), out.reshape(-1)
 

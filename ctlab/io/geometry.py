@@ -73,7 +73,7 @@ def header_affine(
         points = [finite_vector(p["ImagePositionPatient"], 3) for p in planes]
         if normal is None or any(point is None for point in points):
             return None
-        along = [float(point @ normal) for point in points]  # type: ignore[operator]
+        along = [float(point @ normal) for point in points]
         order = np.argsort(np.asarray(along), kind="stable")
         return _affine(planes[order[0]], planes[order[-1]], frames, spacing)
     return _affine(files[0].header, files[-1].header, len(files), spacing)
@@ -87,7 +87,7 @@ def flip_axis(affine: npt.NDArray[np.float64], axis: int, length: int) -> npt.ND
     >>> flip_axis(np.eye(4), 2, 5)[2].tolist()
     [0.0, 0.0, -1.0, 4.0]
     """
-    flipped = affine.copy()
+    flipped: npt.NDArray[np.float64] = affine.copy()
     flipped[:3, 3] += (length - 1) * affine[:3, axis]
     flipped[:3, axis] = -affine[:3, axis]
     return flipped

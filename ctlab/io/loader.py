@@ -165,7 +165,7 @@ def load(
                 f"name={name!r} is for in-memory data (bytes or uploads); a path names itself, "
                 "so leave name out"
             )
-        paths = [path] if isinstance(path, (str, os.PathLike)) else list(path)  # type: ignore[arg-type]
+        paths = [path] if isinstance(path, (str, os.PathLike)) else list(path)
         if not paths:
             raise SeriesError("no files given to ctlab.load; pass a file, a folder or a list")
         notes: list[str] = []
@@ -649,7 +649,7 @@ def _read_frames(
     if any(p is None for p in positions):
         return hu, lowest, [], None, conversions
     order = np.argsort(np.asarray(positions, dtype=np.float64), kind="stable")
-    sorted_positions = [float(positions[i]) for i in order]  # type: ignore[arg-type]
+    sorted_positions = [float(positions[i]) for i in order]
     steps = np.diff(sorted_positions)
     spacing = float(np.median(steps)) if len(steps) and np.median(steps) > 0 else None
     return hu[order], lowest, sorted_positions, spacing, [conversions[i] for i in order]

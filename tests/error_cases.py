@@ -1,7 +1,7 @@
 """Crafted inputs that make ctlab meet one error or warning each.
 
 Small DICOM files and folders built with pydicom (on top of
-``tests.io.conftest.ct_dataset``) or cut from pydicom's own test files, used
+``tests.helpers.dicom.ct_dataset``) or cut from pydicom's own test files, used
 by ``tests/test_error_catalogue_entries.py``.
 """
 
@@ -20,7 +20,7 @@ from pydicom.uid import ExplicitVRLittleEndian, MediaStorageDirectoryStorage, RL
 
 import ctlab
 from ctlab import CTImage
-from tests.io.conftest import ct_dataset, write
+from tests.helpers.dicom import ct_dataset, write
 
 __all__ = [
     "ABDOMEN_J2K",

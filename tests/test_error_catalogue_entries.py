@@ -50,7 +50,7 @@ from tests.error_cases import (
     series,
     with_pixel_data_length,
 )
-from tests.io.conftest import ct_dataset
+from tests.helpers.dicom import ct_dataset
 from tests.io.label_files import (
     nifti_xyz,
     rtstruct_from_labels,

@@ -17,7 +17,7 @@ from ctlab.data.synthetic.phantom import make_phantom
 from ctlab.io.header import _read_head, read_header
 from ctlab.io.pixels import HUConversion, _decode, _native_pixels, _read_stored, check_ct, write_hu
 from ctlab.io.write import write_series
-from tests.io.conftest import ct_dataset, write
+from tests.helpers.dicom import ct_dataset, write
 
 PLAIN_FILES = ["CT_small.dcm", "693_UNCR.dcm", "693_UNCI.dcm", "explicit_VR-UN.dcm"]
 

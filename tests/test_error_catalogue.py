@@ -11,6 +11,7 @@ That each row is met by a test is tests/test_error_catalogue_entries.py.
 import importlib
 import importlib.util
 import inspect
+import itertools
 import re
 import sys
 import tokenize
@@ -62,7 +63,7 @@ def constructions(path: Path, classes: set[str]) -> Counter[str]:
     found: Counter[str] = Counter()
     with tokenize.open(path) as source:
         tokens = [t for t in tokenize.generate_tokens(source.readline) if t.type != tokenize.NL]
-    for token, following in zip(tokens, tokens[1:]):
+    for token, following in itertools.pairwise(tokens):
         if token.type == tokenize.NAME and token.string in classes and following.string == "(":
             found[token.string] += 1
     return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import numpy.typing as npt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -33,6 +34,23 @@ def given_or_new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
         return ax
     figure = Figure(figsize=size, layout="constrained")
     return figure.add_subplot()
+
+
+def grown_within(
+    seed: npt.NDArray[np.bool_], allowed: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.bool_]:
+    """The pixels of ``allowed`` 4-connected to ``seed & allowed``: the body, not the couch."""
+    region = seed & allowed
+    while True:
+        grown = region.copy()
+        grown[1:] |= region[:-1]
+        grown[:-1] |= region[1:]
+        grown[:, 1:] |= region[:, :-1]
+        grown[:, :-1] |= region[:, 1:]
+        grown &= allowed
+        if np.array_equal(grown, region):
+            return region
+        region = grown
 
 
 def pixel_aspect(image: CTImage) -> float:

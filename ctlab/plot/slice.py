@@ -22,6 +22,7 @@ from ctlab.plot._common import (
     FONT_SIZE,
     check_opacity,
     given_or_new_axes,
+    grown_within,
     pixel_aspect,
     slice_of,
 )
@@ -239,18 +240,9 @@ def body_box(hu: npt.NDArray[Any]) -> tuple[slice, slice]:
     if per_row.max(initial=0) == 0:
         return slice(None), slice(None)
     seed_row = int(np.argmax(per_row))
-    body = np.zeros_like(inside)
-    body[seed_row] = inside[seed_row]
-    while True:
-        grown = body.copy()
-        grown[1:] |= body[:-1]
-        grown[:-1] |= body[1:]
-        grown[:, 1:] |= body[:, :-1]
-        grown[:, :-1] |= body[:, 1:]
-        grown &= inside
-        if np.array_equal(grown, body):
-            break
-        body = grown
+    seed = np.zeros_like(inside)
+    seed[seed_row] = True
+    body = grown_within(seed, inside)
     rows, columns = np.flatnonzero(body.any(axis=1)), np.flatnonzero(body.any(axis=0))
     margin = 4
     return (

@@ -21,7 +21,7 @@ from ctlab.core.image import CTImage
 from ctlab.core.metrics import clipped_fractions, hu_peaks
 from ctlab.core.voi import apply_window
 from ctlab.core.window import Window, resolve_window
-from ctlab.io.sample import head
+from ctlab.data.sample import head
 
 __all__ = ["edges_to_window", "head_peak", "region_window", "white_share"]
 

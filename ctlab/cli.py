@@ -263,12 +263,12 @@ def _print_labels(args: argparse.Namespace, image: ctlab.CTImage) -> None:
 def _window(args: argparse.Namespace) -> None:
     image = ctlab.load(args.path, series_uid=args.series)
     window = _chosen_window(args)
-    index = image.n_slices // 2 if args.slice is None else args.slice
-    if not 0 <= index < image.n_slices:
+    if args.slice is not None and not 0 <= args.slice < image.n_slices:
         raise ctlab.CTLabError(
-            f"--slice {index} is out of range: {args.path} has {image.n_slices} slices "
+            f"--slice {args.slice} is out of range: {args.path} has {image.n_slices} slices "
             f"(0..{image.n_slices - 1})"
         )
+    index = image.slice_or_middle(args.slice)
     grey = ctlab.apply_window(
         image.slice_hu(index), window, function=args.function, invert=args.invert
     )

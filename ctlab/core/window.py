@@ -49,7 +49,7 @@ def check_function(function: str) -> VOIFunction:
         raise InvalidWindowError(
             f"function must be one of {', '.join(VOI_FUNCTIONS)}, got {function!r}"
         )
-    return function  # type: ignore[return-value]
+    return function
 
 
 @dataclass(frozen=True)

@@ -12,16 +12,17 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from ctlab.core.errors import InvalidImageError, InvalidWindowError
+from ctlab.core.errors import InvalidWindowError
 from ctlab.core.hounsfield import resolve_tissue, tissue_mask
-from ctlab.core.image import CTImage
+from ctlab.core.image import CTImage, as_image
 from ctlab.core.metrics import tissue_amounts, tissue_levels
 from ctlab.core.voi import apply_window, multiwindow
 from ctlab.core.window import PRESETS, VOIFunction, Window, resolve_window, resolve_windows
 from ctlab.plot._common import (
     FONT_SIZE,
-    as_image,
-    new_axes,
+    check_opacity,
+    given_or_new_axes,
+    grown_within,
     pixel_aspect,
     slice_of,
 )
@@ -111,7 +112,7 @@ def show_slice(
     ct = as_image(image)
     hu, _ = slice_of(ct, slice_index)
     resolved = resolve_window(window)
-    axes = new_axes(ax, (5, 5))
+    axes = given_or_new_axes(ax, (5, 5))
     _draw_grey(axes, apply_window(hu, resolved, function=function, invert=invert), ct)
     if scale_bar:
         _scale_bar(axes, ct)
@@ -250,18 +251,9 @@ def body_box(hu: npt.NDArray[Any]) -> tuple[slice, slice]:
     if per_row.max(initial=0) == 0:
         return slice(None), slice(None)
     seed_row = int(np.argmax(per_row))
-    body = np.zeros_like(inside)
-    body[seed_row] = inside[seed_row]
-    while True:
-        grown = body.copy()
-        grown[1:] |= body[:-1]
-        grown[:-1] |= body[1:]
-        grown[:, 1:] |= body[:, :-1]
-        grown[:, :-1] |= body[:, 1:]
-        grown &= inside
-        if np.array_equal(grown, body):
-            break
-        body = grown
+    seed = np.zeros_like(inside)
+    seed[seed_row] = True
+    body = grown_within(seed, inside)
     rows, columns = np.flatnonzero(body.any(axis=1)), np.flatnonzero(body.any(axis=0))
     margin = 4
     return (
@@ -312,8 +304,7 @@ def overlay_tissues(
     >>> ax.get_legend().get_texts()[0].get_text()
     'fat: 0.2 cm²'
     """
-    if not 0 <= opacity <= 1:
-        raise InvalidImageError(f"opacity must be between 0 and 1, got {opacity}")
+    check_opacity(opacity)
     ct = as_image(image)
     hu, index = slice_of(ct, slice_index)
     resolved = resolve_window(window)
@@ -330,7 +321,7 @@ def overlay_tissues(
         # later one shows (as in ctlab.TissueOverlay), not a mix of both.
         rgb[mask] = (1 - opacity) * base[mask] + opacity * np.asarray(to_rgb(band.color))
         handles.append(Patch(color=band.color, label=f"{band.label}: {areas[band.name]:.1f} cm²"))
-    axes = new_axes(ax, (5.5, 5))
+    axes = given_or_new_axes(ax, (5.5, 5))
     axes.imshow(rgb, interpolation="nearest", aspect=pixel_aspect(ct))
     axes.set_xticks([])
     axes.set_yticks([])

@@ -11,12 +11,11 @@ import numpy.typing as npt
 import traitlets
 from matplotlib.figure import Figure
 
-from ctlab.core.image import CTImage
+from ctlab.core.image import CTImage, as_image
 from ctlab.core.voi import apply_window
 from ctlab.core.window import PRESETS, Window, resolve_windows
 from ctlab.io.export import jpeg_roundtrip
 from ctlab.plot import compare_windows
-from ctlab.plot._common import as_image
 from ctlab.plot.slice import FIGURE_5, window_title
 from ctlab.widgets._controls import SliceTraits, browser_link, slice_slider, start_slice
 from ctlab.widgets._static import StaticFallback

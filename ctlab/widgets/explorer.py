@@ -9,10 +9,9 @@ import numpy.typing as npt
 import traitlets
 from matplotlib.figure import Figure
 
-from ctlab.core.image import CTImage
+from ctlab.core.image import CTImage, as_image
 from ctlab.core.window import PRESETS, VOI_FUNCTIONS, VOIFunction, Window, resolve_window
 from ctlab.plot import explorer_figure
-from ctlab.plot._common import as_image
 from ctlab.plot.explorer import READOUT_TISSUES
 from ctlab.widgets._controls import (
     PresetMenu,

@@ -11,11 +11,10 @@ import traitlets
 from matplotlib.figure import Figure
 
 from ctlab.core.hounsfield import TISSUES, resolve_tissue
-from ctlab.core.image import CTImage
+from ctlab.core.image import CTImage, as_image
 from ctlab.core.metrics import tissue_amounts
 from ctlab.core.window import Window, resolve_window
 from ctlab.plot import overlay_tissues
-from ctlab.plot._common import as_image
 from ctlab.widgets._controls import (
     PresetMenu,
     SliceTraits,

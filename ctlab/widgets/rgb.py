@@ -11,10 +11,9 @@ import traitlets
 from matplotlib.figure import Figure
 
 from ctlab.core.errors import InvalidWindowError
-from ctlab.core.image import CTImage
+from ctlab.core.image import CTImage, as_image
 from ctlab.core.window import Window, resolve_window
 from ctlab.plot import multiwindow_figure
-from ctlab.plot._common import as_image
 from ctlab.widgets._controls import (
     PresetMenu,
     SliceTraits,

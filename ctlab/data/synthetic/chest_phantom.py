@@ -5,7 +5,7 @@ ctlab ships no full real chest slice (pydicom's ``CT_small.dcm`` is a
 synthetic slice at the level of the heart: lungs with vessels and airways, a
 solid nodule, a ground-glass patch, ribs, sternum, scapulae and a vertebra,
 subcutaneous and mediastinal fat, the heart and the descending aorta. It is
-drawn like the abdominal phantom (:mod:`ctlab.io.phantom`): ellipses in
+drawn like the abdominal phantom (:mod:`ctlab.data.synthetic.phantom`): ellipses in
 millimetres on a fine grid, averaged down for partial-volume edges, then
 noise.
 
@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ctlab.core.image import CTImage
-from ctlab.io.synthetic import (
+from ctlab.data.synthetic.drawing import (
     SUPERSAMPLE,
     average_down,
     centre_samples,

@@ -335,29 +335,27 @@ def _export(args: argparse.Namespace) -> None:
     labels = (
         None if args.labels is None else ctlab.load_labels(args.labels, like=image, source=path)
     )
-    show_progress = sys.stderr.isatty() and image.n_slices > 1
+    from tqdm import tqdm
 
-    def progress(done: int, total: int) -> None:
-        if show_progress:
-            filled = round(30 * done / total)
-            bar = "#" * filled + "-" * (30 - filled)
-            print(f"\rexporting [{bar}] {done}/{total} slices", end="", file=sys.stderr)
-            if done == total:
-                print(file=sys.stderr)
+    # tqdm draws the bar only on a terminal (disable=None), as export_many's do.
+    with tqdm(total=image.n_slices, unit="slice", desc="exporting", disable=None) as bar:
 
-    manifest = ctlab.export(
-        image,
-        args.output,
-        windows=windows,
-        format=args.format,
-        compress_level=args.compress_level,
-        dtype=args.dtype,
-        invert=args.invert,
-        overwrite=args.overwrite,
-        source=path,
-        progress=progress,
-        labels=labels,
-    )
+        def progress(done: int, total: int) -> None:
+            bar.update(done - bar.n)
+
+        manifest = ctlab.export(
+            image,
+            args.output,
+            windows=windows,
+            format=args.format,
+            compress_level=args.compress_level,
+            dtype=args.dtype,
+            invert=args.invert,
+            overwrite=args.overwrite,
+            source=path,
+            progress=progress,
+            labels=labels,
+        )
     channels = "; ".join(str(w) for w in windows)
     files = f"{image.n_slices} {args.format} file{'s' if image.n_slices != 1 else ''}"
     print(f"wrote {files} ({channels}{_which_window(bool(args.preset))}) and {manifest}")

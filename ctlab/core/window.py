@@ -298,6 +298,25 @@ class Window:
                 ) from None
         return tuple(windows)
 
+    def record(self) -> dict[str, Any]:
+        """The window as a plain, JSON-ready record: name, centre, width, edges, function.
+
+        What an export's manifest stores and what the widgets send to the browser.
+
+        Examples
+        --------
+        >>> Window(40, 400, name="default").record()["low"]
+        -160.0
+        """
+        return {
+            "name": self.name,
+            "center": self.center,
+            "width": self.width,
+            "low": self.low,
+            "high": self.high,
+            "function": self.function,
+        }
+
     def __repr__(self) -> str:
         extra = "" if self.function == "linear" else f", function={self.function!r}"
         return f"Window(center={self.center!r}, width={self.width!r}{extra})"

@@ -23,7 +23,6 @@ from ctlab.widgets._controls import (
     preset_key,
     preset_options,
     slice_slider,
-    start_slice,
     window_controls,
 )
 from ctlab.widgets._static import StaticFallback
@@ -119,7 +118,7 @@ class WindowExplorer(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox)
         self._start = start
         self._start_preset = self._preset_key_of(window, start)
         self._start_function: VOIFunction = function or start.function
-        index = start_slice(self._image, slice_index)
+        index = self._image.slice_or_middle(slice_index)
 
         self._view = SliceView(
             self._image,

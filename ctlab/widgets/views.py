@@ -36,7 +36,6 @@ __all__ = [
     "SliceView",
     "WindowControls",
     "tissue_records",
-    "window_record",
 ]
 
 #: Fastest zlib level: slices are compressed per request, on the kernel's thread.
@@ -274,11 +273,6 @@ class WindowControls(anywidget.AnyWidget):  # type: ignore[misc]
             },
             **traits,
         )
-
-
-def window_record(window: Window) -> dict[str, Any]:
-    """A window as the plain record the browser reads."""
-    return {"center": window.center, "width": window.width, "function": window.function}
 
 
 class RangeControl(anywidget.AnyWidget):  # type: ignore[misc]

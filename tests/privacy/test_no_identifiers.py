@@ -21,8 +21,8 @@ def planted_value(keyword: str) -> str:
     if keyword.endswith("Date"):
         return "19470312"
     if keyword.endswith("Time"):
-        # With its fraction: six digits alone turned up by chance once among
-        # the hex of the widgets' model ids in a full run.
+        # With its fraction: six digits alone matched once in a full run's
+        # widget state and not when rerun (a chance match, e.g. in model ids).
         return "101112.654321"
     if keyword == "PatientSex":
         return "O"

@@ -142,7 +142,7 @@ def _blended(
     outline: bool,
     opacity: float,
 ) -> npt.NDArray[np.float64]:
-    """RGB 0..255 (float): labels of ``colors`` over grey levels, filled (blended) or outlined (opaque)."""
+    """RGB 0..255 (float): labels of ``colors`` over grey levels, filled or outlined (opaque)."""
     base = np.repeat(np.asarray(grey, np.float64)[..., np.newaxis], 3, axis=2)
     rgb = base.copy()
     drawn = label_outlines(plane) if outline else plane != 0

@@ -97,3 +97,42 @@ export function overlayBands(pixels, values, padding, bands, opacity) {
   }
   return counts;
 }
+
+// True when pixel i (row-major, `cols` wide) of a label map touches another
+// label through one of its four neighbours: ctlab.plot.label_outlines (edges
+// of the slice count as the pixel's own label; background is never outline).
+export function isOutline(labels, rows, cols, i) {
+  const value = labels[i];
+  if (!value) return false;
+  const row = Math.floor(i / cols);
+  const col = i - row * cols;
+  return (
+    (row > 0 && labels[i - cols] !== value) ||
+    (row < rows - 1 && labels[i + cols] !== value) ||
+    (col > 0 && labels[i - 1] !== value) ||
+    (col < cols - 1 && labels[i + 1] !== value)
+  );
+}
+
+// A label map over the painted slice, as ctlab.plot.label_pixels: each label
+// of `colors` (a Map of value -> "#rrggbb"; others are not drawn) filled,
+// (1 - opacity) * under + opacity * colour rounded half up per channel, or
+// its outline pixels opaque. Returns the number of pixels drawn.
+export function paintLabels(pixels, labels, rows, cols, colors, outline, opacity) {
+  const rgb = new Map([...colors].map(([value, hex]) => [value, hexToRgb(hex)]));
+  const strength = outline ? 1 : opacity;
+  const mix = (under, c) => Math.round((1 - strength) * under + strength * c);
+  let drawn = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const value = labels[i];
+    if (!value) continue;
+    const colour = rgb.get(value);
+    if (!colour || (outline && !isOutline(labels, rows, cols, i))) continue;
+    const under = pixels[i];
+    const [r, g, b] = colour;
+    pixels[i] =
+      OPAQUE | (mix((under >>> 16) & 255, b) << 16) | (mix((under >>> 8) & 255, g) << 8) | mix(under & 255, r);
+    drawn++;
+  }
+  return drawn;
+}

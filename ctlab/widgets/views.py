@@ -202,16 +202,15 @@ class SliceView(anywidget.AnyWidget):  # type: ignore[misc]
         if self._label_volume is not None:
             # The label slices follow the HU slices, in the same order.
             buffers += [self.label_wire_bytes(index) for index in indices]
-        self.send(
-            {
-                "type": "slices",
-                "indices": indices,
-                "dtype": self._dtype,
-                "encoding": "deflate",
-                "label_dtype": self._label_dtype,
-            },
-            buffers,
-        )
+        content = {
+            "type": "slices",
+            "indices": indices,
+            "dtype": self._dtype,
+            "encoding": "deflate",
+        }
+        if self._label_volume is not None:
+            content["label_dtype"] = self._label_dtype
+        self.send(content, buffers)
 
 
 class HistogramView(anywidget.AnyWidget):  # type: ignore[misc]

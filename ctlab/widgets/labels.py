@@ -138,7 +138,9 @@ class LabelTraits(traitlets.HasTraits):  # type: ignore[misc]
                 f'<span class="ctlab-swatch" role="img" aria-label="colour '
                 f'{record["color"]}" style="background:{record["color"]}"></span>'
             )
-            rows.append(ipywidgets.HBox([swatch, toggle], layout=ipywidgets.Layout(width="auto")))
+            # A gap after each label, so a swatch sits by its own name only.
+            gap = ipywidgets.Layout(width="auto", margin="0 14px 0 0")
+            rows.append(ipywidgets.HBox([swatch, toggle], layout=gap))
         heading = ipywidgets.HTML("<b>labels</b>")
         box = ipywidgets.VBox(
             [

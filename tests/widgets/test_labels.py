@@ -146,7 +146,7 @@ class TestWhatTravels:
         hu = np.zeros((8, 8), np.int16)
         labels = np.zeros((8, 8), np.uint8)
         labels[2:5, 2:5] = 1
-        content, buffers = request(part(ctlab.WindowExplorer(hu, labels=labels), SliceView), [0])
+        _content, buffers = request(part(ctlab.WindowExplorer(hu, labels=labels), SliceView), [0])
         np.testing.assert_array_equal(
             np.frombuffer(zlib.decompress(buffers[1]), np.uint8).reshape(8, 8), labels
         )

@@ -16,6 +16,9 @@ import ctlab
 from ctlab.data.synthetic.phantom import make_phantom
 from ctlab.widgets.labels import label_layer
 from tests.browser import harness
+from tests.browser.test_accessibility import axe_script, violations
+
+__all__ = ["axe_script"]  # axe-core's script, a fixture shared with the accessibility tests
 
 pytestmark = pytest.mark.browser
 
@@ -121,8 +124,11 @@ def test_explorer_outlines_toggles_and_fills_pixel_exactly(
     assert console.errors == []
 
 
-def test_tissue_overlay_fills_labels_on_another_slice(open_cells, phantom, console, screenshots):
-    """TissueOverlay (no tissue bands), filled at 0.3 and moved a slice: still pixel-exact."""
+def test_tissue_overlay_fills_labels_on_another_slice(
+    open_cells, phantom, axe_script, console, screenshots
+):
+    """TissueOverlay (no tissue bands), filled at 0.3 and moved a slice: still pixel-exact;
+    the label controls pass axe-core (WCAG 2.1 AA) with no serious or critical problem."""
     root = ".ctlab-tissue-overlay"
     page, selector = open_widget(
         open_cells,
@@ -136,4 +142,11 @@ def test_tissue_overlay_fills_labels_on_another_slice(open_cells, phantom, conso
     assert painted["slice"] == 0
     assert_canvas_is(page, selector, expected_pixels(phantom, painted))
     harness.screenshot(page.locator(root), screenshots / "labels-tissue-overlay.png")
+    page.add_script_tag(path=axe_script)
+    found = violations(page, f"{root} .ctlab-labels")
+    assert not [v for v in found if v["impact"] in ("serious", "critical")], found
+    names = page.locator(f"{root} .ctlab-labels input[type=checkbox]").evaluate_all(
+        "boxes => boxes.map(box => box.closest('label')?.textContent.trim() ?? '')"
+    )
+    assert "liver (3)" in names and all(names), names
     assert console.errors == []

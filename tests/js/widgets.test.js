@@ -137,7 +137,7 @@ describe("label maps over the slice", () => {
   it("outlines are the pixels touching another label, as label_outlines", () => {
     const labels = new Uint8Array(25);
     for (let row = 1; row < 4; row++) for (let col = 1; col < 4; col++) labels[row * 5 + col] = 2;
-    const outline = Array.from(labels, (_, i) => isOutline(labels, 5, 5, i));
+    const outline = Array.from(labels, (_, i) => isOutline(labels, 5, 5, Math.floor(i / 5), i % 5));
     assert.equal(outline.filter(Boolean).length, 8);
     assert.equal(outline[12], false); // the centre of the square
     assert.equal(outline[0], false); // background is never outline
@@ -145,7 +145,7 @@ describe("label maps over the slice", () => {
   it("the slice's edge is not an outline", () => {
     const labels = new Uint8Array(9).fill(1);
     assert.deepEqual(
-      Array.from(labels, (_, i) => isOutline(labels, 3, 3, i)),
+      Array.from(labels, (_, i) => isOutline(labels, 3, 3, Math.floor(i / 3), i % 3)),
       Array(9).fill(false),
     );
   });

@@ -237,27 +237,35 @@ function overlayBands(pixels, values, padding, bands, opacity) {
   }
   return counts;
 }
-function isOutline(labels, rows, cols, i) {
+function isOutline(labels, rows, cols, row, col) {
+  const i = row * cols + col;
   const value = labels[i];
   if (!value) return false;
-  const row = Math.floor(i / cols);
-  const col = i - row * cols;
   return row > 0 && labels[i - cols] !== value || row < rows - 1 && labels[i + cols] !== value || col > 0 && labels[i - 1] !== value || col < cols - 1 && labels[i + 1] !== value;
 }
 function paintLabels(pixels, labels, rows, cols, colors, outline, opacity) {
-  const rgb = new Map([...colors].map(([value, hex]) => [value, hexToRgb(hex)]));
   const strength = outline ? 1 : opacity;
-  const mix = (under, c) => Math.round((1 - strength) * under + strength * c);
+  const tables = [];
+  for (const [value, hex] of colors) {
+    const table = new Uint8Array(768);
+    hexToRgb(hex).forEach((c, channel) => {
+      for (let under = 0; under < 256; under++) {
+        table[channel * 256 + under] = Math.round((1 - strength) * under + strength * c);
+      }
+    });
+    tables[value] = table;
+  }
   let drawn = 0;
-  for (let i = 0; i < labels.length; i++) {
-    const value = labels[i];
-    if (!value) continue;
-    const colour = rgb.get(value);
-    if (!colour || outline && !isOutline(labels, rows, cols, i)) continue;
-    const under = pixels[i];
-    const [r, g, b] = colour;
-    pixels[i] = OPAQUE | mix(under >>> 16 & 255, b) << 16 | mix(under >>> 8 & 255, g) << 8 | mix(under & 255, r);
-    drawn++;
+  for (let row = 0, i = 0; row < rows; row++) {
+    for (let col = 0; col < cols; col++, i++) {
+      const value = labels[i];
+      if (!value) continue;
+      const table = tables[value];
+      if (!table || outline && !isOutline(labels, rows, cols, row, col)) continue;
+      const under = pixels[i];
+      pixels[i] = OPAQUE | table[512 + (under >>> 16 & 255)] << 16 | table[256 + (under >>> 8 & 255)] << 8 | table[under & 255];
+      drawn++;
+    }
   }
   return drawn;
 }

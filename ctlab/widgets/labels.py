@@ -28,6 +28,14 @@ from ctlab.widgets.views import RangeControl, SliceView
 __all__ = ["LabelLayer", "LabelTraits", "label_layer", "label_traits"]
 
 _HEX = re.compile(r"#[0-9A-Fa-f]{6}")
+#: What the Okabe-Ito colours are called (Okabe & Ito 2008), for screen readers.
+_COLOUR_NAMES = dict(
+    zip(
+        OKABE_ITO,
+        ("orange", "sky blue", "bluish green", "yellow", "blue", "vermillion", "reddish purple"),
+        strict=True,
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -134,9 +142,11 @@ class LabelTraits(traitlets.HasTraits):  # type: ignore[misc]
             toggle.add_class(f"ctlab-label-{value}")
             toggle.observe(self._label_toggled, "value")
             self._label_boxes[value] = toggle
+            color = record["color"]
+            said = f"{_COLOUR_NAMES[color]} ({color})" if color in _COLOUR_NAMES else color
             swatch = ipywidgets.HTML(
-                f'<span class="ctlab-swatch" role="img" aria-label="colour '
-                f'{record["color"]}" style="background:{record["color"]}"></span>'
+                f'<span class="ctlab-swatch" role="img" aria-label="colour {said}" '
+                f'style="background:{color}"></span>'
             )
             # A gap after each label, so a swatch sits by its own name only.
             gap = ipywidgets.Layout(width="auto", margin="0 14px 0 0")

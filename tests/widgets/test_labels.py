@@ -110,7 +110,8 @@ class TestTraitsAndControls:
         explorer = ctlab.WindowExplorer(phantom, labels=phantom.labels)
         swatches = [h.value for h in parts(explorer, ipywidgets.HTML) if "ctlab-swatch" in h.value]
         assert len(swatches) == len(part(explorer, SliceView)._labels)
-        assert all('role="img" aria-label="colour #' in s for s in swatches)
+        assert all('role="img" aria-label="colour ' in s for s in swatches)
+        assert 'aria-label="colour orange (#E69F00)"' in swatches[0]
 
     def test_without_labels_nothing_changes(self, phantom):
         """No labels=: no label state, no label controls, the slice message as before."""

@@ -1558,6 +1558,11 @@ def _(ctx):
     ctlab.plot.label_outlines(np.zeros((2, 2, 2), np.uint8))
 
 
+@case("ctlab.plot.labels.label_pixels", "InvalidImageError", "label_pixels needs a 2-D integer")
+def _(ctx):
+    ctlab.plot.label_pixels(np.zeros((3, 3), np.uint8), np.zeros((2, 2), np.uint8), {})
+
+
 @case("ctlab.plot.labels.overlay_labels", "InvalidImageError", "labels must be integers of")
 def _(ctx):
     ctlab.plot.overlay_labels(HU, np.zeros((3, 3), np.uint8), "default")
@@ -1584,6 +1589,16 @@ def _(ctx):
 @case("ctlab.widgets._static.StaticFallback.to_png", "ExportError", "cannot write {target}")
 def _(ctx):
     ctlab.WindowExplorer(HU).to_png(ctx.name(ctx.tmp / "missing" / "x.png"))
+
+
+@case("ctlab.widgets.labels.label_layer", "LabelError", "labels must lie in 0..65535")
+def _(ctx):
+    ctlab.WindowExplorer(HU, labels=np.full(HU.shape, -1, np.int16))
+
+
+@case("ctlab.widgets.labels.label_layer", "LabelError", "label_colors[{value}] must be a colour")
+def _(ctx):
+    ctlab.TissueOverlay(HU, labels=np.ones(HU.shape, np.uint8), label_colors={1: "red"})
 
 
 @case("ctlab.widgets.link.link_windows", "InvalidWindowError", "link_windows ties two")

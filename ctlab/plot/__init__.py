@@ -7,7 +7,7 @@ needed; in a notebook a returned Figure displays itself.
 from ctlab.plot.explorer import explorer_figure
 from ctlab.plot.handout import handout_figure, save_handout
 from ctlab.plot.histogram import histogram_figure, hounsfield_scale
-from ctlab.plot.labels import label_outlines, overlay_labels
+from ctlab.plot.labels import label_outlines, label_pixels, overlay_labels
 from ctlab.plot.slice import (
     body_box,
     compare_windows,
@@ -24,6 +24,7 @@ __all__ = [
     "histogram_figure",
     "hounsfield_scale",
     "label_outlines",
+    "label_pixels",
     "multiwindow_figure",
     "overlay_labels",
     "overlay_tissues",

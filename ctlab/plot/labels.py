@@ -18,7 +18,7 @@ from ctlab.core.window import Window, resolve_window
 from ctlab.plot._common import FONT_SIZE, check_opacity, given_or_new_axes, pixel_aspect, slice_of
 from ctlab.plot.slice import window_title
 
-__all__ = ["label_outlines", "overlay_labels"]
+__all__ = ["label_outlines", "label_pixels", "overlay_labels"]
 
 # Okabe-Ito, black left out: for labels that come without colours.
 _FALLBACK = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
@@ -116,17 +116,15 @@ def overlay_labels(
     given_colors = {**dict(getattr(labels, "colors", {})), **dict(colors or {})}
     shown = [int(v) for v in np.unique(plane) if v]
     resolved = resolve_window(window)
-    grey = apply_window(hu, resolved).astype(np.float64) / 255
-    base = np.repeat(grey[..., np.newaxis], 3, axis=2)
-    rgb = base.copy()
-    drawn = label_outlines(plane) if outline else plane != 0
-    handles = []
-    for position, value in enumerate(shown):
-        color = given_colors.get(value, _FALLBACK[position % len(_FALLBACK)])
-        where = drawn & (plane == value)
-        strength = 1.0 if outline else opacity
-        rgb[where] = (1 - strength) * base[where] + strength * np.asarray(to_rgb(color))
-        handles.append(Patch(color=color, label=given_names.get(value, f"label {value}")))
+    colors_shown = {
+        value: given_colors.get(value, _FALLBACK[position % len(_FALLBACK)])
+        for position, value in enumerate(shown)
+    }
+    rgb = _blended(apply_window(hu, resolved), plane, colors_shown, outline, opacity) / 255
+    handles = [
+        Patch(color=color, label=given_names.get(value, f"label {value}"))
+        for value, color in colors_shown.items()
+    ]
     axes = given_or_new_axes(ax, (5.5, 5))
     axes.imshow(rgb, interpolation="nearest", aspect=pixel_aspect(ct))
     axes.set_xticks([])
@@ -135,3 +133,56 @@ def overlay_labels(
     if handles:
         axes.legend(handles=handles, loc="lower right", fontsize=FONT_SIZE - 2, framealpha=0.8)
     return axes
+
+
+def _blended(
+    grey: npt.NDArray[Any],
+    plane: npt.NDArray[np.integer],
+    colors: Mapping[int, str],
+    outline: bool,
+    opacity: float,
+) -> npt.NDArray[np.float64]:
+    """RGB 0..255 (float): labels of ``colors`` over grey levels, filled or outlined (opaque)."""
+    base = np.repeat(np.asarray(grey, np.float64)[..., np.newaxis], 3, axis=2)
+    rgb = base.copy()
+    drawn = label_outlines(plane) if outline else plane != 0
+    strength = 1.0 if outline else opacity
+    for value, color in colors.items():
+        where = drawn & (plane == value)
+        # The same order of operations as the browser (paint.js paintLabels).
+        rgb[where] = (1 - strength) * base[where] + strength * (255 * np.asarray(to_rgb(color)))
+    return rgb
+
+
+def label_pixels(
+    grey: npt.ArrayLike,
+    labels: npt.ArrayLike,
+    colors: Mapping[int, str],
+    *,
+    outline: bool = True,
+    opacity: float = 0.5,
+) -> npt.NDArray[np.uint8]:
+    """The 8-bit RGB pixels of labels over a windowed slice, as the widgets paint them.
+
+    Each label of ``colors`` (value -> ``"#RRGGBB"``; labels left out are
+    not drawn) is filled, ``(1 - opacity) * grey + opacity * colour``
+    rounded half up, or its :func:`label_outlines` pixels are painted
+    opaque. :func:`overlay_labels` draws the same, before rounding.
+
+    Examples
+    --------
+    >>> grey = np.full((3, 3), 100, np.uint8)
+    >>> labels = np.ones((3, 3), np.uint8)
+    >>> label_pixels(grey, labels, {1: "#FF0000"}, outline=False, opacity=0.5)[1, 1].tolist()
+    [178, 50, 50]
+    """
+    check_opacity(opacity)
+    plane = np.asarray(labels)
+    if plane.ndim != 2 or plane.shape != np.shape(grey) or plane.dtype.kind not in "iu":
+        raise InvalidImageError(
+            f"label_pixels needs a 2-D integer label map of the grey image's shape "
+            f"{np.shape(grey)}, got {plane.dtype} {plane.shape}"
+        )
+    rgb = _blended(np.asarray(grey), plane, colors, outline, opacity)
+    # Half up, as JavaScript's Math.round (numpy's round goes half to even).
+    return np.floor(rgb + 0.5).astype(np.uint8)

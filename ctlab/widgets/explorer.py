@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import ipywidgets
@@ -11,6 +12,7 @@ from matplotlib.figure import Figure
 
 from ctlab.core.image import CTImage, as_image
 from ctlab.core.window import PRESETS, VOI_FUNCTIONS, VOIFunction, Window, resolve_window
+from ctlab.io.labels import LabelMap
 from ctlab.plot import explorer_figure
 from ctlab.plot.explorer import READOUT_TISSUES
 from ctlab.widgets._controls import (
@@ -26,6 +28,7 @@ from ctlab.widgets._controls import (
     window_controls,
 )
 from ctlab.widgets._static import StaticFallback
+from ctlab.widgets.labels import LabelTraits, label_layer, label_traits
 from ctlab.widgets.views import HistogramView, RangeControl, SliceView
 
 __all__ = ["WindowExplorer"]
@@ -35,7 +38,7 @@ _SLICE_WIDTH = 448
 _HISTOGRAM_WIDTH = 470
 
 
-class WindowExplorer(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox):  # type: ignore[misc]
+class WindowExplorer(StaticFallback, SliceTraits, LabelTraits, WindowTraits, ipywidgets.VBox):  # type: ignore[misc]
     """Drag a window over a CT slice and watch the histogram and the grey levels.
 
     The slice is windowed in the browser from HU sent once, so every slider
@@ -58,6 +61,13 @@ class WindowExplorer(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox)
     log : bool
         Logarithmic histogram counts (default: air outside the body would
         otherwise flatten every tissue's peak).
+    labels : LabelMap or array_like of int, optional
+        A segmentation to draw over any window: a :class:`ctlab.LabelMap`
+        (from :func:`ctlab.load_labels`) or integer labels of the image's
+        shape (0 = background); outlined or filled, each label on or off.
+    label_names, label_colors : mapping of int to str, optional
+        Label value -> name / ``"#RRGGBB"``, over the LabelMap's; default
+        ``"label <value>"`` and the colour-blind-safe Okabe-Ito palette.
 
     Attributes
     ----------
@@ -75,6 +85,12 @@ class WindowExplorer(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox)
     roi_percentile : float
         Drawing a box (shift-drag) on the slice sets the window from the HU
         inside it, from this percentile to ``100 - roi_percentile``.
+    labels_shown : list of int
+        The label values drawn (with ``labels``; default all).
+    label_outline : bool
+        Outline each label (default) or fill it.
+    label_opacity : float
+        0..1: how strongly a filled label covers the grey.
 
     Notes
     -----
@@ -112,8 +128,14 @@ class WindowExplorer(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox)
         function: VOIFunction | None = None,
         invert: bool = False,
         log: bool = True,
+        labels: LabelMap | npt.ArrayLike | None = None,
+        label_names: Mapping[int, str] | None = None,
+        label_colors: Mapping[int, str] | None = None,
     ) -> None:
         self._image = as_image(image)
+        layer = (
+            None if labels is None else label_layer(labels, self._image, label_names, label_colors)
+        )
         start = self._start_window(window)
         self._start = start
         self._start_preset = self._preset_key_of(window, start)
@@ -128,6 +150,7 @@ class WindowExplorer(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox)
             invert=invert,
             slice_index=index,
             display_width=_SLICE_WIDTH,
+            **label_traits(layer),
         )
         # The slice view's model holds the window in the browser; the
         # histogram and the controls read and write it there.
@@ -140,6 +163,8 @@ class WindowExplorer(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox)
         )
         self._errors = ipywidgets.Output()
         controls = self._build_controls()
+        if layer is not None:
+            controls.children = (*controls.children, self._label_controls(self._view, layer))
         super().__init__(
             children=[
                 ipywidgets.HBox(
@@ -167,6 +192,8 @@ class WindowExplorer(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox)
         for name in ("center", "width", "function", "invert", "slice_index", "roi_percentile"):
             traitlets.link((self, name), (self._view, name))
         traitlets.link((self, "log"), (self._histogram, "log"))
+        if layer is not None:
+            self._link_labels(self._view)
         traitlets.link((self, "preset"), (self._preset_menu, "value"))
         traitlets.link((self, "function"), (self._function_menu, "value"))
 

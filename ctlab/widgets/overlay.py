@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import ipywidgets
@@ -14,6 +14,7 @@ from ctlab.core.hounsfield import TISSUES, Tissue, resolve_tissue
 from ctlab.core.image import CTImage, as_image
 from ctlab.core.metrics import tissue_amounts
 from ctlab.core.window import Window, resolve_window
+from ctlab.io.labels import LabelMap
 from ctlab.plot import overlay_tissues
 from ctlab.widgets._controls import (
     PresetMenu,
@@ -26,6 +27,7 @@ from ctlab.widgets._controls import (
     window_controls,
 )
 from ctlab.widgets._static import StaticFallback
+from ctlab.widgets.labels import LabelTraits, label_layer, label_traits
 from ctlab.widgets.views import RangeControl, SliceView
 
 __all__ = ["TissueOverlay"]
@@ -33,7 +35,7 @@ __all__ = ["TissueOverlay"]
 _DEFAULT_TISSUES = ("fat", "soft_tissue", "cancellous_bone", "cortical_bone")
 
 
-class TissueOverlay(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox):  # type: ignore[misc]
+class TissueOverlay(StaticFallback, SliceTraits, LabelTraits, WindowTraits, ipywidgets.VBox):  # type: ignore[misc]
     """Tissue bands segmented by HU threshold, in colour, over any window.
 
     The seed's recipe: segment the region of interest from the HU (which no
@@ -54,6 +56,12 @@ class TissueOverlay(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox):
         0 (masks invisible) .. 1 (solid colour).
     slice_index : int, optional
         Starting slice of a volume; default the middle one.
+    labels : LabelMap or array_like of int, optional
+        A segmentation drawn over the bands: a :class:`ctlab.LabelMap` or
+        integer labels of the image's shape (0 = background).
+    label_names, label_colors : mapping of int to str, optional
+        Label value -> name / ``"#RRGGBB"``, over the LabelMap's; default
+        ``"label <value>"`` and the Okabe-Ito palette.
 
     Attributes
     ----------
@@ -62,6 +70,12 @@ class TissueOverlay(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox):
     tissues : list of str
     opacity : float
     slice_index : int
+    labels_shown : list of int
+        The label values drawn (with ``labels``; default all).
+    label_outline : bool
+        Outline each label (default) or fill it.
+    label_opacity : float
+        0..1: how strongly a filled label covers what is under it.
 
     Examples
     --------
@@ -83,8 +97,14 @@ class TissueOverlay(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox):
         tissues: Sequence[str] = _DEFAULT_TISSUES,
         opacity: float = 0.5,
         slice_index: int | None = None,
+        labels: LabelMap | npt.ArrayLike | None = None,
+        label_names: Mapping[int, str] | None = None,
+        label_colors: Mapping[int, str] | None = None,
     ) -> None:
         self._image = as_image(image)
+        layer = (
+            None if labels is None else label_layer(labels, self._image, label_names, label_colors)
+        )
         start = resolve_window(window)
         check_window(start.center, start.width)
         index = self._image.slice_or_middle(slice_index)
@@ -97,10 +117,13 @@ class TissueOverlay(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox):
             slice_index=index,
             opacity=opacity,
             overlay=_records(chosen),
+            **label_traits(layer),
         )
         self._amounts = ipywidgets.HTML()
         self._amounts.add_class("ctlab-amounts")
         controls = self._controls(preset_key(window), chosen)
+        if layer is not None:
+            controls.children = (*controls.children, self._label_controls(self._view, layer))
         super().__init__(
             children=[
                 ipywidgets.HBox(
@@ -122,6 +145,8 @@ class TissueOverlay(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox):
         for name in ("center", "width", "opacity", "slice_index"):
             traitlets.link((self, name), (self._view, name))
         self._show_amounts()
+        if layer is not None:
+            self._link_labels(self._view)
 
     def _controls(self, preset: str, chosen: list[str]) -> ipywidgets.Widget:
         self._preset_menu = PresetMenu(self, self._image, value=preset)

@@ -97,3 +97,56 @@ export function overlayBands(pixels, values, padding, bands, opacity) {
   }
   return counts;
 }
+
+// True when the pixel at (row, col) of a row-major label map `cols` wide
+// touches another label through one of its four neighbours:
+// ctlab.plot.label_outlines (edges of the slice count as the pixel's own
+// label; background is never outline).
+export function isOutline(labels, rows, cols, row, col) {
+  const i = row * cols + col;
+  const value = labels[i];
+  if (!value) return false;
+  return (
+    (row > 0 && labels[i - cols] !== value) ||
+    (row < rows - 1 && labels[i + cols] !== value) ||
+    (col > 0 && labels[i - 1] !== value) ||
+    (col < cols - 1 && labels[i + 1] !== value)
+  );
+}
+
+// A label map over the painted slice, as ctlab.plot.label_pixels: each label
+// of `colors` (a Map of value -> "#rrggbb"; others are not drawn) filled,
+// (1 - opacity) * under + opacity * colour rounded half up per channel, or
+// its outline pixels opaque. Returns the number of pixels drawn.
+export function paintLabels(pixels, labels, rows, cols, colors, outline, opacity) {
+  const strength = outline ? 1 : opacity;
+  // Per label, each channel's result for every level under it (3 x 256), so
+  // the per-pixel loop is table look-ups; same arithmetic as label_pixels.
+  const tables = [];
+  for (const [value, hex] of colors) {
+    const table = new Uint8Array(768);
+    hexToRgb(hex).forEach((c, channel) => {
+      for (let under = 0; under < 256; under++) {
+        table[channel * 256 + under] = Math.round((1 - strength) * under + strength * c);
+      }
+    });
+    tables[value] = table;
+  }
+  let drawn = 0;
+  for (let row = 0, i = 0; row < rows; row++) {
+    for (let col = 0; col < cols; col++, i++) {
+      const value = labels[i];
+      if (!value) continue;
+      const table = tables[value];
+      if (!table || (outline && !isOutline(labels, rows, cols, row, col))) continue;
+      const under = pixels[i];
+      pixels[i] =
+        OPAQUE |
+        (table[512 + ((under >>> 16) & 255)] << 16) |
+        (table[256 + ((under >>> 8) & 255)] << 8) |
+        table[under & 255];
+      drawn++;
+    }
+  }
+  return drawn;
+}

@@ -19,7 +19,13 @@ const MAX_PENDING = 36; // slices on their way at most
 // Per-model state, shared by every view of the same widget.
 const stores = new WeakMap();
 
-const ARRAY_TYPES = { float32: Float32Array, float64: Float64Array, uint8: Uint8Array, int16: Int16Array };
+const ARRAY_TYPES = {
+  float32: Float32Array,
+  float64: Float64Array,
+  uint8: Uint8Array,
+  uint16: Uint16Array,
+  int16: Int16Array,
+};
 
 async function inflate(view) {
   const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
@@ -27,22 +33,35 @@ async function inflate(view) {
   return new DataView(await new Response(stream).arrayBuffer());
 }
 
-// The store of `model`: its cached slices, the requests in flight, the
-// direction of travel, and the listeners called with each slice's index as
-// it arrives.
+// The store of `model`: its cached slices (and label slices, when the view
+// has a label map: they come in the same message, after the HU slices), the
+// requests in flight, the direction of travel, and the listeners called with
+// each slice's index as it arrives.
 export function storeOf(model) {
   let store = stores.get(model);
   if (!store) {
-    store = { slices: new Map(), pending: new Set(), listeners: new Set(), direction: 1, last: null };
+    store = {
+      slices: new Map(),
+      labels: new Map(),
+      pending: new Set(),
+      listeners: new Set(),
+      direction: 1,
+      last: null,
+    };
     stores.set(model, store);
     model.on("msg:custom", (message, buffers) => {
       if (message.type !== "slices") return;
       const Type = ARRAY_TYPES[message.dtype] ?? Int16Array;
+      const LabelType = ARRAY_TYPES[message.label_dtype];
+      const count = message.indices.length;
+      const decode = (buffer) => (message.encoding === "deflate" ? inflate(buffer) : buffer);
       message.indices.forEach(async (index, k) => {
-        const view = message.encoding === "deflate" ? await inflate(buffers[k]) : buffers[k];
+        const view = await decode(buffers[k]);
+        const labels = LabelType ? typedArray(await decode(buffers[count + k]), LabelType) : null;
         store.pending.delete(index);
         store.slices.set(index, typedArray(view, Type));
-        forgetOldest(store.slices);
+        if (labels) store.labels.set(index, labels);
+        forgetOldest(store);
         for (const listener of store.listeners) listener(index);
       });
     });
@@ -50,14 +69,16 @@ export function storeOf(model) {
   return store;
 }
 
-// Forget the oldest slices first (Map keeps insertion order) beyond CACHE_BYTES.
-function forgetOldest(slices) {
+// Forget the oldest slices first (Map keeps insertion order) beyond
+// CACHE_BYTES, with their label slices.
+function forgetOldest({ slices, labels }) {
   let bytes = 0;
-  for (const cached of slices.values()) bytes += cached.byteLength;
+  for (const cached of [...slices.values(), ...labels.values()]) bytes += cached.byteLength;
   for (const key of slices.keys()) {
     if (bytes <= CACHE_BYTES || slices.size <= 1) break;
-    bytes -= slices.get(key).byteLength;
+    bytes -= slices.get(key).byteLength + (labels.get(key)?.byteLength ?? 0);
     slices.delete(key);
+    labels.delete(key);
   }
 }
 

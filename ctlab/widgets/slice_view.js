@@ -10,7 +10,7 @@
 // (throttled by ipywidgets: one update in flight), so Python always knows.
 
 import { attachGestures } from "./gestures.js";
-import { overlayBands, paintGrey, paintRgb, paintWindowed, windowPixels } from "./paint.js";
+import { overlayBands, paintGrey, paintLabels, paintRgb, paintWindowed, windowPixels } from "./paint.js";
 import { canvasLabel, pointerText, readoutText, sliceRange } from "./readouts.js";
 import { readAhead, storeOf } from "./slice_store.js";
 import { ownKeys, tissueAt } from "./voi.js";
@@ -105,8 +105,24 @@ function render({ model, el }) {
         canvas.setAttribute("data-overlay-areas", JSON.stringify(areas));
       }
     }
+    const labels = store.labels.get(index);
+    let labelled = null;
+    if (labels) {
+      // The label map over whatever is painted: the shown labels, in their colours.
+      const shown = new Set(model.get("labels_shown"));
+      const colors = new Map(
+        model
+          .get("_labels")
+          .filter((r) => shown.has(r.value))
+          .map((r) => [r.value, r.color]),
+      );
+      const outline = model.get("label_outline");
+      const opacity = model.get("label_opacity");
+      paintLabels(pixels, labels, rows, cols, colors, outline, opacity);
+      labelled = { shown: [...colors.keys()], outline, opacity };
+    }
     context.putImageData(image, 0, 0);
-    const painted = { center, width, function: fn, invert, slice: index, mode };
+    const painted = { center, width, function: fn, invert, slice: index, mode, labels: labelled };
     canvas.setAttribute("data-painted", JSON.stringify(painted));
     readouts.textContent = readoutText({
       stats,
@@ -149,7 +165,8 @@ function render({ model, el }) {
   store.listeners.add(onSlice);
   const repaintOn =
     "change:center change:width change:function change:invert change:slice_index " +
-    "change:mode change:overlay change:opacity change:rgb_windows change:tint";
+    "change:mode change:overlay change:opacity change:rgb_windows change:tint " +
+    "change:labels_shown change:label_outline change:label_opacity";
   model.on(repaintOn, schedule);
   model.on("change:display_width change:title", fit);
   fit();

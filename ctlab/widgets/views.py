@@ -129,10 +129,25 @@ class SliceView(anywidget.AnyWidget):  # type: ignore[misc]
         sync=True
     )
 
-    def __init__(self, image: CTImage, **traits: Any) -> None:
+    # A label map over the slice (ctlab.widgets.labels): its labels' value,
+    # name and colour, the ones drawn, outlined or filled, and how strongly.
+    _labels = traitlets.List(traitlets.Dict()).tag(sync=True)
+    _label_dtype = traitlets.Unicode("").tag(sync=True)
+    labels_shown = traitlets.List(traitlets.Int()).tag(sync=True)
+    label_outline = traitlets.Bool(True).tag(sync=True)
+    label_opacity = traitlets.Float(0.5).tag(sync=True)
+
+    def __init__(
+        self, image: CTImage, *, labels: npt.NDArray[np.integer] | None = None, **traits: Any
+    ) -> None:
+        """``labels`` (uint8 or uint16, ``image.hu``'s shape) travel beside the HU slices."""
         volume = image.hu if image.is_volume else image.hu[np.newaxis]
         self._volume = volume
         self._wire = _wire_dtype(volume)
+        self._label_volume = None
+        if labels is not None:
+            self._label_volume = labels if image.is_volume else labels[np.newaxis]
+            traits["_label_dtype"] = self._label_volume.dtype.name
         spacing = image.spacing[-2:]
         super().__init__(
             _shape=list(volume.shape),
@@ -165,6 +180,14 @@ class SliceView(anywidget.AnyWidget):  # type: ignore[misc]
         """
         return zlib.compress(self.slice_bytes(index), _DEFLATE_LEVEL)
 
+    def label_wire_bytes(self, index: int) -> bytes:
+        """Slice ``index`` of the label map as it travels: little-endian, deflated."""
+        if self._label_volume is None:
+            raise ValueError("this view has no labels")
+        wire = self._label_volume.dtype.newbyteorder("<")
+        values = np.ascontiguousarray(self._label_volume[index], dtype=wire)
+        return zlib.compress(values.data.cast("B"), _DEFLATE_LEVEL)
+
     def _answer(self, _widget: Any, content: dict[str, Any], _buffers: list[Any]) -> None:
         if content.get("type") != "request":
             return
@@ -175,10 +198,19 @@ class SliceView(anywidget.AnyWidget):  # type: ignore[misc]
         indices = [i for i in asked if isinstance(i, int) and 0 <= i < count][:_MAX_BATCH]
         if not indices:
             return
-        self.send(
-            {"type": "slices", "indices": indices, "dtype": self._dtype, "encoding": "deflate"},
-            [self.wire_bytes(index) for index in indices],
-        )
+        buffers = [self.wire_bytes(index) for index in indices]
+        if self._label_volume is not None:
+            # The label slices follow the HU slices, in the same order.
+            buffers += [self.label_wire_bytes(index) for index in indices]
+        content = {
+            "type": "slices",
+            "indices": indices,
+            "dtype": self._dtype,
+            "encoding": "deflate",
+        }
+        if self._label_volume is not None:
+            content["label_dtype"] = self._label_dtype
+        self.send(content, buffers)
 
 
 class HistogramView(anywidget.AnyWidget):  # type: ignore[misc]

@@ -7,6 +7,7 @@ import { describe, it } from "node:test";
 
 import { boxWindow } from "../../ctlab/widgets/gestures.js";
 import { bandLevels, contrastRatio, offscale, textColourOn } from "../../ctlab/widgets/histogram_parts.js";
+import { isOutline, paintLabels } from "../../ctlab/widgets/paint.js";
 import { canvasLabel, readoutText, sliceRange, windowBeyond } from "../../ctlab/widgets/readouts.js";
 import { wanted } from "../../ctlab/widgets/slice_store.js";
 import { int16Lut, voiLevel } from "../../ctlab/widgets/voi.js";
@@ -130,4 +131,36 @@ describe("reading ahead", () => {
     assert.deepEqual(wanted(3, -1, 300).slice(0, 6), [3, 2, 4, 1, 5, 0]);
     assert.ok(wanted(298, 1, 300).every((i) => i >= 0 && i < 300));
   });
+});
+
+describe("label maps over the slice", () => {
+  it("outlines are the pixels touching another label, as label_outlines", () => {
+    const labels = new Uint8Array(25);
+    for (let row = 1; row < 4; row++) for (let col = 1; col < 4; col++) labels[row * 5 + col] = 2;
+    const outline = Array.from(labels, (_, i) => isOutline(labels, 5, 5, Math.floor(i / 5), i % 5));
+    assert.equal(outline.filter(Boolean).length, 8);
+    assert.equal(outline[12], false); // the centre of the square
+    assert.equal(outline[0], false); // background is never outline
+  });
+  it("the slice's edge is not an outline", () => {
+    const labels = new Uint8Array(9).fill(1);
+    assert.deepEqual(
+      Array.from(labels, (_, i) => isOutline(labels, 3, 3, Math.floor(i / 3), i % 3)),
+      Array(9).fill(false),
+    );
+  });
+});
+
+describe("label pixels equal ctlab.plot.label_pixels", { skip }, () => {
+  for (const c of golden?.labels ?? []) {
+    const mode = c.outline ? "outlined" : `filled at ${c.opacity}`;
+    it(`${mode}, labels ${c.colors.map(([v]) => v).join(", ")}`, () => {
+      const pixels = Uint32Array.from(c.grey, (g) => (0xff000000 | (g << 16) | (g << 8) | g) >>> 0);
+      const labels = Uint16Array.from(c.labels);
+      paintLabels(pixels, labels, c.rows, c.cols, new Map(c.colors), c.outline, c.opacity);
+      const got = Array.from(pixels, (p) => [p & 255, (p >>> 8) & 255, (p >>> 16) & 255]);
+      assert.deepEqual(got, c.rgb);
+      assert.ok(pixels.every((p) => p >>> 24 === 255));
+    });
+  }
 });

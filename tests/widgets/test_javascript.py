@@ -62,7 +62,37 @@ def golden_tables() -> dict:
         for c, w in [*WINDOWS, (336, 397.5), (336.125, 397.5), (-1024, 1), (3000, 400)]
     ]
     tissues = [{"name": t.name, "color": t.color} for t in ctlab.TISSUES.values()]
-    return {"tables": tables, "windows": windows, "tissues": tissues}
+    return {"tables": tables, "windows": windows, "tissues": tissues, "labels": label_cases()}
+
+
+def label_cases() -> list[dict]:
+    """ctlab.plot.label_pixels on a small map (labels touching each other and the edges, a
+    uint16 value, a label left out), outlined and filled at several opacities."""
+    rng = np.random.default_rng(15)
+    grey = rng.integers(0, 256, (9, 11), dtype=np.uint8)
+    labels = np.zeros((9, 11), np.uint16)
+    labels[1:6, 1:6] = 1
+    labels[3:9, 4:9] = 2
+    labels[0:3, 8:11] = 300
+    labels[7, 0] = 3
+    colors = {1: "#E69F00", 2: "#56B4E9", 300: "#CC79A7", 3: "#009E73"}
+    cases = []
+    for outline, opacity in [(True, 0.5), (False, 0.5), (False, 0.3), (False, 0.85), (False, 1.0)]:
+        for shown in (colors, {v: c for v, c in colors.items() if v != 2}):
+            rgb = ctlab.plot.label_pixels(grey, labels, shown, outline=outline, opacity=opacity)
+            cases.append(
+                {
+                    "rows": 9,
+                    "cols": 11,
+                    "grey": grey.ravel().tolist(),
+                    "labels": labels.ravel().tolist(),
+                    "colors": [[v, c] for v, c in shown.items()],
+                    "outline": outline,
+                    "opacity": opacity,
+                    "rgb": rgb.reshape(-1, 3).tolist(),
+                }
+            )
+    return cases
 
 
 def test_voi_tables_match_apply_window_in_node(npm, tmp_path):

@@ -237,6 +237,38 @@ function overlayBands(pixels, values, padding, bands, opacity) {
   }
   return counts;
 }
+function isOutline(labels, rows, cols, row, col) {
+  const i = row * cols + col;
+  const value = labels[i];
+  if (!value) return false;
+  return row > 0 && labels[i - cols] !== value || row < rows - 1 && labels[i + cols] !== value || col > 0 && labels[i - 1] !== value || col < cols - 1 && labels[i + 1] !== value;
+}
+function paintLabels(pixels, labels, rows, cols, colors, outline, opacity) {
+  const strength = outline ? 1 : opacity;
+  const tables = [];
+  for (const [value, hex] of colors) {
+    const table = new Uint8Array(768);
+    hexToRgb(hex).forEach((c, channel) => {
+      for (let under = 0; under < 256; under++) {
+        table[channel * 256 + under] = Math.round((1 - strength) * under + strength * c);
+      }
+    });
+    tables[value] = table;
+  }
+  let drawn = 0;
+  for (let row = 0, i = 0; row < rows; row++) {
+    for (let col = 0; col < cols; col++, i++) {
+      const value = labels[i];
+      if (!value) continue;
+      const table = tables[value];
+      if (!table || outline && !isOutline(labels, rows, cols, row, col)) continue;
+      const under = pixels[i];
+      pixels[i] = OPAQUE | table[512 + (under >>> 16 & 255)] << 16 | table[256 + (under >>> 8 & 255)] << 8 | table[under & 255];
+      drawn++;
+    }
+  }
+  return drawn;
+}
 
 // ctlab/widgets/window_steps.js
 function formatHU(value) {
@@ -310,7 +342,13 @@ var BEHIND = 2;
 var BATCH = 6;
 var MAX_PENDING = 36;
 var stores = /* @__PURE__ */ new WeakMap();
-var ARRAY_TYPES = { float32: Float32Array, float64: Float64Array, uint8: Uint8Array, int16: Int16Array };
+var ARRAY_TYPES = {
+  float32: Float32Array,
+  float64: Float64Array,
+  uint8: Uint8Array,
+  uint16: Uint16Array,
+  int16: Int16Array
+};
 async function inflate(view) {
   const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
   const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
@@ -319,29 +357,42 @@ async function inflate(view) {
 function storeOf(model) {
   let store = stores.get(model);
   if (!store) {
-    store = { slices: /* @__PURE__ */ new Map(), pending: /* @__PURE__ */ new Set(), listeners: /* @__PURE__ */ new Set(), direction: 1, last: null };
+    store = {
+      slices: /* @__PURE__ */ new Map(),
+      labels: /* @__PURE__ */ new Map(),
+      pending: /* @__PURE__ */ new Set(),
+      listeners: /* @__PURE__ */ new Set(),
+      direction: 1,
+      last: null
+    };
     stores.set(model, store);
     model.on("msg:custom", (message, buffers) => {
       if (message.type !== "slices") return;
       const Type = ARRAY_TYPES[message.dtype] ?? Int16Array;
+      const LabelType = ARRAY_TYPES[message.label_dtype];
+      const count = message.indices.length;
+      const decode = (buffer) => message.encoding === "deflate" ? inflate(buffer) : buffer;
       message.indices.forEach(async (index, k) => {
-        const view = message.encoding === "deflate" ? await inflate(buffers[k]) : buffers[k];
+        const view = await decode(buffers[k]);
+        const labels = LabelType ? typedArray(await decode(buffers[count + k]), LabelType) : null;
         store.pending.delete(index);
         store.slices.set(index, typedArray(view, Type));
-        forgetOldest(store.slices);
+        if (labels) store.labels.set(index, labels);
+        forgetOldest(store);
         for (const listener of store.listeners) listener(index);
       });
     });
   }
   return store;
 }
-function forgetOldest(slices) {
+function forgetOldest({ slices, labels }) {
   let bytes = 0;
-  for (const cached of slices.values()) bytes += cached.byteLength;
+  for (const cached of [...slices.values(), ...labels.values()]) bytes += cached.byteLength;
   for (const key of slices.keys()) {
     if (bytes <= CACHE_BYTES || slices.size <= 1) break;
-    bytes -= slices.get(key).byteLength;
+    bytes -= slices.get(key).byteLength + (labels.get(key)?.byteLength ?? 0);
     slices.delete(key);
+    labels.delete(key);
   }
 }
 function wanted(index, direction, count) {
@@ -451,8 +502,20 @@ function render({ model, el }) {
         canvas.setAttribute("data-overlay-areas", JSON.stringify(areas));
       }
     }
+    const labels = store.labels.get(index);
+    let labelled = null;
+    if (labels) {
+      const shown = new Set(model.get("labels_shown"));
+      const colors = new Map(
+        model.get("_labels").filter((r) => shown.has(r.value)).map((r) => [r.value, r.color])
+      );
+      const outline = model.get("label_outline");
+      const opacity = model.get("label_opacity");
+      paintLabels(pixels, labels, rows, cols, colors, outline, opacity);
+      labelled = { shown: [...colors.keys()], outline, opacity };
+    }
     context.putImageData(image, 0, 0);
-    const painted = { center, width, function: fn, invert, slice: index, mode };
+    const painted = { center, width, function: fn, invert, slice: index, mode, labels: labelled };
     canvas.setAttribute("data-painted", JSON.stringify(painted));
     readouts.textContent = readoutText({
       stats,
@@ -488,7 +551,7 @@ function render({ model, el }) {
     if (index === model.get("slice_index")) schedule();
   };
   store.listeners.add(onSlice);
-  const repaintOn = "change:center change:width change:function change:invert change:slice_index change:mode change:overlay change:opacity change:rgb_windows change:tint";
+  const repaintOn = "change:center change:width change:function change:invert change:slice_index change:mode change:overlay change:opacity change:rgb_windows change:tint change:labels_shown change:label_outline change:label_opacity";
   model.on(repaintOn, schedule);
   model.on("change:display_width change:title", fit);
   fit();

@@ -20,6 +20,7 @@ from ctlab.plot._common import as_image
 from ctlab.plot.slice import FIGURE_5, window_title
 from ctlab.widgets._controls import SliceTraits, browser_link, slice_slider, start_slice
 from ctlab.widgets._static import StaticFallback
+from ctlab.widgets.page import PageParts
 from ctlab.widgets.views import RangeControl, SliceView
 
 __all__ = ["WindowCompare", "naive_jpeg_image"]
@@ -159,6 +160,10 @@ class WindowCompare(StaticFallback, SliceTraits, ipywidgets.VBox):  # type: igno
             panel.window_since(start)
             for panel, start in zip(self._panels, self._windows, strict=True)
         )
+
+    def _page_parts(self) -> PageParts:
+        # Python retitles a moved panel with its tissues' grey levels; the page names the window.
+        return PageParts([{"kind": "retitle", "view": panel, "prefix": ""} for panel in self._panels])
 
     def figure(self) -> Figure:
         """The panels as a matplotlib figure."""

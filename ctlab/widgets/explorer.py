@@ -28,6 +28,7 @@ from ctlab.widgets._controls import (
     window_controls,
 )
 from ctlab.widgets._static import StaticFallback
+from ctlab.widgets.page import PageParts, link_behaviour, preset_behaviour
 from ctlab.widgets.views import HistogramView, RangeControl, SliceView
 
 __all__ = ["WindowExplorer"]
@@ -307,6 +308,14 @@ class WindowExplorer(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox)
         self.preset = ""
         self.center, self.width = self._start.center, self._start.width
         self.preset = self._start_preset
+
+    def _page_parts(self) -> PageParts:
+        return PageParts(
+            [
+                preset_behaviour(self._preset_menu, self._view),
+                link_behaviour(self._function_menu, "value", self._view, "function"),
+            ]
+        )
 
     def figure(self) -> Figure:
         """The current view as a matplotlib figure (slice, histogram, readouts)."""

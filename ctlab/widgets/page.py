@@ -60,7 +60,8 @@ body { font-family: sans-serif; margin: 8px; }
 .ctlab-page-box { display: flex; gap: 4px; }
 details.ctlab-page-box { display: block; }
 .ctlab-page-control { display: inline-flex; align-items: center; gap: 4px; margin: 2px 8px 2px 0;
-  font-size: 13px; }
+  font-size: 13px; max-width: 100%; }
+.ctlab-page-control select { min-width: 0; max-width: 100%; }
 .ctlab-page-note { color: #444; font-size: 12px; margin: 6px 0 0; }
 """
 

@@ -1613,6 +1613,21 @@ def _(ctx):
     ctlab.WindowExplorer(HU).to_png(ctx.name(ctx.tmp / "missing" / "x.png"))
 
 
+@case("ctlab.widgets.page.SavedPage.save_html", "ExportError", "save_html writes a web page")
+def _(ctx):
+    ctlab.WindowExplorer(HU).save_html(ctx.name(ctx.tmp / "lesson.png"))
+
+
+@case("ctlab.widgets.page.SavedPage.save_html", "ExportError", "cannot write {target}")
+def _(ctx):
+    ctlab.WindowExplorer(HU).save_html(ctx.name(ctx.tmp / "missing" / "lesson.html"))
+
+
+@case("ctlab.widgets.page._check_max_slices", "ExportError", "max_slices must be a whole number")
+def _(ctx):
+    ctlab.WindowExplorer(HU).save_html(ctx.tmp / "lesson.html", max_slices=0)
+
+
 @case("ctlab.widgets.link.link_windows", "InvalidWindowError", "link_windows ties two")
 def _(ctx):
     ctlab.link_windows(ctlab.WindowExplorer(HU), HU)

@@ -163,7 +163,9 @@ class WindowCompare(StaticFallback, SliceTraits, ipywidgets.VBox):  # type: igno
 
     def _page_parts(self) -> PageParts:
         # Python retitles a moved panel with its tissues' grey levels; the page names the window.
-        return PageParts([{"kind": "retitle", "view": panel, "prefix": ""} for panel in self._panels])
+        return PageParts(
+            [{"kind": "retitle", "view": panel, "prefix": ""} for panel in self._panels]
+        )
 
     def figure(self) -> Figure:
         """The panels as a matplotlib figure."""

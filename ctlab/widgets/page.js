@@ -38,7 +38,10 @@ function decode(base64) {
 export class PageModel {
   constructor(state, slices = null) {
     this.state = Object.fromEntries(
-      Object.entries(state).map(([key, value]) => [key, value?.$bytes ? new DataView(decode(value.$bytes).buffer) : value]),
+      Object.entries(state).map(([key, value]) => [
+        key,
+        value?.$bytes ? new DataView(decode(value.$bytes).buffer) : value,
+      ]),
     );
     this.slices = slices; // base64 of each slice, deflated, for a slice view
     this.handlers = new Map();

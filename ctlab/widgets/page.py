@@ -174,7 +174,7 @@ def kept_slices(count: int, max_slices: int | None) -> list[int]:
     """
     if max_slices is None or count <= max_slices:
         return list(range(count))
-    return sorted({int(round(i)) for i in np.linspace(0, count - 1, max_slices)})
+    return sorted({round(i) for i in np.linspace(0, count - 1, max_slices)})
 
 
 def _tree(widget: Any, omit: tuple[Any, ...]) -> Iterator[Any]:
@@ -271,7 +271,12 @@ class _Writer:
 
     def _slices_of(self, view: SliceView, kept: list[int]) -> list[str]:
         volume = view._volume
-        identity = (volume.__array_interface__["data"][0], volume.shape, volume.strides, tuple(kept))
+        identity = (
+            volume.__array_interface__["data"][0],
+            volume.shape,
+            volume.strides,
+            tuple(kept),
+        )
         if identity not in self._slice_keys:
             keys = []
             for index in kept:

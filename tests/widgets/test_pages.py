@@ -22,7 +22,9 @@ def page_data(text: str) -> dict:
 @pytest.fixture(scope="module")
 def volume() -> ctlab.CTImage:
     rng = np.random.default_rng(5)
-    return ctlab.CTImage(rng.integers(-1000, 1500, (20, 16, 16)).astype(np.int16), spacing=(2.0, 1.0, 1.0))
+    return ctlab.CTImage(
+        rng.integers(-1000, 1500, (20, 16, 16)).astype(np.int16), spacing=(2.0, 1.0, 1.0)
+    )
 
 
 def test_page_is_self_contained(volume, tmp_path):

@@ -1010,7 +1010,10 @@ function decode(base64) {
 var PageModel = class {
   constructor(state, slices = null) {
     this.state = Object.fromEntries(
-      Object.entries(state).map(([key, value]) => [key, value?.$bytes ? new DataView(decode(value.$bytes).buffer) : value])
+      Object.entries(state).map(([key, value]) => [
+        key,
+        value?.$bytes ? new DataView(decode(value.$bytes).buffer) : value
+      ])
     );
     this.slices = slices;
     this.handlers = /* @__PURE__ */ new Map();

@@ -115,7 +115,10 @@ def build_site(
     try:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise ExportError(f"cannot create the site folder {target}: {error}") from None
+        raise ExportError(
+            f"cannot create the site folder {target}: {error.strerror or error}; "
+            "give a folder that can be written (-o)"
+        ) from None
     entries = []
     for path in tqdm(paths, desc="executing notebooks", unit="notebook"):
         notebook = nbformat.read(path, as_version=4)

@@ -228,7 +228,8 @@ export function show(root, page) {
   return models;
 }
 
-const data = document.getElementById("ctlab-page-data");
+// In a saved page; not where the module is only imported (Node's unit tests).
+const data = globalThis.document?.getElementById("ctlab-page-data");
 if (data) {
   const root = document.getElementById("ctlab-page-root");
   window.ctlabModels = show(root, JSON.parse(data.textContent));

@@ -1182,7 +1182,7 @@ function show(root, page) {
   root.append(build(page.layout, models, host));
   return models;
 }
-var data = document.getElementById("ctlab-page-data");
+var data = globalThis.document?.getElementById("ctlab-page-data");
 if (data) {
   const root = document.getElementById("ctlab-page-root");
   window.ctlabModels = show(root, JSON.parse(data.textContent));

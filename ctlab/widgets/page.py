@@ -149,7 +149,7 @@ def link_behaviour(source: Any, source_key: str, target: Any, target_key: str) -
 
 def preset_behaviour(menu: PresetMenu, view: SliceView) -> dict[str, Any]:
     """A preset menu setting ``view``'s window in the page, as PresetMenu does in Python."""
-    windows = {}
+    windows: dict[str, dict[str, Any]] = {}
     for _, key in preset_options(menu._image):
         if key:
             window = preset_window(menu._image, key)

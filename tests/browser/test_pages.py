@@ -158,6 +158,16 @@ def test_explorer_page_drag_and_pointer(offline, pages, abdomen):
     dragged = assert_exact(page, abdomen.hu)
     assert (dragged["center"], dragged["width"]) != (40, 400)
 
+    # Shift-drag a box: the window comes from the HU inside it.
+    page.keyboard.down("Shift")
+    page.mouse.move(x - 40, y - 40)
+    page.mouse.down()
+    page.mouse.move(x + 40, y + 40, steps=4)
+    page.mouse.up()
+    page.keyboard.up("Shift")
+    boxed = assert_exact(page, abdomen.hu)
+    assert (boxed["center"], boxed["width"]) != (dragged["center"], dragged["width"])
+
 
 def test_volume_page_scrolls_slices(offline, pages, phantom, screenshots):
     page = offline(pages["volume"])

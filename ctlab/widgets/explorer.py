@@ -28,7 +28,7 @@ from ctlab.widgets._controls import (
     window_controls,
 )
 from ctlab.widgets._static import StaticFallback
-from ctlab.widgets.page import PageParts, link_behaviour, preset_behaviour
+from ctlab.widgets.page import PageParts, link_behaviour, preset_behaviour, reset_behaviour
 from ctlab.widgets.views import HistogramView, RangeControl, SliceView
 
 __all__ = ["WindowExplorer"]
@@ -314,6 +314,14 @@ class WindowExplorer(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox)
             [
                 preset_behaviour(self._preset_menu, self._view),
                 link_behaviour(self._function_menu, "value", self._view, "function"),
+                reset_behaviour(
+                    self._reset_button,
+                    [
+                        (self._view, {"invert": False, "function": self._start_function}),
+                        (self._view, {"center": self._start.center, "width": self._start.width}),
+                        (self._preset_menu, {"value": self._start_preset}),
+                    ],
+                ),
             ]
         )
 

@@ -115,6 +115,15 @@ const CONTROLS = {
     label.append(select);
     return label;
   },
+  button(node, model) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "ctlab-page-control";
+    button.textContent = node.description;
+    button.title = node.tooltip;
+    button.addEventListener("click", () => model.emit("click"));
+    return button;
+  },
   checkbox(node, model) {
     const label = document.createElement("label");
     label.className = "ctlab-page-control";
@@ -154,6 +163,12 @@ const BEHAVIOURS = {
       if (window.center !== viewModel.get("center") || window.width !== viewModel.get("width")) {
         menuModel.set("value", "");
       }
+    });
+  },
+  // A reset button puts the models' starting values back.
+  reset({ button, start }, models) {
+    models[button].on("click", () => {
+      for (const [id, values] of start) models[id].set(values);
     });
   },
   // Check boxes choosing the tissue bands an overlay colours, in their order.

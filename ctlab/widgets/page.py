@@ -5,7 +5,7 @@ that works opened from disk, offline: the views' own ES modules (bundled
 with a small in-page model, ``page.js``) run on the widget's state and its
 HU slices embedded in the page (int16, deflated, base64), so sliders,
 presets, gestures, slice scrolling and the histogram work as in JupyterLab.
-What needs Python (loading another scan, the reset button, per-slice tissue
+What needs Python (loading another scan, per-slice tissue
 areas) is left out of the page. The same page travels in the widget's
 display bundle as ``text/html`` (an ``iframe`` with ``srcdoc``), so an
 executed notebook converted to HTML keeps working sliders.
@@ -43,6 +43,7 @@ __all__ = [
     "page_html",
     "page_iframe",
     "preset_behaviour",
+    "reset_behaviour",
 ]
 
 #: Slices are deflated once, when a page is saved: the smallest files win.
@@ -159,6 +160,11 @@ def preset_behaviour(menu: PresetMenu, view: SliceView) -> dict[str, Any]:
     return {"kind": "preset", "menu": menu, "view": view, "windows": windows}
 
 
+def reset_behaviour(button: Any, start: list[tuple[Any, dict[str, Any]]]) -> dict[str, Any]:
+    """A button setting each (widget, values) pair of ``start`` back, as reset() does in Python."""
+    return {"kind": "reset", "button": button, "start": [[w, values] for w, values in start]}
+
+
 def _check_max_slices(max_slices: int | None) -> None:
     if max_slices is None:
         return
@@ -249,9 +255,22 @@ class _Writer:
                 "description": widget.description,
                 "model": widget.model_id,
             }
+        if isinstance(widget, ipywidgets.Button) and self._acts(widget):
+            self.models[widget.model_id] = {}
+            return {
+                **node,
+                "kind": "button",
+                "description": widget.description,
+                "tooltip": widget.tooltip or "",
+                "model": widget.model_id,
+            }
         if isinstance(widget, ipywidgets.HTML):
             return {**node, "kind": "html", "html": widget.value}
-        return None  # buttons and outputs act through Python: not in the page
+        return None  # outputs, and buttons acting through Python only: not in the page
+
+    def _acts(self, button: Any) -> bool:
+        """Whether a behaviour of the page answers ``button``'s clicks."""
+        return any(b.get("button") is button for b in self.parts.behaviours)
 
     def _children(self, widget: Any) -> dict[str, Any]:
         nodes = (self._node(child) for child in widget.children)

@@ -141,6 +141,11 @@ def test_explorer_page_windows_exactly_from_keys_sliders_presets(
     histogram = page.locator("canvas.ctlab-histogram-canvas").get_attribute("data-painted")
     assert '"center":55' in histogram
 
+    page.locator(".ctlab-reset button").click()
+    wait_painted(page, center=40, width=400, function="linear", invert=False)
+    assert_exact(page, hu)
+    assert page.locator(".ctlab-preset select").input_value() == "default"
+
 
 def test_explorer_page_drag_and_pointer(offline, pages, abdomen):
     page = offline(pages["explorer"])

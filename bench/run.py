@@ -156,7 +156,7 @@ def load_rows(n_slices: int, size: int, repeats: int) -> list[Row]:
 
     import ctlab
     from ctlab.core.metrics import _SORT_TO_COUNT
-    from ctlab.io.phantom import make_phantom
+    from ctlab.data.synthetic.phantom import make_phantom
     from ctlab.io.write import write_series
 
     with tempfile.TemporaryDirectory() as folder:
@@ -172,10 +172,10 @@ def load_rows(n_slices: int, size: int, repeats: int) -> list[Row]:
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         volume_bytes = image.hu.nbytes
-        _, edges = ctlab.hu_histogram(image.hu, bins=256)
+        _, edges = ctlab.hu_counts(image.hu, bins=256)
         ms = median_ms(
             {
-                "ctlab": lambda: ctlab.hu_histogram(image.hu, bins=256),
+                "ctlab": lambda: ctlab.hu_counts(image.hu, bins=256),
                 "numpy": lambda: np.histogram(image.hu, bins=edges),
             },
             repeats,
@@ -256,7 +256,7 @@ def export_rows(n_series: int, n_slices: int, size: int, repeats: int) -> list[R
     import shutil
 
     import ctlab
-    from ctlab.io.phantom import make_phantom
+    from ctlab.data.synthetic.phantom import make_phantom
     from ctlab.io.write import write_series
 
     work = Path(tempfile.mkdtemp())

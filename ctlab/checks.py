@@ -13,12 +13,17 @@ Not yet: set my_answer to the HU of the head's soft-tissue peak (hint: ... HU).
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
+
 from ctlab.core.image import CTImage
 from ctlab.core.metrics import clipped_fractions, hu_peaks
+from ctlab.core.voi import apply_window
 from ctlab.core.window import Window, resolve_window
-from ctlab.io.sample import head
+from ctlab.data.sample import head
 
-__all__ = ["head_peak", "white_share"]
+__all__ = ["edges_to_window", "head_peak", "region_window", "white_share"]
 
 
 def head_peak(answer: float | None) -> None:
@@ -80,4 +85,65 @@ def white_share(
             f"Not quite: the white share is right, but {chosen} still draws {white:.1f}% white. "
             "Raise the window's high edge (centre + width / 2) above the brightest HU you want "
             "to keep out of the white."
+        )
+
+
+def edges_to_window(
+    low: float,
+    high: float,
+    hu: float,
+    center: float | None,
+    width: float | None,
+    grey: int | None,
+) -> None:
+    """Notebook 2: a window given by its edges as centre and width, and the grey of ``hu`` in it."""
+    if center is None or width is None or grey is None:
+        print(
+            "Not yet: set my_center, my_width and my_fat_grey "
+            "(hint: centre = (low + high) / 2 and width = high - low; then the formula above)."
+        )
+        return
+    expected = Window.from_range(low, high)
+    expected_grey = int(apply_window([hu], expected)[0])
+    if abs(center - expected.center) > 0.5 or abs(width - expected.width) > 0.5:
+        print(
+            f"Not quite: centre {center} and width {width} run from {center - width / 2:g} "
+            f"to {center + width / 2:g} HU, not {low:g} to {high:g}."
+        )
+    elif abs(grey - expected_grey) > 1:
+        print(
+            f"Not quite: the window is right, but {hu} HU is not grey level {grey} in it. "
+            "Put x, c and w into the middle line of the formula, and round to a whole grey level."
+        )
+    else:
+        print(
+            f"Correct: centre {expected.center:g}, width {expected.width:g}, "
+            f"and {hu} HU is grey level {expected_grey}."
+        )
+
+
+def region_window(
+    image: CTImage, mask: Any, slice_index: int, answer: Window | None, *, region: str
+) -> None:
+    """Notebook 11: the window ``Window.from_hu`` gives for a region's HU on one slice."""
+    if answer is None:
+        print(
+            f"Not yet: set the window to ctlab.Window.from_hu(...) of the HU inside the {region} "
+            "on that slice (hint: index the slice's HU with the segment's mask on that slice)."
+        )
+        return
+    if not isinstance(answer, Window):
+        print("Not quite: the answer should be a ctlab.Window, as ctlab.Window.from_hu returns.")
+        return
+    expected = Window.from_hu(image.hu[slice_index][np.asarray(mask)[slice_index]])
+    if (answer.center, answer.width) != (expected.center, expected.width):
+        print(
+            f"Not quite: C {answer.center:g} / W {answer.width:g} is not the window of the "
+            f"{region}'s HU on that slice. Use only its voxels on that one slice, with from_hu's "
+            "default percentile."
+        )
+    else:
+        print(
+            f"Correct: C {answer.center:g} / W {answer.width:g} "
+            f"({answer.low:g} .. {answer.high:g} HU)."
         )

@@ -270,12 +270,12 @@ def _print_labels(args: argparse.Namespace, image: ctlab.CTImage) -> None:
 def _window(args: argparse.Namespace) -> None:
     image = ctlab.load(args.path, series_uid=args.series)
     window = _chosen_window(args)
-    index = image.n_slices // 2 if args.slice is None else args.slice
-    if not 0 <= index < image.n_slices:
+    if args.slice is not None and not 0 <= args.slice < image.n_slices:
         raise ctlab.CTLabError(
-            f"--slice {index} is out of range: {args.path} has {image.n_slices} slices "
+            f"--slice {args.slice} is out of range: {args.path} has {image.n_slices} slices "
             f"(0..{image.n_slices - 1})"
         )
+    index = image.slice_or_middle(args.slice)
     grey = ctlab.apply_window(
         image.slice_hu(index), window, function=args.function, invert=args.invert
     )
@@ -342,29 +342,27 @@ def _export(args: argparse.Namespace) -> None:
     labels = (
         None if args.labels is None else ctlab.load_labels(args.labels, like=image, source=path)
     )
-    show_progress = sys.stderr.isatty() and image.n_slices > 1
+    from tqdm import tqdm
 
-    def progress(done: int, total: int) -> None:
-        if show_progress:
-            filled = round(30 * done / total)
-            bar = "#" * filled + "-" * (30 - filled)
-            print(f"\rexporting [{bar}] {done}/{total} slices", end="", file=sys.stderr)
-            if done == total:
-                print(file=sys.stderr)
+    # tqdm draws the bar only on a terminal (disable=None), as export_many's do.
+    with tqdm(total=image.n_slices, unit="slice", desc="exporting", disable=None) as bar:
 
-    manifest = ctlab.export(
-        image,
-        args.output,
-        windows=windows,
-        format=args.format,
-        compress_level=args.compress_level,
-        dtype=args.dtype,
-        invert=args.invert,
-        overwrite=args.overwrite,
-        source=path,
-        progress=progress,
-        labels=labels,
-    )
+        def progress(done: int, total: int) -> None:
+            bar.update(done - bar.n)
+
+        manifest = ctlab.export(
+            image,
+            args.output,
+            windows=windows,
+            format=args.format,
+            compress_level=args.compress_level,
+            dtype=args.dtype,
+            invert=args.invert,
+            overwrite=args.overwrite,
+            source=path,
+            progress=progress,
+            labels=labels,
+        )
     channels = "; ".join(str(w) for w in windows)
     files = f"{image.n_slices} {args.format} file{'s' if image.n_slices != 1 else ''}"
     print(f"wrote {files} ({channels}{_which_window(bool(args.preset))}) and {manifest}")

@@ -5,9 +5,12 @@
     default, min-max scaling, the forum recipe that clips negative HU).
 ``jpeg_roundtrip``
     Save as JPEG in memory and read back, as a JPEG data set holds it.
-``levels_used``, ``hu_per_grey_level``, ``saturated_fractions``, ``contrast``,
-``contrast_to_noise``, ``texture``, ``dice``, ``grey_to_hu``
-    What survives inside a tissue mask.
+``grey_to_hu``
+    The HU an 8-bit image stands for, given its window.
+``levels_used``, ``hu_per_grey_level``, ``contrast``, ``contrast_to_noise``,
+``texture``, ``dice``
+    What survives inside a tissue mask (from ``ctlab.core.metrics``; the
+    black and white fractions are ``ctlab.clipped_fractions``).
 ``framework_settings``
     A window as MONAI / TorchIO / fastai parameters.
 ``scaled_hu``, ``equalisation_bins``, ``equalised_hu``
@@ -24,19 +27,20 @@ Examples
 
 from ctlab.core.conversion import (
     NAIVE_METHODS,
-    contrast,
-    contrast_to_noise,
-    dice,
     equalisation_bins,
     equalised_hu,
     framework_settings,
     grey_to_hu,
-    hu_per_grey_level,
-    levels_used,
     naive_grey,
     naive_window,
-    saturated_fractions,
     scaled_hu,
+)
+from ctlab.core.metrics import (
+    contrast,
+    contrast_to_noise,
+    dice,
+    hu_per_grey_level,
+    levels_used,
     texture,
 )
 from ctlab.io.export import jpeg_roundtrip
@@ -55,7 +59,6 @@ __all__ = [
     "levels_used",
     "naive_grey",
     "naive_window",
-    "saturated_fractions",
     "scaled_hu",
     "texture",
 ]

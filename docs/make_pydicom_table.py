@@ -62,11 +62,11 @@ def shipped_name(path: Path) -> str:
 
 
 def _cosines(ds: Any) -> list[float] | None:
-    from ctlab.io.header import functional_group_value
+    from ctlab.io.frames import frame_header
 
     value = ds.get("ImageOrientationPatient")
     if value is None and "NumberOfFrames" in ds:
-        value = functional_group_value(ds, 0, "PlaneOrientationSequence", "ImageOrientationPatient")
+        value = frame_header(ds, 0)["ImageOrientationPatient"]
     try:
         cosines = [float(v) for v in value]
     except (TypeError, ValueError):
@@ -79,7 +79,7 @@ def reference_hu(ds: Any) -> np.ndarray:
     from pydicom.dataset import Dataset
     from pydicom.pixels import apply_modality_lut
 
-    from ctlab.io.header import functional_group_value
+    from ctlab.io.frames import frame_header
 
     pixels = ds.pixel_array
     frames = int(ds.get("NumberOfFrames", 1) or 1)
@@ -92,16 +92,12 @@ def reference_hu(ds: Any) -> np.ndarray:
         for frame in range(frames):
             rescale = Dataset()
             for keyword in ("RescaleSlope", "RescaleIntercept", "RescaleType"):
-                value = functional_group_value(
-                    ds, frame, "PixelValueTransformationSequence", keyword
-                )
+                value = frame_header(ds, frame)[keyword]
                 value = ds.get(keyword) if value is None else value
                 if value is not None:
                     setattr(rescale, keyword, value)
             hu[frame] = apply_modality_lut(pixels[frame], rescale)
-            position = functional_group_value(
-                ds, frame, "PlanePositionSequence", "ImagePositionPatient"
-            )
+            position = frame_header(ds, frame)["ImagePositionPatient"]
             positions.append(position)
         if cosines is not None and all(p is not None for p in positions):
             normal = np.cross(cosines[:3], cosines[3:])

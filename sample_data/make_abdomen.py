@@ -1,4 +1,4 @@
-"""Write ctlab/io/sample_files/abdomen.dcm: pydicom-data's abdomen slice, RLE Lossless.
+"""Write ctlab/data/sample_files/abdomen.dcm: pydicom-data's abdomen slice, RLE Lossless.
 
 pydicom-data ships the Pancreas-CT slice (``explicit_VR-UN.dcm``) compressed as
 JPEG 2000, which needs a compiled decoder. Where none can be installed (Pyodide,
@@ -17,7 +17,7 @@ import pydicom
 from pydicom.data import get_testdata_file
 from pydicom.uid import RLELossless
 
-TARGET = Path(__file__).resolve().parents[1] / "ctlab" / "io" / "sample_files" / "abdomen.dcm"
+TARGET = Path(__file__).resolve().parents[1] / "ctlab" / "data" / "sample_files" / "abdomen.dcm"
 
 
 def main() -> None:

@@ -1,7 +1,7 @@
 """Crafted inputs that make ctlab meet one error or warning each.
 
 Small DICOM files and folders built with pydicom (on top of
-``tests.io.conftest.ct_dataset``) or cut from pydicom's own test files, used
+``tests.helpers.dicom.ct_dataset``) or cut from pydicom's own test files, used
 by ``tests/test_error_catalogue_entries.py``.
 """
 
@@ -20,7 +20,7 @@ from pydicom.uid import ExplicitVRLittleEndian, MediaStorageDirectoryStorage, RL
 
 import ctlab
 from ctlab import CTImage
-from tests.io.conftest import ct_dataset, write
+from tests.helpers.dicom import ct_dataset, write
 
 __all__ = [
     "ABDOMEN_J2K",
@@ -115,7 +115,7 @@ def rle_chest(path: Path, **header) -> Path:
 
 def label_scan(folder: Path) -> tuple[CTImage, list[Path]]:
     """A 4 x 16 x 16 phantom written as a DICOM series into ``folder`` and loaded back."""
-    from ctlab.io.phantom import make_phantom
+    from ctlab.data.synthetic.phantom import make_phantom
     from ctlab.io.write import write_series
 
     files = write_series(make_phantom(n_slices=4, size=16), folder)

@@ -46,3 +46,44 @@ class TestWhiteShare:
         white = 100 * ctlab.clipped_fractions(scan.valid_hu(), "default")[1]
         ctlab.checks.white_share(scan, white, "default", limit=1)
         assert "Raise the window's high edge" in capsys.readouterr().out
+
+
+class TestEdgesToWindow:
+    def test_not_yet(self, capsys):
+        """No answer: a hint with the centre and width formulas."""
+        ctlab.checks.edges_to_window(-1350, 150, -100, None, None, None)
+        assert capsys.readouterr().out.startswith("Not yet")
+
+    def test_right_answer(self, capsys):
+        """-1350..150 is centre -600, width 1500; -100 HU is grey 213 by DICOM LINEAR."""
+        ctlab.checks.edges_to_window(-1350, 150, -100, -600, 1500, 213)
+        assert capsys.readouterr().out.startswith("Correct")
+
+    def test_wrong_window_and_wrong_grey_get_different_hints(self, capsys):
+        """A wrong window names its edges; a right window with a wrong grey points to the formula."""
+        ctlab.checks.edges_to_window(-1350, 150, -100, -600, 750, 213)
+        assert "run from" in capsys.readouterr().out
+        ctlab.checks.edges_to_window(-1350, 150, -100, -600, 1500, 100)
+        assert "middle line of the formula" in capsys.readouterr().out
+
+
+class TestRegionWindow:
+    def test_not_yet_and_wrong_type(self, capsys):
+        """No answer gets a hint; a number instead of a Window is told what to give."""
+        phantom = ctlab.data.phantom()
+        ctlab.checks.region_window(phantom, phantom.labels > 0, 20, None, region="body")
+        assert capsys.readouterr().out.startswith("Not yet")
+        ctlab.checks.region_window(phantom, phantom.labels > 0, 20, 40, region="body")
+        assert "should be a ctlab.Window" in capsys.readouterr().out
+
+    def test_right_and_wrong_window(self, capsys):
+        """Window.from_hu of the region's HU on that slice is accepted; the whole volume's is not."""
+        phantom = ctlab.data.phantom()
+        mask = phantom.labels == 1
+        right = ctlab.Window.from_hu(phantom.hu[20][mask[20]])
+        ctlab.checks.region_window(phantom, mask, 20, right, region="fat")
+        assert capsys.readouterr().out.startswith("Correct")
+        whole = ctlab.Window.from_hu(phantom.hu[mask])
+        assert (whole.center, whole.width) != (right.center, right.width)
+        ctlab.checks.region_window(phantom, mask, 20, whole, region="fat")
+        assert capsys.readouterr().out.startswith("Not quite")

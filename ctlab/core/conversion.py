@@ -1,4 +1,4 @@
-"""Naive 8-bit conversions of CT, and the numbers that measure what they lose.
+"""Naive 8-bit conversions of CT, and the ways back and around them.
 
 People turn CT slices into JPEG or PNG images in a few recurring ways: with
 the window the DICOM header suggests, by min-max scaling the raw values, by
@@ -6,19 +6,21 @@ the forum recipe that clips negative HU to zero and divides by the maximum,
 or with one fixed window for everything. Each of them is a window in
 disguise: a range of HU stretched linearly onto the 256 grey levels, with
 everything outside it clipped to black or white. :func:`naive_window` names
-that range, :func:`naive_grey` applies it, and the metrics below measure,
-inside a tissue mask, what survives: the grey levels used, how many CT
-numbers share one grey level, how much is clipped, the contrast between two
-tissues, the texture left, and the Dice overlap of a segmentation.
+that range, :func:`naive_grey` applies it and :func:`grey_to_hu` reads it
+back; :func:`framework_settings` writes a window as the deep-learning
+libraries' transforms, and :func:`scaled_hu` / :func:`equalised_hu` are the
+unwindowed baselines. What a conversion loses is measured in
+:mod:`ctlab.core.metrics`.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import numpy.typing as npt
 
+from ctlab.core.arrays import grey_array, hu_array
 from ctlab.core.errors import InvalidImageError, InvalidWindowError
 from ctlab.core.voi import apply_window
 from ctlab.core.window import PRESETS, Window, resolve_window
@@ -26,20 +28,13 @@ from ctlab.core.window import PRESETS, Window, resolve_window
 __all__ = [
     "NAIVE_METHODS",
     "NaiveMethod",
-    "contrast",
-    "contrast_to_noise",
-    "dice",
     "equalisation_bins",
     "equalised_hu",
     "framework_settings",
     "grey_to_hu",
-    "hu_per_grey_level",
-    "levels_used",
     "naive_grey",
     "naive_window",
-    "saturated_fractions",
     "scaled_hu",
-    "texture",
 ]
 
 NaiveMethod = Literal["header_window", "default_window", "minmax", "clip_negative"]
@@ -54,11 +49,7 @@ NAIVE_METHODS: tuple[NaiveMethod, ...] = (
 
 
 def _hu_values(hu: npt.ArrayLike) -> npt.NDArray[Any]:
-    array = np.asarray(hu)
-    if array.dtype.kind not in "iuf":
-        raise InvalidImageError(
-            f"hu must be an array of real numbers (Hounsfield units), got dtype {array.dtype}"
-        )
+    array = hu_array(hu)
     if array.size == 0:
         raise InvalidImageError("hu is empty: there is nothing to convert")
     return array
@@ -249,7 +240,7 @@ def grey_to_hu(grey: npt.ArrayLike, window: Window | str) -> npt.NDArray[np.floa
     >>> grey_to_hu(np.array([0, 128, 255], np.uint8), Window(40, 400, function="linear_exact"))
     array([-160.        ,   40.78431373,  240.        ])
     """
-    levels = _grey_values(grey)
+    levels = grey_array(grey)
     resolved = resolve_window(window)
     if resolved.function == "sigmoid":
         raise InvalidWindowError(
@@ -260,331 +251,6 @@ def grey_to_hu(grey: npt.ArrayLike, window: Window | str) -> npt.NDArray[np.floa
     if resolved.function == "linear_exact":
         return resolved.low + resolved.width * fraction
     return resolved.center - 0.5 + (resolved.width - 1) * (fraction - 0.5)
-
-
-def _grey_values(grey: npt.ArrayLike) -> npt.NDArray[np.uint8]:
-    array = np.asarray(grey)
-    if array.dtype != np.uint8:
-        raise InvalidImageError(
-            f"grey must be 8-bit grey levels (uint8, 0..255), got dtype {array.dtype}; "
-            "convert HU first with ctlab.apply_window or naive_grey"
-        )
-    return array
-
-
-def _mask_of(mask: npt.ArrayLike | None, shape: tuple[int, ...], name: str = "mask") -> Any:
-    if mask is None:
-        return np.ones(shape, dtype=bool)
-    array = np.asarray(mask)
-    if array.dtype != np.bool_:
-        raise InvalidImageError(
-            f"{name} must be an array of bool (e.g. labels == 1 or ctlab.tissue_mask(...)), "
-            f"got dtype {array.dtype}"
-        )
-    if array.shape != shape:
-        raise InvalidImageError(f"{name} shape {array.shape} differs from the image shape {shape}")
-    return array
-
-
-def _selected(
-    values: npt.ArrayLike, mask: npt.ArrayLike | None, name: str = "mask"
-) -> npt.NDArray[Any]:
-    array = np.asarray(values)
-    if array.dtype.kind not in "iuf":
-        raise InvalidImageError(f"values must be numbers, got dtype {array.dtype}")
-    return array[_mask_of(mask, array.shape, name)]
-
-
-def _require_pixels(values: npt.NDArray[Any], what: str) -> None:
-    if values.size == 0:
-        raise InvalidImageError(f"{what} selects no pixel; there is nothing to measure")
-
-
-def levels_used(grey: npt.ArrayLike, *, mask: npt.ArrayLike | None = None) -> int:
-    """How many distinct grey levels an 8-bit image uses (inside a mask).
-
-    The grey levels a tissue actually keeps: its HU spread over this many
-    shades, whatever the window promised.
-
-    Parameters
-    ----------
-    grey : array_like of uint8
-    mask : array_like of bool, optional
-        Pixels to count, same shape as ``grey``; default all.
-
-    Returns
-    -------
-    int
-        ``len(np.unique(grey[mask]))``: 0..256, 0 for an empty mask.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> grey = np.array([0, 0, 7, 255], np.uint8)
-    >>> levels_used(grey), levels_used(grey, mask=grey > 0)
-    (3, 2)
-    """
-    values = _grey_values(grey)
-    inside = values[_mask_of(mask, values.shape)]
-    return int(np.count_nonzero(np.bincount(inside.reshape(-1), minlength=256)))
-
-
-def hu_per_grey_level(
-    hu: npt.ArrayLike, grey: npt.ArrayLike, *, mask: npt.ArrayLike | None = None
-) -> float:
-    """How many different CT numbers share one grey level, on average.
-
-    ``distinct HU values / distinct grey levels`` inside the mask. 1.0
-    means no two CT numbers were merged (the window is at least as fine as
-    the scanner's 1 HU steps); 40.0 for 40 fat values drawn all black
-    means all of them were merged into one shade.
-
-    Parameters
-    ----------
-    hu : array_like
-        The HU the grey image was made from. Floating-point HU are rounded
-        to whole HU first (the scanner's precision); NaN is left out.
-    grey : array_like of uint8
-        The 8-bit image, same shape.
-    mask : array_like of bool, optional
-        Pixels to measure (e.g. a tissue mask); default all.
-
-    Returns
-    -------
-    float
-        At least 1.0 when ``grey`` was made from ``hu`` by a monotone
-        conversion of integer HU.
-
-    Raises
-    ------
-    InvalidImageError
-        For mismatched shapes, non-uint8 ``grey`` or an empty selection.
-
-    Notes
-    -----
-    For a band wider than the window's step this tends to
-    ``width / 255``, the HU per grey level of the window itself.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> hu = np.arange(-100, -60, dtype=np.int16)  # 40 values of the fat band
-    >>> hu_per_grey_level(hu, np.zeros(40, np.uint8))
-    40.0
-    >>> from ctlab import apply_window
-    >>> hu_per_grey_level(hu, apply_window(hu, "fat"))
-    1.0
-    """
-    values = np.asarray(hu)
-    levels = _grey_values(grey)
-    if values.shape != levels.shape:
-        raise InvalidImageError(f"hu shape {values.shape} differs from grey shape {levels.shape}")
-    inside = _mask_of(mask, values.shape)
-    selected = _selected(values, inside)
-    if selected.dtype.kind == "f":
-        keep = np.isfinite(selected)
-        selected = np.rint(selected[keep])
-        grey_inside = levels[inside][keep]
-    else:
-        grey_inside = levels[inside]
-    _require_pixels(selected, "the mask")
-    return len(np.unique(selected)) / levels_used(grey_inside)
-
-
-def saturated_fractions(
-    grey: npt.ArrayLike, *, mask: npt.ArrayLike | None = None
-) -> tuple[float, float]:
-    """Fractions of pixels at pure black (0) and pure white (255).
-
-    The grey-image counterpart of :func:`ctlab.clipped_fractions`, for an
-    image whose window is unknown or came from a naive conversion: inside
-    a tissue mask, black and white are the pixels whose differences were
-    thrown away.
-
-    Parameters
-    ----------
-    grey : array_like of uint8
-    mask : array_like of bool, optional
-        Pixels to count; default all.
-
-    Returns
-    -------
-    (black, white) : tuple of float
-        Fractions in 0..1; (0.0, 0.0) for an empty mask.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> saturated_fractions(np.array([0, 0, 100, 255], np.uint8))
-    (0.5, 0.25)
-    """
-    values = _grey_values(grey)
-    inside = values[_mask_of(mask, values.shape)]
-    if inside.size == 0:
-        return (0.0, 0.0)
-    return (
-        int(np.count_nonzero(inside == 0)) / inside.size,
-        int(np.count_nonzero(inside == 255)) / inside.size,
-    )
-
-
-def _two_regions(
-    values: npt.ArrayLike, mask_a: npt.ArrayLike, mask_b: npt.ArrayLike
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    a = _selected(values, mask_a, "mask_a").astype(np.float64)
-    b = _selected(values, mask_b, "mask_b").astype(np.float64)
-    _require_pixels(a, "mask_a")
-    _require_pixels(b, "mask_b")
-    return a, b
-
-
-def contrast(values: npt.ArrayLike, mask_a: npt.ArrayLike, mask_b: npt.ArrayLike) -> float:
-    """Difference of the mean values of two regions: ``mean(a) - mean(b)``.
-
-    In grey levels for an 8-bit image, in HU for HU: how far apart two
-    tissues (fat and muscle, say) are drawn.
-
-    Parameters
-    ----------
-    values : array_like
-        Grey levels or HU.
-    mask_a, mask_b : array_like of bool
-        The two regions, same shape as ``values``.
-
-    Returns
-    -------
-    float
-
-    Raises
-    ------
-    InvalidImageError
-        For a mask of the wrong shape or type, or one that selects nothing.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> grey = np.array([10, 20, 200, 220], np.uint8)
-    >>> contrast(grey, grey > 100, grey < 100)
-    195.0
-    """
-    a, b = _two_regions(values, mask_a, mask_b)
-    return float(a.mean() - b.mean())
-
-
-def contrast_to_noise(values: npt.ArrayLike, mask_a: npt.ArrayLike, mask_b: npt.ArrayLike) -> float:
-    """Contrast-to-noise ratio of two regions.
-
-    ``(mean(a) - mean(b)) / sqrt((var(a) + var(b)) / 2)``: the difference
-    of means in units of the pooled standard deviation (population
-    variances). Unlike :func:`contrast` it does not depend on the units,
-    so an 8-bit image and its HU can be compared directly; clipping and
-    coarse grey levels change it.
-
-    Parameters
-    ----------
-    values : array_like
-        Grey levels or HU.
-    mask_a, mask_b : array_like of bool
-        The two regions.
-
-    Returns
-    -------
-    float
-        0.0 when the means are equal; ``inf`` (with the sign of the
-        difference) when both regions are constant but differ.
-
-    Raises
-    ------
-    InvalidImageError
-        For a mask of the wrong shape or type, or one that selects nothing.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> values = np.array([0, 2, 10, 12])
-    >>> contrast_to_noise(values, values > 5, values < 5)
-    10.0
-    """
-    a, b = _two_regions(values, mask_a, mask_b)
-    difference = float(a.mean() - b.mean())
-    pooled = float(np.sqrt((a.var() + b.var()) / 2))
-    if difference == 0:
-        return 0.0
-    if pooled == 0:
-        return float(np.copysign(np.inf, difference))
-    return difference / pooled
-
-
-def texture(values: npt.ArrayLike, *, mask: npt.ArrayLike | None = None) -> float:
-    """Standard deviation inside a mask: how much texture is left.
-
-    Inside a vertebra the trabecular bone makes the HU vary by a hundred
-    or more; a window that draws all of it white leaves a standard
-    deviation near 0. Compare in HU (after :func:`grey_to_hu`) or in grey
-    levels of the same conversion.
-
-    Parameters
-    ----------
-    values : array_like
-        Grey levels or HU; NaN is left out.
-    mask : array_like of bool, optional
-        Region to measure; default all.
-
-    Returns
-    -------
-    float
-        Population standard deviation (``numpy.std``, ``ddof=0``).
-
-    Raises
-    ------
-    InvalidImageError
-        For a mask of the wrong shape or type, or an empty selection.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> texture(np.array([100, 300, 255, 255], np.int16), mask=np.array([1, 1, 0, 0], bool))
-    100.0
-    """
-    selected = _selected(values, mask).astype(np.float64)
-    selected = selected[np.isfinite(selected)]
-    _require_pixels(selected, "the mask")
-    return float(selected.std())
-
-
-def dice(a: npt.ArrayLike, b: npt.ArrayLike) -> float:
-    """Dice overlap of two segmentations: ``2 |A and B| / (|A| + |B|)``.
-
-    Parameters
-    ----------
-    a, b : array_like of bool
-        Two masks of the same shape, e.g. a threshold result and the
-        ground truth (``labels == value``).
-
-    Returns
-    -------
-    float
-        0.0 (no overlap) .. 1.0 (identical). Two empty masks agree
-        perfectly: 1.0.
-
-    Raises
-    ------
-    InvalidImageError
-        If a mask is not bool or the shapes differ.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> dice(np.array([1, 1, 0, 0], bool), np.array([0, 1, 1, 0], bool))
-    0.5
-    """
-    first = np.asarray(a)
-    second = _mask_of(b, first.shape, "b")
-    first = _mask_of(first, first.shape, "a")
-    total = int(np.count_nonzero(first)) + int(np.count_nonzero(second))
-    if total == 0:
-        return 1.0
-    return 2 * int(np.count_nonzero(first & second)) / total
 
 
 def framework_settings(window: Window | str) -> dict[str, dict[str, dict[str, Any]]]:
@@ -689,7 +355,8 @@ def scaled_hu(
     if not high > low:
         raise InvalidImageError(f"high must exceed low, got low={low:g}, high={high:g}")
     values = np.asarray(hu, dtype=np.float32)
-    return np.clip((values - np.float32(low)) / np.float32(high - low), 0, 1).astype(np.float32)
+    scaled = np.clip((values - np.float32(low)) / np.float32(high - low), 0, 1)
+    return cast("npt.NDArray[np.float32]", scaled.astype(np.float32))
 
 
 def equalisation_bins(hu: npt.ArrayLike, *, n_bins: int = 100) -> npt.NDArray[np.float64]:

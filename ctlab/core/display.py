@@ -16,6 +16,8 @@ Table B-1); https://dicom.nema.org/medical/dicom/current/output/html/part14.html
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import numpy.typing as npt
 
@@ -96,7 +98,7 @@ def gsdf_luminance(jnd_index: npt.ArrayLike) -> npt.NDArray[np.float64]:
     ln = np.log(j)
     numerator = np.polynomial.polynomial.polyval(ln, _NUMERATOR)
     denominator = np.polynomial.polynomial.polyval(ln, _DENOMINATOR)
-    return np.power(10.0, numerator / denominator)
+    return cast("npt.NDArray[np.float64]", np.power(10.0, numerator / denominator))
 
 
 def gsdf_jnd_index(luminance: npt.ArrayLike) -> npt.NDArray[np.float64]:
@@ -127,7 +129,7 @@ def gsdf_jnd_index(luminance: npt.ArrayLike) -> npt.NDArray[np.float64]:
     """
     # Table B-1 rounds the end luminances (the formula gives L(1) = 0.04998): allow 0.1 %.
     x = np.log10(_checked(luminance, GSDF_LUMINANCE_RANGE, "luminance", "cd/m²", slack=1e-3))
-    return np.polynomial.polynomial.polyval(x, _INVERSE)
+    return cast("npt.NDArray[np.float64]", np.polynomial.polynomial.polyval(x, _INVERSE))
 
 
 def jnd_count(min_luminance: float, max_luminance: float) -> float:

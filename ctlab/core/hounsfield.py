@@ -23,7 +23,7 @@ from types import MappingProxyType
 import numpy as np
 import numpy.typing as npt
 
-from ctlab.core.errors import InvalidArgumentError, InvalidImageError, shown
+from ctlab.core.errors import InvalidArgumentError, shown
 
 __all__ = ["TISSUES", "Tissue", "resolve_tissue", "tissue_at", "tissue_mask"]
 
@@ -73,7 +73,7 @@ class Tissue:
         return (self.low + self.high) / 2
 
     def __contains__(self, hu: object) -> bool:
-        return isinstance(hu, (int, float, np.number)) and bool(self.low <= hu <= self.high)  # type: ignore[operator]
+        return isinstance(hu, (int, float, np.number)) and bool(self.low <= hu <= self.high)
 
 
 _BANDS = (
@@ -206,7 +206,7 @@ def resolve_tissue(tissue: Tissue | str) -> Tissue:
 
     Raises
     ------
-    InvalidImageError
+    InvalidArgumentError
         If no band has that name.
 
     Examples
@@ -219,7 +219,7 @@ def resolve_tissue(tissue: Tissue | str) -> Tissue:
     try:
         return TISSUES[tissue]
     except KeyError:
-        raise InvalidImageError(
+        raise InvalidArgumentError(
             f"no tissue band named {tissue!r}; choose one of {', '.join(TISSUES)}"
         ) from None
 

@@ -14,7 +14,7 @@ import numpy.typing as npt
 from ctlab.core.errors import InvalidImageError, shown
 from ctlab.core.window import Window
 
-__all__ = ["CTImage", "check_spacing"]
+__all__ = ["CTImage", "as_image", "check_spacing"]
 
 
 def check_spacing(spacing: Any, shape: tuple[int, ...]) -> tuple[float, ...]:
@@ -232,6 +232,27 @@ class CTImage:
         """Number of slices (1 for a single slice)."""
         return self.hu.shape[0] if self.is_volume else 1
 
+    def slice_or_middle(self, index: int | None = None) -> int:
+        """``index`` checked to name a slice, or the middle slice when it is None.
+
+        The slice a figure, a widget or the command line shows unless told.
+
+        Raises
+        ------
+        IndexError
+            For a slice that is not there, naming the range.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> image = CTImage(np.zeros((5, 2, 2), np.int16), spacing=(1, 1, 1))
+        >>> image.slice_or_middle(), image.slice_or_middle(4)
+        (2, 4)
+        """
+        chosen = self.n_slices // 2 if index is None else index
+        self.slice_hu(chosen)  # IndexError naming the range for a slice that is not there
+        return chosen
+
     def slice_hu(self, index: int) -> npt.NDArray[Any]:
         """The HU of one slice (a read-only view); ``index`` must be 0 for a slice."""
         if not -self.n_slices <= index < self.n_slices:
@@ -278,3 +299,21 @@ class CTImage:
         window = f", default window {self.default_window}" if self.default_window else ""
         what = self.info.get("description") or self.info.get("modality") or "CT"
         return f"<CTImage {what}: {size} voxels, {spacing} mm, {self.hu.dtype}{window}>"
+
+
+def as_image(image: CTImage | npt.ArrayLike) -> CTImage:
+    """``image`` itself, or a bare HU array wrapped as a CTImage with 1 mm pixels.
+
+    What every figure and widget does with its ``image`` argument, so a
+    numpy array works wherever a loaded scan does.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> as_image(np.zeros((2, 3), np.int16)).spacing
+    (1.0, 1.0)
+    """
+    if isinstance(image, CTImage):
+        return image
+    array = np.asarray(image)
+    return CTImage(array, spacing=(1.0,) * array.ndim)

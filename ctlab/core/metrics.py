@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ctlab.core.arrays import bool_mask, grey_array, hu_array
 from ctlab.core.errors import InvalidArgumentError, InvalidImageError, shown
 from ctlab.core.hounsfield import TISSUES, Tissue, resolve_tissue, tissue_mask
 from ctlab.core.image import check_spacing
@@ -28,8 +29,14 @@ __all__ = [
     "MAX_BINS",
     "TissueLevels",
     "clipped_fractions",
+    "contrast",
+    "contrast_to_noise",
+    "dice",
     "grey_levels",
-    "hu_histogram",
+    "hu_counts",
+    "hu_per_grey_level",
+    "levels_used",
+    "texture",
     "tissue_amounts",
     "tissue_levels",
 ]
@@ -38,12 +45,9 @@ __all__ = [
 # numpy sorts 16-bit integers with AVX-512 (x86-simd-sort) on CPUs with the
 # AVX512_ICL feature set: there sorting a block and measuring its runs of
 # equal values is cheaper than np.bincount, which first copies the block to
-# intp (8 bytes a value) and scans it twice. On a 2-core Xeon, counting a
-# 300 x 512 x 512 phantom took 64 ms by sorting and 95 ms by bincount, both
-# on two threads (np.histogram: 158 ms). Without that SIMD sort, sorting a
-# million int16 values takes 27 times as long as counting them, so bincount
-# stays the method. Blocks of 2**21 sorted fastest (2**18: 98 ms); bincount
-# is fastest at 2**20.
+# intp (8 bytes a value) and scans it twice. Without that SIMD sort, sorting
+# is far slower than counting, so bincount stays the method. The block sizes
+# are the fastest measured for each (bench/MEASUREMENTS.md).
 _SORT_BLOCK = 1 << 21
 _COUNT_BLOCK = 1 << 20
 # Fewer elements than this are counted on one thread.
@@ -222,38 +226,31 @@ def _is_real(value: object) -> bool:
     )
 
 
-def _mask_of(values: npt.NDArray[Any], mask: npt.ArrayLike) -> npt.NDArray[np.bool_]:
-    selected = np.asarray(mask, dtype=bool)
-    if selected.shape != values.shape:
-        raise InvalidImageError(
-            f"mask shape {selected.shape} differs from hu shape {values.shape}; "
-            "pass one bool per pixel, e.g. ~image.padding_mask()"
-        )
-    return selected
-
-
-def _masked(hu: npt.ArrayLike, mask: npt.ArrayLike | None) -> npt.NDArray[np.number]:
+def _masked(hu: npt.ArrayLike, mask: npt.ArrayLike | None) -> npt.NDArray[Any]:
     values = np.asarray(hu)
-    if mask is None:
-        return values
-    return values[_mask_of(values, mask)]
+    return values if mask is None else values[bool_mask(mask, values.shape)]
 
 
 def clipped_fractions(
-    hu: npt.ArrayLike,
-    window: Window | str,
+    values: npt.ArrayLike,
+    window: Window | str | None = None,
     *,
     function: VOIFunction | None = None,
     mask: npt.ArrayLike | None = None,
 ) -> tuple[float, float]:
-    """Fractions of pixels a window draws pure black and pure white.
+    """Fractions of pixels drawn pure black (0) and pure white (255).
+
+    Inside a tissue mask, black and white are the pixels whose differences
+    were thrown away. Give HU and the window that draws them, or an 8-bit
+    image already drawn (``window=None``), whose window may be unknown or
+    come from a naive conversion.
 
     Parameters
     ----------
-    hu : array_like
-        Hounsfield units.
-    window : Window or str
-        The window or a preset name.
+    values : array_like
+        Hounsfield units, or grey levels (uint8) when ``window`` is None.
+    window : Window or str, optional
+        The window or a preset name that draws the HU.
     function : {"linear", "linear_exact", "sigmoid"}, optional
         VOI function; default ``window.function``.
     mask : array_like of bool, optional
@@ -265,19 +262,34 @@ def clipped_fractions(
         Fractions in 0..1 of the counted pixels at grey level 0 and 255;
         (0.0, 0.0) when no pixel is counted.
 
+    Raises
+    ------
+    InvalidImageError
+        For grey levels that are not uint8 when no window is given, or a
+        mask of the wrong shape or type.
+
     Examples
     --------
     >>> clipped_fractions([-1000, -80, 40, 1000], "default")
     (0.25, 0.25)
+    >>> import numpy as np
+    >>> clipped_fractions(np.array([0, 0, 100, 255], np.uint8))
+    (0.5, 0.25)
     """
-    values = _masked(hu, mask)
-    if values.size == 0:
+    if window is None:
+        grey = grey_array(values)
+        grey = grey[bool_mask(mask, grey.shape)]
+    else:
+        hu = np.asarray(values)
+        hu = hu[bool_mask(mask, hu.shape)]
+        if hu.size == 0:
+            return (0.0, 0.0)
+        grey = apply_window(hu, window, function=function)
+    if grey.size == 0:
         return (0.0, 0.0)
-    grey = apply_window(values, window, function=function)
-    total = grey.size
     return (
-        int(np.count_nonzero(grey == 0)) / total,
-        int(np.count_nonzero(grey == 255)) / total,
+        int(np.count_nonzero(grey == 0)) / grey.size,
+        int(np.count_nonzero(grey == 255)) / grey.size,
     )
 
 
@@ -327,8 +339,8 @@ def _value_counts16(
     return totals, low
 
 
-#: The most bins :func:`hu_histogram` draws: one per value a 16-bit image can
-#: hold. More add no detail to a CT histogram, and a billion bins took 37 s.
+#: The most bins :func:`hu_counts` draws: one per value a 16-bit image can
+#: hold. More add no detail to a CT histogram and only cost time.
 MAX_BINS = 1 << 16
 
 
@@ -361,7 +373,7 @@ def _bin_edges(bins: object) -> npt.NDArray[np.float64]:
     return edges
 
 
-def hu_histogram(
+def hu_counts(
     hu: npt.ArrayLike,
     *,
     bins: int | npt.ArrayLike | None = None,
@@ -398,13 +410,11 @@ def hu_histogram(
     Examples
     --------
     >>> import numpy as np
-    >>> counts, edges = hu_histogram(np.array([-1000, -1000, 0, 40], dtype=np.int16), bins=2)
+    >>> counts, edges = hu_counts(np.array([-1000, -1000, 0, 40], dtype=np.int16), bins=2)
     >>> counts.tolist(), edges.tolist()
     ([2, 2], [-1000.0, -480.0, 40.0])
     """
-    values = _masked(hu, mask)
-    if values.dtype.kind not in "iuf":
-        raise InvalidImageError(f"hu must hold numbers, got dtype {values.dtype}")
+    values = _masked(hu_array(hu), mask)
     if values.size == 0:
         raise InvalidImageError("hu has no pixels to count (empty array or empty mask)")
     if values.dtype.kind == "f" and not np.isfinite(values).all():
@@ -433,7 +443,7 @@ def hu_histogram(
         return counts.astype(np.int64), edges
     # below[k] = number of pixels with value < low + k. Summing only the
     # range present keeps small images fast: a cumsum of all 65536 values
-    # takes 0.15 ms, five times np.histogram of a 128 x 128 image.
+    # would cost more than np.histogram of a small slice.
     below = np.concatenate(([0], np.cumsum(value_counts)))
     # A pixel of integer value v is in [a, b) when ceil(a) <= v < ceil(b);
     # the last bin also takes v == b.
@@ -484,7 +494,7 @@ def tissue_amounts(
     # mm^2 -> cm^2 is /100; mm^3 -> mL is /1000.
     unit = 100.0 if values.ndim == 2 else 1000.0
     voxel = math.prod(check_spacing(spacing, values.shape)) / unit
-    selected = None if mask is None else _mask_of(values, mask)
+    selected = None if mask is None else bool_mask(mask, values.shape)
     amounts = {}
     for tissue in TISSUES.values() if tissues is None else tissues:
         band = resolve_tissue(tissue)
@@ -577,3 +587,265 @@ def hu_peaks(
         ):
             chosen.append(index)
     return [(float(low + i), round(float(smoothed[i]))) for i in sorted(chosen)]
+
+
+def _selected(
+    values: npt.ArrayLike, mask: npt.ArrayLike | None, name: str = "mask"
+) -> npt.NDArray[Any]:
+    array = hu_array(values, "values")
+    return array[bool_mask(mask, array.shape, name)]
+
+
+def _require_pixels(values: npt.NDArray[Any], what: str) -> None:
+    if values.size == 0:
+        raise InvalidImageError(f"{what} selects no pixel; there is nothing to measure")
+
+
+def levels_used(grey: npt.ArrayLike, *, mask: npt.ArrayLike | None = None) -> int:
+    """How many distinct grey levels an 8-bit image uses (inside a mask).
+
+    The grey levels a tissue actually keeps: its HU spread over this many
+    shades, whatever the window promised.
+
+    Parameters
+    ----------
+    grey : array_like of uint8
+    mask : array_like of bool, optional
+        Pixels to count, same shape as ``grey``; default all.
+
+    Returns
+    -------
+    int
+        ``len(np.unique(grey[mask]))``: 0..256, 0 for an empty mask.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> grey = np.array([0, 0, 7, 255], np.uint8)
+    >>> levels_used(grey), levels_used(grey, mask=grey > 0)
+    (3, 2)
+    """
+    values = grey_array(grey)
+    inside = values[bool_mask(mask, values.shape)]
+    return int(np.count_nonzero(np.bincount(inside.reshape(-1), minlength=256)))
+
+
+def hu_per_grey_level(
+    hu: npt.ArrayLike, grey: npt.ArrayLike, *, mask: npt.ArrayLike | None = None
+) -> float:
+    """How many different CT numbers share one grey level, on average.
+
+    ``distinct HU values / distinct grey levels`` inside the mask. 1.0
+    means no two CT numbers were merged (the window is at least as fine as
+    the scanner's 1 HU steps); 40.0 for 40 fat values drawn all black
+    means all of them were merged into one shade.
+
+    Parameters
+    ----------
+    hu : array_like
+        The HU the grey image was made from. Floating-point HU are rounded
+        to whole HU first (the scanner's precision); NaN is left out.
+    grey : array_like of uint8
+        The 8-bit image, same shape.
+    mask : array_like of bool, optional
+        Pixels to measure (e.g. a tissue mask); default all.
+
+    Returns
+    -------
+    float
+        At least 1.0 when ``grey`` was made from ``hu`` by a monotone
+        conversion of integer HU.
+
+    Raises
+    ------
+    InvalidImageError
+        For mismatched shapes, non-uint8 ``grey`` or an empty selection.
+
+    Notes
+    -----
+    For a band wider than the window's step this tends to
+    ``width / 255``, the HU per grey level of the window itself.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> hu = np.arange(-100, -60, dtype=np.int16)  # 40 values of the fat band
+    >>> hu_per_grey_level(hu, np.zeros(40, np.uint8))
+    40.0
+    >>> from ctlab import apply_window
+    >>> hu_per_grey_level(hu, apply_window(hu, "fat"))
+    1.0
+    """
+    values = np.asarray(hu)
+    levels = grey_array(grey)
+    if values.shape != levels.shape:
+        raise InvalidImageError(f"hu shape {values.shape} differs from grey shape {levels.shape}")
+    inside = bool_mask(mask, values.shape)
+    selected = _selected(values, inside)
+    if selected.dtype.kind == "f":
+        keep = np.isfinite(selected)
+        selected = np.rint(selected[keep])
+        grey_inside = levels[inside][keep]
+    else:
+        grey_inside = levels[inside]
+    _require_pixels(selected, "the mask")
+    return len(np.unique(selected)) / levels_used(grey_inside)
+
+
+def _two_regions(
+    values: npt.ArrayLike, mask_a: npt.ArrayLike, mask_b: npt.ArrayLike
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    a = _selected(values, mask_a, "mask_a").astype(np.float64)
+    b = _selected(values, mask_b, "mask_b").astype(np.float64)
+    _require_pixels(a, "mask_a")
+    _require_pixels(b, "mask_b")
+    return a, b
+
+
+def contrast(values: npt.ArrayLike, mask_a: npt.ArrayLike, mask_b: npt.ArrayLike) -> float:
+    """Difference of the mean values of two regions: ``mean(a) - mean(b)``.
+
+    In grey levels for an 8-bit image, in HU for HU: how far apart two
+    tissues (fat and muscle, say) are drawn.
+
+    Parameters
+    ----------
+    values : array_like
+        Grey levels or HU.
+    mask_a, mask_b : array_like of bool
+        The two regions, same shape as ``values``.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    InvalidImageError
+        For a mask of the wrong shape or type, or one that selects nothing.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> grey = np.array([10, 20, 200, 220], np.uint8)
+    >>> contrast(grey, grey > 100, grey < 100)
+    195.0
+    """
+    a, b = _two_regions(values, mask_a, mask_b)
+    return float(a.mean() - b.mean())
+
+
+def contrast_to_noise(values: npt.ArrayLike, mask_a: npt.ArrayLike, mask_b: npt.ArrayLike) -> float:
+    """Contrast-to-noise ratio of two regions.
+
+    ``(mean(a) - mean(b)) / sqrt((var(a) + var(b)) / 2)``: the difference
+    of means in units of the pooled standard deviation (population
+    variances). Unlike :func:`contrast` it does not depend on the units,
+    so an 8-bit image and its HU can be compared directly; clipping and
+    coarse grey levels change it.
+
+    Parameters
+    ----------
+    values : array_like
+        Grey levels or HU.
+    mask_a, mask_b : array_like of bool
+        The two regions.
+
+    Returns
+    -------
+    float
+        0.0 when the means are equal; ``inf`` (with the sign of the
+        difference) when both regions are constant but differ.
+
+    Raises
+    ------
+    InvalidImageError
+        For a mask of the wrong shape or type, or one that selects nothing.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> values = np.array([0, 2, 10, 12])
+    >>> contrast_to_noise(values, values > 5, values < 5)
+    10.0
+    """
+    a, b = _two_regions(values, mask_a, mask_b)
+    difference = float(a.mean() - b.mean())
+    pooled = float(np.sqrt((a.var() + b.var()) / 2))
+    if difference == 0:
+        return 0.0
+    if pooled == 0:
+        return float(np.copysign(np.inf, difference))
+    return difference / pooled
+
+
+def texture(values: npt.ArrayLike, *, mask: npt.ArrayLike | None = None) -> float:
+    """Standard deviation inside a mask: how much texture is left.
+
+    Inside a vertebra the trabecular bone makes the HU vary by a hundred
+    or more; a window that draws all of it white leaves a standard
+    deviation near 0. Compare in HU (after :func:`grey_to_hu`) or in grey
+    levels of the same conversion.
+
+    Parameters
+    ----------
+    values : array_like
+        Grey levels or HU; NaN is left out.
+    mask : array_like of bool, optional
+        Region to measure; default all.
+
+    Returns
+    -------
+    float
+        Population standard deviation (``numpy.std``, ``ddof=0``).
+
+    Raises
+    ------
+    InvalidImageError
+        For a mask of the wrong shape or type, or an empty selection.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> texture(np.array([100, 300, 255, 255], np.int16), mask=np.array([1, 1, 0, 0], bool))
+    100.0
+    """
+    selected = _selected(values, mask).astype(np.float64)
+    selected = selected[np.isfinite(selected)]
+    _require_pixels(selected, "the mask")
+    return float(selected.std())
+
+
+def dice(a: npt.ArrayLike, b: npt.ArrayLike) -> float:
+    """Dice overlap of two segmentations: ``2 |A and B| / (|A| + |B|)``.
+
+    Parameters
+    ----------
+    a, b : array_like of bool
+        Two masks of the same shape, e.g. a threshold result and the
+        ground truth (``labels == value``).
+
+    Returns
+    -------
+    float
+        0.0 (no overlap) .. 1.0 (identical). Two empty masks agree
+        perfectly: 1.0.
+
+    Raises
+    ------
+    InvalidImageError
+        If a mask is not bool or the shapes differ.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> dice(np.array([1, 1, 0, 0], bool), np.array([0, 1, 1, 0], bool))
+    0.5
+    """
+    first = np.asarray(a)
+    second = bool_mask(b, first.shape, "b")
+    first = bool_mask(first, first.shape, "a")
+    total = int(np.count_nonzero(first)) + int(np.count_nonzero(second))
+    if total == 0:
+        return 1.0
+    return 2 * int(np.count_nonzero(first & second)) / total

@@ -105,7 +105,8 @@ QUESTIONS: Mapping[str, Question] = MappingProxyType(
             "Image 3 is the synthetic chest in one of these windows. Which one?",
             "choice",
             _IMAGE_CHOICES,
-            "Can you see vessels inside the lungs? Then the window reaches down towards -1000 HU.",
+            "Are the lungs grey rather than black, with vessels and airways inside them? Then the "
+            "window reaches down towards -1000 HU.",
             "2bd3f908a8069c4d0024de07520542ca7b2f40c4b4f367683998c6147f1dc028",
             window="lung",
         ),
@@ -156,8 +157,8 @@ QUESTIONS: Mapping[str, Question] = MappingProxyType(
             "levels can they produce at most, black and white included?",
             "integer",
             (),
-            "Count the integer HU that land strictly inside the window, then add black and "
-            "white; or apply the window to every integer from -200 to 0 and count.",
+            "Apply the window to every integer from -200 to 0 and count the distinct grey "
+            "levels (np.unique); notebook 2 says how many a window of this width can use.",
             "8713b13b9e55eec52393facf228743f63b99151201e29bb042b7d42cffbd3112",
         ),
         "q10": Question(

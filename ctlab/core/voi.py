@@ -12,11 +12,12 @@ import os
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
 
+from ctlab.core.arrays import hu_array
 from ctlab.core.errors import InvalidWindowError
 from ctlab.core.window import VOIFunction, Window, check_function, resolve_window, resolve_windows
 
@@ -28,18 +29,14 @@ _GREY_MAX = 255.0
 _BLOCK = 1 << 16
 # Elements per np.take call on the table path. np.take copies its indices
 # to intp (8 bytes each): a block's copy is 128 KiB, half the output of a
-# 512 x 512 slice, never a copy of the whole volume. Blocks of 32768 or more
-# were a few per cent faster, 8192 slower.
+# 512 x 512 slice, never a copy of the whole volume.
 _TAKE_BLOCK = 1 << 14
-# Elements per thread before a second thread pays off. On 2 cores, volumes
-# of 16 to 64 slices of 512 x 512 measured no faster on two threads (faulting
-# in the fresh output dominates), 300 slices almost twice as fast.
+# Elements per thread before a second thread pays off: below it, faulting in
+# the fresh output dominates (measurements: bench/MEASUREMENTS.md).
 _THREAD_ELEMENTS = 1 << 23
-# Elements per np.take call when threads share the work. Each call holds the
-# GIL for its Python overhead; with small blocks two threads mostly wait for
-# each other (300 x 512 x 512 on 2 cores: 84 ms in blocks of 16384, 48 ms
-# in blocks of 65536, 81 ms on one thread). Each thread's intp copy is then
-# 512 KiB, a sixteenth of the smallest output that gets two threads.
+# Elements per np.take call when threads share the work: each call holds the
+# GIL for its Python overhead, so with small blocks two threads mostly wait
+# for each other. Each thread's intp copy is then 512 KiB.
 _THREAD_BLOCK = 1 << 16
 
 
@@ -141,17 +138,6 @@ def _resolve_function(window: Window, function: str | None) -> VOIFunction:
     return window.function if function is None else check_function(function)
 
 
-def _as_hu_array(hu: npt.ArrayLike) -> npt.NDArray[np.number]:
-    array = np.asarray(hu)
-    if array.dtype.kind not in "iuf":
-        raise InvalidWindowError(
-            f"hu must be an array of real numbers (Hounsfield units), got dtype {array.dtype}"
-        )
-    if not array.dtype.isnative:
-        array = array.astype(array.dtype.newbyteorder("="))
-    return array
-
-
 def apply_window(
     hu: npt.ArrayLike,
     window: Window | str,
@@ -182,7 +168,9 @@ def apply_window(
     Raises
     ------
     InvalidWindowError
-        For an unknown preset or function, or a non-numeric ``hu``.
+        For an unknown preset or function.
+    InvalidImageError
+        For a non-numeric ``hu``.
 
     Notes
     -----
@@ -224,7 +212,7 @@ def apply_window(
     >>> apply_window(hu, "default", invert=True)
     array([255, 127,   0], dtype=uint8)
     """
-    array = _as_hu_array(hu)
+    array = hu_array(hu)
     window = resolve_window(window)
     function = _resolve_function(window, function)
     if array.dtype in _LUT_INDEX:
@@ -280,7 +268,7 @@ def apply_window_float(
     >>> apply_window_float(hu, Window(center=40, width=400), function="linear_exact")
     array([0.  , 0.5 , 0.75, 1.  ], dtype=float32)
     """
-    array = _as_hu_array(hu)
+    array = hu_array(hu)
     window = resolve_window(window)
     function = _resolve_function(window, function)
     out = np.empty(array.shape, dtype=np.float32)
@@ -296,13 +284,14 @@ def apply_window_float(
 def _look_up(lut: npt.NDArray[np.uint8], index: npt.NDArray[Any]) -> npt.NDArray[np.uint8]:
     """``lut[index]``, computed in blocks (and threads for volumes) into one output.
 
-    ``np.take`` with ``out`` is 2-3x faster than fancy indexing and releases
-    the GIL, so blocks of a volume run in parallel. Measured alternative: a
-    float32 ramp (clip, multiply-add, truncate) matches the table bit for bit
-    for linear windows but was no faster, so every function keeps the table.
+    ``np.take`` with ``out`` is faster than fancy indexing and releases the
+    GIL, so blocks of a volume run in parallel. A float32 ramp (clip,
+    multiply-add, truncate) matches the table for linear windows but was no
+    faster, so every function keeps the table (bench/MEASUREMENTS.md).
     """
     if not index.flags.c_contiguous:
-        return lut[index]  # a strided view: fancy indexing buffers it in small pieces
+        # A strided view: fancy indexing buffers it in small pieces.
+        return cast("npt.NDArray[np.uint8]", lut[index])
     out = np.empty(index.shape, dtype=np.uint8)
     source, target = index.reshape(-1), out.reshape(-1)
 
@@ -361,7 +350,7 @@ def multiwindow(
     [[[131, 0], [255, 131]]]
     """
     resolved = resolve_windows(windows)
-    array = _as_hu_array(hu)
+    array = hu_array(hu)
     out = np.empty((*array.shape, len(resolved)), dtype=np.uint8)
     for channel, window in enumerate(resolved):
         out[..., channel] = apply_window(array, window, function=function, invert=invert)

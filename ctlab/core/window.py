@@ -49,7 +49,7 @@ def check_function(function: str) -> VOIFunction:
         raise InvalidWindowError(
             f"function must be one of {', '.join(VOI_FUNCTIONS)}, got {function!r}"
         )
-    return function  # type: ignore[return-value]
+    return function
 
 
 @dataclass(frozen=True)
@@ -297,6 +297,25 @@ class Window:
                     f"window {index + 1} of the header (0028,1050)/(0028,1051) is unusable: {error}"
                 ) from None
         return tuple(windows)
+
+    def record(self) -> dict[str, Any]:
+        """The window as a plain, JSON-ready record: name, centre, width, edges, function.
+
+        What an export's manifest stores and what the widgets send to the browser.
+
+        Examples
+        --------
+        >>> Window(40, 400, name="default").record()["low"]
+        -160.0
+        """
+        return {
+            "name": self.name,
+            "center": self.center,
+            "width": self.width,
+            "low": self.low,
+            "high": self.high,
+            "function": self.function,
+        }
 
     def __repr__(self) -> str:
         extra = "" if self.function == "linear" else f", function={self.function!r}"

@@ -449,7 +449,8 @@ def _inside(out: _Place, root: _Place) -> bool:
     )
     out_fs, out_path = _filesystem(out_url)
     root_fs, root_path = _filesystem(root_url)
-    out_url, root_url = out_fs.unstrip_protocol(out_path), root_fs.unstrip_protocol(root_path)
+    out_url = str(out_fs.unstrip_protocol(out_path))
+    root_url = str(root_fs.unstrip_protocol(root_path))
     return (out_url.rstrip("/") + "/").startswith(root_url.rstrip("/") + "/")
 
 
@@ -541,7 +542,7 @@ def _run_dask(jobs: list[_Job], client: Any, bars: _Progress) -> list[_Result]:
     results = []
     # pure=False: a rerun after --overwrite must write again, not reuse a result.
     futures = client.map(_export_series, jobs, pure=False)
-    for future in as_completed(futures):
+    for future in as_completed(futures):  # type: ignore[no-untyped-call]  # distributed has no hints here
         result = future.result()
         results.append(result)
         bars.series.update()

@@ -227,17 +227,6 @@ def jpeg_roundtrip(grey: npt.ArrayLike, *, quality: int = 75) -> npt.NDArray[np.
         return np.array(decoded.convert("L" if array.ndim == 2 else "RGB"), dtype=np.uint8)
 
 
-def _window_record(window: Window) -> dict[str, Any]:
-    return {
-        "name": window.name,
-        "center": window.center,
-        "width": window.width,
-        "low": window.low,
-        "high": window.high,
-        "function": window.function,
-    }
-
-
 def checked_windows(
     windows: Sequence[Window | str], *, format: str, compress_level: int, dtype: str = "uint8"
 ) -> tuple[Window, ...]:
@@ -296,7 +285,7 @@ def export_options(
         "format": format,
         "dtype": dtype,
         "channels": [window.name or str(window) for window in windows],
-        "windows": [_window_record(window) for window in windows],
+        "windows": [window.record() for window in windows],
         "invert": invert,
     }
     if format == "png":

@@ -18,25 +18,10 @@ import numpy as np
 import numpy.typing as npt
 from pydicom.dataset import Dataset
 
-from ctlab.io.header import functional_group_value
+from ctlab.io.frames import frame_header
 from ctlab.io.series import SliceFile, finite_vector, slice_normal
 
-__all__ = ["flip_axis", "frame_plane", "header_affine"]
-
-
-def frame_plane(header: Dataset, frame: int) -> dict[str, Any]:
-    """Orientation and position of one frame of an enhanced multi-frame image.
-
-    A plain mapping, so damaged values reach the checks unvalidated.
-    """
-    return {
-        "ImageOrientationPatient": functional_group_value(
-            header, frame, "PlaneOrientationSequence", "ImageOrientationPatient"
-        ),
-        "ImagePositionPatient": functional_group_value(
-            header, frame, "PlanePositionSequence", "ImagePositionPatient"
-        ),
-    }
+__all__ = ["flip_axis", "header_affine"]
 
 
 def _affine(
@@ -83,12 +68,12 @@ def header_affine(
     """
     if len(files) == 1 and frames > 1:
         header = files[0].header
-        planes = [frame_plane(header, frame) for frame in range(frames)]
+        planes = [frame_header(header, frame) for frame in range(frames)]
         normal = slice_normal(planes[0])
         points = [finite_vector(p["ImagePositionPatient"], 3) for p in planes]
         if normal is None or any(point is None for point in points):
             return None
-        along = [float(point @ normal) for point in points]  # type: ignore[operator]
+        along = [float(point @ normal) for point in points]
         order = np.argsort(np.asarray(along), kind="stable")
         return _affine(planes[order[0]], planes[order[-1]], frames, spacing)
     return _affine(files[0].header, files[-1].header, len(files), spacing)
@@ -102,7 +87,7 @@ def flip_axis(affine: npt.NDArray[np.float64], axis: int, length: int) -> npt.ND
     >>> flip_axis(np.eye(4), 2, 5)[2].tolist()
     [0.0, 0.0, -1.0, 4.0]
     """
-    flipped = affine.copy()
+    flipped: npt.NDArray[np.float64] = affine.copy()
     flipped[:3, 3] += (length - 1) * affine[:3, axis]
     flipped[:3, axis] = -affine[:3, axis]
     return flipped

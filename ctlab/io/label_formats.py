@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -414,7 +414,7 @@ def _contour_indices(
     points: npt.NDArray[np.float64], inverse: npt.NDArray[np.float64]
 ) -> npt.NDArray[np.float64]:
     homogeneous = np.concatenate([points, np.ones((len(points), 1))], axis=1)
-    return (inverse @ homogeneous.T)[:3].T
+    return cast("npt.NDArray[np.float64]", (inverse @ homogeneous.T)[:3].T)
 
 
 def _contour_slice(

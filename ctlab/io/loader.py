@@ -30,16 +30,16 @@ from ctlab.core.errors import (
 )
 from ctlab.core.image import CTImage
 from ctlab.core.window import Window
-from ctlab.io.geometry import flip_axis, frame_plane, header_affine
+from ctlab.io.frames import frame_header
+from ctlab.io.geometry import flip_axis, header_affine
 from ctlab.io.header import (
     MemoryFile,
     Source,
     check_pixel_length,
-    functional_group_value,
     is_dicomdir,
     read_header,
 )
-from ctlab.io.pixels import HUConversion, check_ct, check_frame, check_rescale_size, to_hu
+from ctlab.io.pixels import HUConversion, check_ct, check_frame, check_rescale_size, write_hu
 from ctlab.io.series import SliceFile, find_series, order_slices, slice_normal, slice_position
 
 __all__ = ["InMemory", "load"]
@@ -165,7 +165,7 @@ def load(
                 f"name={name!r} is for in-memory data (bytes or uploads); a path names itself, "
                 "so leave name out"
             )
-        paths = [path] if isinstance(path, (str, os.PathLike)) else list(path)  # type: ignore[arg-type]
+        paths = [path] if isinstance(path, (str, os.PathLike)) else list(path)
         if not paths:
             raise SeriesError("no files given to ctlab.load; pass a file, a folder or a list")
         notes: list[str] = []
@@ -227,12 +227,10 @@ _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 def _collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while a load runs.
 
-    A series keeps every slice's parsed header (117 objects the collector
-    tracks, for a phantom slice) until its volume is read, so the collector
-    runs again and again over objects that are all still in use: loading
-    the 300 slices of a 512 x 512 phantom series ran 61 collections, 8 to
-    30 ms of its 320 ms (the median load took 291 ms paused, 320 ms not).
-    Nothing is kept for longer than the load: its garbage is freed by
+    A series keeps every slice's parsed header (a hundred objects the
+    collector tracks, per slice) until its volume is read, so the collector
+    runs again and again over objects that are all still in use
+    (bench/MEASUREMENTS.md). Nothing is kept for longer than the load: its garbage is freed by
     reference counting, and any cycles at the first collection after it.
     The collector is switched back on only if it was on, so a caller's
     ``gc.disable()`` holds.
@@ -392,9 +390,7 @@ def _to_radiological(
     """
     orientation = header.get("ImageOrientationPatient")
     if orientation is None:  # enhanced multi-frame: in the functional groups
-        orientation = functional_group_value(
-            header, 0, "PlaneOrientationSequence", "ImageOrientationPatient"
-        )
+        orientation = frame_header(header, 0)["ImageOrientationPatient"]
     try:
         cosines = [float(v) for v in orientation]
     except (TypeError, ValueError):
@@ -587,13 +583,12 @@ def _convert_into(
     The volume becomes float32 (from this slice on) when these HU do not fit
     int16, if the budget allows a float32 volume.
     """
-    lowest = to_hu(header, path, conversion, volume[index], frame=frame)
-    if lowest is None:
+    written = write_hu(header, path, conversion, volume[index], frame=frame)
+    if not written.fits_int16:
         _check_budget(volume.shape, np.float32, budget, where)
         volume = volume.astype(np.float32)
-        lowest = to_hu(header, path, conversion, volume[index], frame=frame)
-        assert lowest is not None  # a float32 out takes any HU
-    return volume, lowest
+        written = write_hu(header, path, conversion, volume[index], frame=frame)
+    return volume, written.lowest
 
 
 def _read_frames(
@@ -616,10 +611,9 @@ def _read_frames(
         for kind in reported & frame_conversion.corrections.keys():
             del frame_conversion.corrections[kind]
         reported |= frame_conversion.corrections.keys()
+        said = frame_header(header, frame)
         for attribute, keyword in (("slope", "RescaleSlope"), ("intercept", "RescaleIntercept")):
-            value = functional_group_value(
-                header, frame, "PixelValueTransformationSequence", keyword
-            )
+            value = said[keyword]
             if value is not None:
                 try:
                     setattr(frame_conversion, attribute, float(value))
@@ -643,8 +637,7 @@ def _read_frames(
             f"frame {frame + 1} of {path} (Pixel Value Transformation Sequence (0028,9145))",
         )
         conversions.append(frame_conversion)
-        frame_header = frame_plane(header, frame)
-        positions.append(slice_position(frame_header, slice_normal(frame_header)))
+        positions.append(slice_position(said, slice_normal(said)))
 
     hu = _allocate((frames, rows, cols), budget, path, _hu_dtype(conversions))
     lowest = math.inf
@@ -656,7 +649,7 @@ def _read_frames(
     if any(p is None for p in positions):
         return hu, lowest, [], None, conversions
     order = np.argsort(np.asarray(positions, dtype=np.float64), kind="stable")
-    sorted_positions = [float(positions[i]) for i in order]  # type: ignore[arg-type]
+    sorted_positions = [float(positions[i]) for i in order]
     steps = np.diff(sorted_positions)
     spacing = float(np.median(steps)) if len(steps) and np.median(steps) > 0 else None
     return hu[order], lowest, sorted_positions, spacing, [conversions[i] for i in order]
@@ -676,7 +669,7 @@ def _pixel_spacing(slice_file: SliceFile, notes: list[str]) -> tuple[float, floa
     header = slice_file.header
     value = header.get("PixelSpacing")
     if value is None:
-        value = functional_group_value(header, 0, "PixelMeasuresSequence", "PixelSpacing")
+        value = frame_header(header, 0)["PixelSpacing"]
     spacing = None if value is None else _spacing_values(value)
     if spacing is None:
         notes.append(
@@ -713,7 +706,7 @@ def _padding_range(lowest: float, conversions: list[HUConversion]) -> tuple[floa
     """HU outside the scanned field: Pixel Padding Value, and below -1024 HU.
 
     ``lowest`` is the image's lowest HU, taken slice by slice as they are
-    read: one pass over the 150 MiB of 300 slices took 11 ms here.
+    read, which saves another pass over the whole volume.
     """
     ranges = [c.padding_hu for c in conversions if c.padding_hu is not None]
     if lowest < _LOWEST_REAL_HU:
@@ -728,9 +721,10 @@ def _header_windows(slice_file: SliceFile, notes: list[str]) -> tuple[Window, ..
     if "WindowCenter" not in header and "WindowWidth" not in header:
         # Enhanced multi-frame: the window sits in the Frame VOI LUT Sequence
         # (0028,9132) of the functional groups (the first frame's, else shared).
+        said = frame_header(header, 0)
         header = SimpleNamespace(
             **{
-                keyword: functional_group_value(header, 0, "FrameVOILUTSequence", keyword)
+                keyword: said[keyword]
                 for keyword in (
                     "WindowCenter",
                     "WindowWidth",

@@ -29,10 +29,10 @@ from ctlab.core.errors import (
     NoPixelDataError,
     NotHounsfieldError,
 )
+from ctlab.io.frames import frame_header
 from ctlab.io.header import (
     PIXEL_DATA_TAG,
     Source,
-    functional_group_value,
     has_ct_evidence,
     is_dicomdir,
     raise_unreadable,
@@ -41,10 +41,11 @@ from ctlab.io.header import (
 
 __all__ = [
     "HUConversion",
+    "HUWritten",
     "check_ct",
     "check_frame",
     "check_rescale_size",
-    "to_hu",
+    "write_hu",
 ]
 
 # Modalities whose images are not Hounsfield units, for the error message.
@@ -242,27 +243,21 @@ def check_frame(dataset: Dataset, file: Source, frame: int, conversion: HUConver
     the Pixel Value Transformation, Real World Value Mapping units, and
     Frame Type and Pixel Presentation in the CT Image Frame Type.
     """
-    where = f"frame {frame + 1} of {file}"
-
-    def group(sequence: str, keyword: str) -> Any:
-        return functional_group_value(dataset, frame, sequence, keyword)
-
+    said = frame_header(dataset, frame)
     _check_meaning(
-        where,
+        f"frame {frame + 1} of {file}",
         conversion,
-        rescale_type=group("PixelValueTransformationSequence", "RescaleType"),
-        units=group("RealWorldValueMappingSequence", "MeasurementUnitsCodeSequence"),
-        image_type=group("CTImageFrameTypeSequence", "FrameType"),
-        presentation=group("CTImageFrameTypeSequence", "PixelPresentation"),
+        rescale_type=said["RescaleType"],
+        units=said["MeasurementUnitsCodeSequence"],
+        image_type=said["FrameType"],
+        presentation=said["PixelPresentation"],
     )
 
 
 def _rescale(dataset: Dataset, file: Source, conversion: HUConversion) -> None:
     slope = _number(dataset, "RescaleSlope", "(0028,1053)", file)
     intercept = _number(dataset, "RescaleIntercept", "(0028,1052)", file)
-    in_groups = functional_group_value(
-        dataset, 0, "PixelValueTransformationSequence", "RescaleSlope"
-    )
+    in_groups = frame_header(dataset, 0)["RescaleSlope"]
     if slope is None and intercept is None and in_groups is None:
         conversion.corrections["missing_rescale"] = (
             f"RescaleSlope (0028,1053) and RescaleIntercept (0028,1052) are missing in {file}; "
@@ -357,9 +352,7 @@ def _read_stored(dataset: Dataset, file: Source, out: npt.NDArray[Any]) -> npt.N
     For a file on disk whose Pixel Data is still deferred, a plain slice (see
     ``_native_layout``) of exactly the bytes of an int16 ``out`` of Rows x
     Columns: one ``readinto``, no Python-level reads and no 512 KiB bytes
-    object per slice. Reading the 300 slices of a 512 x 512 phantom series
-    into its volume took 128 ms through pydicom's deferred read, 103 ms this
-    way (both include filling the new volume's pages). Returns ``out`` viewed
+    object per slice, so faster than pydicom's deferred read. Returns ``out`` viewed
     as the stored type, or None for anything else (then pydicom decodes it,
     with all its checks), including a short read or a file changed since its
     header was read.
@@ -499,7 +492,7 @@ def _stored_values(
     Mask or sign-extend to BitsStored, or read the values with the other
     signedness when the values show that the header has it wrong. Returns
     the values with their least and greatest (0 and -1 when there are none),
-    which ``to_hu`` needs too: one pass over the slice for both.
+    which ``write_hu`` needs too: one pass over the slice for both.
     """
     if raw.size == 0:
         return raw, 0, -1
@@ -592,23 +585,36 @@ def check_ct(dataset: Dataset, file: Source) -> HUConversion:
     return conversion
 
 
-def to_hu(
+@dataclass(frozen=True)
+class HUWritten:
+    """What :func:`write_hu` did with its ``out`` array."""
+
+    #: False when the HU do not fit an int16 ``out`` exactly: retry with a float32 one.
+    fits_int16: bool
+    #: The lowest HU written (NaN when nothing was, ``fits_int16`` being False).
+    lowest: float
+
+
+_NEEDS_FLOAT = HUWritten(fits_int16=False, lowest=math.nan)
+
+
+def write_hu(
     dataset: Dataset,
     file: Source,
     conversion: HUConversion,
     out: npt.NDArray[Any],
     *,
     frame: int | None = None,
-) -> float | None:
+) -> HUWritten:
     """Decode one frame and write its HU into ``out`` (int16 or float32).
 
     Returns
     -------
-    float or None
-        The lowest HU written. None if the HU do not fit an int16 ``out``
-        exactly; the caller then retries with a float32 one, and what ``out``
-        holds is undefined (the stored values, when they were read straight
-        into it).
+    HUWritten
+        The lowest HU written, or ``fits_int16=False`` when the HU do not
+        fit an int16 ``out`` exactly: the caller then retries with a float32
+        one, and what ``out`` holds is undefined (the stored values, when
+        they were read straight into it).
     """
     stored_in_out = _read_stored(dataset, file, out) if frame is None else None
     decoded = _decode(dataset, file, frame) if stored_in_out is None else stored_in_out
@@ -624,7 +630,7 @@ def to_hu(
     slope, intercept = conversion.slope, conversion.intercept
     if out.dtype == np.int16:
         if not (slope.is_integer() and intercept.is_integer()):
-            return None
+            return _NEEDS_FLOAT
         if slope == 1 and raw.dtype.kind in "iu" and raw.dtype.itemsize <= 2 and raw.size:
             # The usual CT file: check the range on the stored values, then
             # add in int16, which wraps modulo 2**16 and so is exact whenever
@@ -633,15 +639,15 @@ def to_hu(
             shift = int(intercept)
             low = low_stored + shift
             if low < -32768 or high_stored + shift > 32767:
-                return None
+                return _NEEDS_FLOAT
             stored = raw.view(np.int16) if raw.dtype.itemsize == 2 else raw.astype(np.int16)
             np.add(stored, np.int16((shift + 2**15) % 2**16 - 2**15), out=out)
-            return float(low)
+            return HUWritten(fits_int16=True, lowest=float(low))
         hu = raw.astype(np.int32) if slope == 1 else raw.astype(np.int64) * int(slope)
         hu += int(intercept)
         if hu.size and (hu.min() < -32768 or hu.max() > 32767):
-            return None
+            return _NEEDS_FLOAT
         out[...] = hu
     else:
         out[...] = raw.astype(np.float64) * slope + intercept
-    return float(out.min()) if out.size else math.inf
+    return HUWritten(fits_int16=True, lowest=float(out.min()) if out.size else math.inf)

@@ -3,15 +3,15 @@
 Used to ship the phantom as ``sample_data/phantom/`` and to give tests and
 notebooks a series on disk. Regenerate the shipped copy with::
 
-    python -m ctlab.io.write sample_data/phantom
+    python -m ctlab.data sample_data/phantom
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from pydicom.dataset import Dataset, FileMetaDataset
@@ -41,6 +41,37 @@ _EMPTY_TYPE_2 = (
     "AcquisitionNumber",
     "PositionReferenceIndicator",
 )
+# What every file ctlab writes says alike: a signed 16-bit axial CT slice,
+# stored value + intercept = HU, of a patient named as the phantom.
+_FILE_META = {
+    "MediaStorageSOPClassUID": CTImageStorage,
+    "TransferSyntaxUID": ExplicitVRLittleEndian,
+    "ImplementationClassUID": _IMPLEMENTATION_UID,
+    "ImplementationVersionName": "CTLAB_0_1",
+}
+_EVERY_SLICE = {
+    "SpecificCharacterSet": "ISO_IR 100",
+    "ImageType": ["DERIVED", "SECONDARY", "AXIAL"],
+    "SOPClassUID": CTImageStorage,
+    "Modality": "CT",
+    "Manufacturer": "ctlab",
+    "PatientName": "ctlab^phantom",
+    "PatientID": "PHANTOM",
+    # Type 2 attributes must be present; empty keeps the files dateless.
+    **dict.fromkeys(_EMPTY_TYPE_2, ""),
+    "PatientPosition": "HFS",
+    "SeriesNumber": 1,
+    "ImageOrientationPatient": [1, 0, 0, 0, 1, 0],
+    "SamplesPerPixel": 1,
+    "PhotometricInterpretation": "MONOCHROME2",
+    "BitsAllocated": 16,
+    "BitsStored": 16,
+    "HighBit": 15,
+    "PixelRepresentation": 1,
+    "RescaleIntercept": _RESCALE_INTERCEPT,
+    "RescaleSlope": 1,
+    "RescaleType": "HU",
+}
 
 
 def _ds(value: float) -> DSfloat:
@@ -50,6 +81,14 @@ def _ds(value: float) -> DSfloat:
 
 def _uid(*parts: object) -> UID:
     return generate_uid(prefix=_UID_PREFIX, entropy_srcs=[str(p) for p in parts])
+
+
+def _dataset(tags: dict[str, Any]) -> Dataset:
+    """A dataset holding ``tags``, each set by keyword (pydicom picks the VR)."""
+    ds = Dataset()
+    for keyword, value in tags.items():
+        setattr(ds, keyword, value)
+    return ds
 
 
 def write_series(
@@ -94,7 +133,7 @@ def write_series(
     Examples
     --------
     >>> import tempfile
-    >>> from ctlab.io.phantom import make_phantom
+    >>> from ctlab.data.synthetic.phantom import make_phantom
     >>> files = write_series(make_phantom(n_slices=2, size=32), tempfile.mkdtemp())
     >>> [f.name for f in files]
     ['slice_000.dcm', 'slice_001.dcm']
@@ -129,57 +168,40 @@ def write_series(
     corner = [-(volume.shape[2] - 1) / 2 * spacing[2], -(volume.shape[1] - 1) / 2 * spacing[1]]
     window = image.default_window
     padding = image.padding_range
+    this_series: dict[str, Any] = {
+        "SeriesDescription": text,
+        "StudyInstanceUID": study_uid,
+        "SeriesInstanceUID": series_uid,
+        "FrameOfReferenceUID": frame_uid,
+        "SliceThickness": _ds(spacing[0]),
+        "SpacingBetweenSlices": _ds(spacing[0]),
+        "PixelSpacing": [_ds(spacing[1]), _ds(spacing[2])],
+    }
+    if window is not None:
+        this_series |= {"WindowCenter": _ds(window.center), "WindowWidth": _ds(window.width)}
+    if padding is not None and padding[0] == padding[1]:
+        this_series["PixelPaddingValue"] = int(padding[0]) - _RESCALE_INTERCEPT
 
     files = []
     for index, hu_slice in enumerate(volume):
         instance_uid = _uid("instance", key, index)
-        meta = FileMetaDataset()
-        meta.MediaStorageSOPClassUID = CTImageStorage
-        meta.MediaStorageSOPInstanceUID = instance_uid
-        meta.TransferSyntaxUID = ExplicitVRLittleEndian
-        meta.ImplementationClassUID = _IMPLEMENTATION_UID
-        meta.ImplementationVersionName = "CTLAB_0_1"
-
-        ds = Dataset()
-        ds.file_meta = meta
-        ds.SpecificCharacterSet = "ISO_IR 100"
-        ds.ImageType = ["DERIVED", "SECONDARY", "AXIAL"]
-        ds.SOPClassUID = CTImageStorage
-        ds.SOPInstanceUID = instance_uid
-        ds.Modality = "CT"
-        ds.Manufacturer = "ctlab"
-        ds.SeriesDescription = text
-        ds.PatientName = "ctlab^phantom"
-        ds.PatientID = "PHANTOM"
-        # Type 2 attributes must be present; empty keeps the files dateless.
-        for keyword in _EMPTY_TYPE_2:
-            setattr(ds, keyword, "")
-        ds.PatientPosition = "HFS"
-        ds.StudyInstanceUID = study_uid
-        ds.SeriesInstanceUID = series_uid
-        ds.FrameOfReferenceUID = frame_uid
-        ds.SeriesNumber = 1
-        ds.InstanceNumber = index + 1
-        ds.ImagePositionPatient = [_ds(v) for v in (*corner, positions[index])]
-        ds.ImageOrientationPatient = [1, 0, 0, 0, 1, 0]
-        ds.SliceThickness = ds.SpacingBetweenSlices = _ds(spacing[0])
-        ds.PixelSpacing = [_ds(spacing[1]), _ds(spacing[2])]
-        ds.SamplesPerPixel = 1
-        ds.PhotometricInterpretation = "MONOCHROME2"
-        ds.Rows, ds.Columns = hu_slice.shape
-        ds.BitsAllocated = 16
-        ds.BitsStored = 16
-        ds.HighBit = 15
-        ds.PixelRepresentation = 1
-        ds.RescaleIntercept = _RESCALE_INTERCEPT
-        ds.RescaleSlope = 1
-        ds.RescaleType = "HU"
-        if window is not None:
-            ds.WindowCenter = _ds(window.center)
-            ds.WindowWidth = _ds(window.width)
-        if padding is not None and padding[0] == padding[1]:
-            ds.PixelPaddingValue = int(padding[0]) - _RESCALE_INTERCEPT
-        ds.PixelData = (hu_slice.astype(np.int32) - _RESCALE_INTERCEPT).astype("<i2").tobytes()
+        ds = _dataset(
+            {
+                **_EVERY_SLICE,
+                **this_series,
+                "SOPInstanceUID": instance_uid,
+                "InstanceNumber": index + 1,
+                "ImagePositionPatient": [_ds(v) for v in (*corner, positions[index])],
+                "Rows": hu_slice.shape[0],
+                "Columns": hu_slice.shape[1],
+                "PixelData": (hu_slice.astype(np.int32) - _RESCALE_INTERCEPT)
+                .astype("<i2")
+                .tobytes(),
+            }
+        )
+        ds.file_meta = FileMetaDataset(
+            _dataset({**_FILE_META, "MediaStorageSOPInstanceUID": instance_uid})
+        )
         path = target / f"slice_{index:03d}.dcm"
         try:
             ds.save_as(path, enforce_file_format=True)
@@ -189,18 +211,3 @@ def write_series(
             ) from None
         files.append(path)
     return files
-
-
-def _main(argv: list[str]) -> int:
-    from ctlab.io.phantom import make_phantom
-
-    if len(argv) != 1:
-        print("usage: python -m ctlab.io.write FOLDER  (writes the phantom series)")
-        return 2
-    files = write_series(make_phantom(), argv[0], overwrite=True)
-    print(f"wrote {len(files)} slices of the ctlab phantom to {argv[0]}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(_main(sys.argv[1:]))

@@ -6,7 +6,7 @@ needed; in a notebook a returned Figure displays itself.
 
 from ctlab.plot.explorer import explorer_figure
 from ctlab.plot.handout import handout_figure, save_handout
-from ctlab.plot.histogram import hounsfield_scale, hu_histogram
+from ctlab.plot.histogram import histogram_figure, hounsfield_scale
 from ctlab.plot.labels import label_outlines, overlay_labels
 from ctlab.plot.slice import (
     body_box,
@@ -21,8 +21,8 @@ __all__ = [
     "compare_windows",
     "explorer_figure",
     "handout_figure",
+    "histogram_figure",
     "hounsfield_scale",
-    "hu_histogram",
     "label_outlines",
     "multiwindow_figure",
     "overlay_labels",

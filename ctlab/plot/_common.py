@@ -9,32 +9,48 @@ import numpy.typing as npt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from ctlab.core.errors import InvalidArgumentError
 from ctlab.core.image import CTImage
 
 # Figures read on a projector: large enough text, nothing thinner than 1 pt.
 FONT_SIZE = 10
 
 
-def as_image(image: CTImage | npt.ArrayLike) -> CTImage:
-    """Wrap a bare HU array as a CTImage with 1 mm pixels."""
-    if isinstance(image, CTImage):
-        return image
-    array = np.asarray(image)
-    return CTImage(array, spacing=(1.0,) * array.ndim)
-
-
 def slice_of(image: CTImage, slice_index: int | None) -> tuple[npt.NDArray[Any], int]:
     """The HU of one slice (the middle one by default) and its index."""
-    index = image.n_slices // 2 if slice_index is None else slice_index
+    index = image.slice_or_middle(slice_index)
     return image.slice_hu(index), index
 
 
-def new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
-    """Use ``ax``, or make a one-axes Figure without pyplot (no GUI needed)."""
+def check_opacity(opacity: float) -> None:
+    """Refuse an overlay opacity outside 0..1."""
+    if not 0 <= opacity <= 1:
+        raise InvalidArgumentError(f"opacity must be between 0 and 1, got {opacity}")
+
+
+def given_or_new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
+    """``ax`` itself when given, else the axes of a new one-axes Figure (no pyplot, no GUI)."""
     if ax is not None:
         return ax
     figure = Figure(figsize=size, layout="constrained")
     return figure.add_subplot()
+
+
+def grown_within(
+    seed: npt.NDArray[np.bool_], allowed: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.bool_]:
+    """The pixels of ``allowed`` 4-connected to ``seed & allowed``: the body, not the couch."""
+    region = seed & allowed
+    while True:
+        grown = region.copy()
+        grown[1:] |= region[:-1]
+        grown[:-1] |= region[1:]
+        grown[:, 1:] |= region[:, :-1]
+        grown[:, :-1] |= region[:, 1:]
+        grown &= allowed
+        if np.array_equal(grown, region):
+            return region
+        region = grown
 
 
 def pixel_aspect(image: CTImage) -> float:

@@ -10,10 +10,10 @@ import numpy.typing as npt
 from matplotlib.figure import Figure
 
 from ctlab.core.hounsfield import resolve_tissue
-from ctlab.core.image import CTImage
+from ctlab.core.image import CTImage, as_image
 from ctlab.core.metrics import clipped_fractions, tissue_levels
 from ctlab.core.window import VOIFunction, Window, resolve_window
-from ctlab.plot._common import FONT_SIZE, as_image, slice_of
+from ctlab.plot._common import FONT_SIZE, slice_of
 from ctlab.plot.histogram import draw_histogram, histogram_axes
 from ctlab.plot.slice import show_slice
 

@@ -19,6 +19,7 @@ from ctlab.core.image import CTImage
 from ctlab.core.metrics import clipped_fractions
 from ctlab.core.viewers import VIEWER_SOURCES, VIEWER_WINDOWS
 from ctlab.core.window import PRESETS
+from ctlab.plot._common import grown_within
 from ctlab.plot.slice import FIGURE_5, show_slice
 
 __all__ = ["HANDOUT_FORMATS", "handout_figure", "save_handout"]
@@ -124,24 +125,14 @@ def _body(hu: np.ndarray) -> np.ndarray:
     """The body: pixels above -500 HU connected to the middle of the slice (not the couch)."""
     dense = hu > -500
     rows, cols = dense.shape
-    body = np.zeros_like(dense)
-    body[rows * 2 // 5 : rows * 3 // 5, cols * 2 // 5 : cols * 3 // 5] = True
-    body &= dense
-    while True:
-        grown = body.copy()
-        grown[1:] |= body[:-1]
-        grown[:-1] |= body[1:]
-        grown[:, 1:] |= body[:, :-1]
-        grown[:, :-1] |= body[:, 1:]
-        grown &= dense
-        if np.array_equal(grown, body):
-            return body
-        body = grown
+    middle = np.zeros_like(dense)
+    middle[rows * 2 // 5 : rows * 3 // 5, cols * 2 // 5 : cols * 3 // 5] = True
+    return grown_within(middle, dense)
 
 
 def _figure_5(axes: list[Axes], image: CTImage) -> None:
     """The seed article's Figure 5 windows on the slice, cropped to the body."""
-    hu = image.slice_hu(image.n_slices // 2)
+    hu = image.slice_hu(image.slice_or_middle())
     body = _body(hu)
     if not body.any():  # nothing dense in the middle: show the whole slice
         body = np.ones_like(body)

@@ -14,14 +14,13 @@ from matplotlib.gridspec import SubplotSpec
 from matplotlib.transforms import Bbox
 
 from ctlab.core.hounsfield import TISSUES
-from ctlab.core.image import CTImage
-from ctlab.core.metrics import hu_histogram as count_hu
-from ctlab.core.metrics import hu_peaks
+from ctlab.core.image import CTImage, as_image
+from ctlab.core.metrics import hu_counts, hu_peaks
 from ctlab.core.voi import apply_window
 from ctlab.core.window import VOIFunction, Window, resolve_window
-from ctlab.plot._common import FONT_SIZE, as_image, new_axes
+from ctlab.plot._common import FONT_SIZE, given_or_new_axes
 
-__all__ = ["BAND_ROWS", "draw_histogram", "histogram_axes", "hounsfield_scale", "hu_histogram"]
+__all__ = ["BAND_ROWS", "draw_histogram", "histogram_axes", "histogram_figure", "hounsfield_scale"]
 
 
 def _pack_rows(intervals: Sequence[tuple[float, float]]) -> list[int]:
@@ -221,12 +220,12 @@ def draw_histogram(
     peaks: bool = True,
     hu_range: tuple[float, float] | None = None,
 ) -> None:
-    """Fill the histogram, band-strip and ramp axes of :func:`hu_histogram`."""
+    """Fill the histogram, band-strip and ramp axes of :func:`histogram_figure`."""
     histogram, bands, ramp = axes
     valid = image.valid_hu()
     if hu_range is not None:
         valid = valid[(valid >= hu_range[0]) & (valid <= hu_range[1])]
-    counts, edges = count_hu(valid, bins=bins)
+    counts, edges = hu_counts(valid, bins=bins)
     low, high = (float(edges[0]), float(edges[-1])) if hu_range is None else hu_range
     histogram.set_label("histogram")
     histogram.stairs(counts, edges, fill=True, color="#555555")
@@ -278,7 +277,7 @@ def histogram_axes(figure: Figure, spec: SubplotSpec) -> tuple[Axes, Axes, Axes]
     return histogram, bands, ramp
 
 
-def hu_histogram(
+def histogram_figure(
     image: CTImage | npt.ArrayLike,
     *,
     window: Window | str | None = None,
@@ -326,7 +325,7 @@ def hu_histogram(
     Examples
     --------
     >>> import numpy as np
-    >>> figure = hu_histogram(np.array([[-1000, -80], [40, 700]]), window="default")
+    >>> figure = histogram_figure(np.array([[-1000, -80], [40, 700]]), window="default")
     >>> sorted(ax.get_label() for ax in figure.axes)
     ['bands', 'histogram', 'ramp', 'transfer']
     """
@@ -363,7 +362,7 @@ def hounsfield_scale(
     'linear'
     """
     low, high = hu_range
-    axes = new_axes(ax, (9, 4.5))
+    axes = given_or_new_axes(ax, (9, 4.5))
     for row, band in enumerate(TISSUES.values()):
         left, right = max(band.low, low), min(band.high, high)
         axes.barh(

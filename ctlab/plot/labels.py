@@ -12,10 +12,10 @@ from matplotlib.colors import to_rgb
 from matplotlib.patches import Patch
 
 from ctlab.core.errors import InvalidImageError
-from ctlab.core.image import CTImage
+from ctlab.core.image import CTImage, as_image
 from ctlab.core.voi import apply_window
 from ctlab.core.window import Window, resolve_window
-from ctlab.plot._common import FONT_SIZE, as_image, new_axes, pixel_aspect, slice_of
+from ctlab.plot._common import FONT_SIZE, check_opacity, given_or_new_axes, pixel_aspect, slice_of
 from ctlab.plot.slice import window_title
 
 __all__ = ["label_outlines", "overlay_labels"]
@@ -102,8 +102,7 @@ def overlay_labels(
     >>> ax.get_legend().get_texts()[0].get_text()
     'liver'
     """
-    if not 0 <= opacity <= 1:
-        raise InvalidImageError(f"opacity must be between 0 and 1, got {opacity}")
+    check_opacity(opacity)
     ct = as_image(image)
     values = np.asarray(getattr(labels, "labels", labels))
     if values.shape != ct.hu.shape or values.dtype.kind not in "iu":
@@ -128,7 +127,7 @@ def overlay_labels(
         strength = 1.0 if outline else opacity
         rgb[where] = (1 - strength) * base[where] + strength * np.asarray(to_rgb(color))
         handles.append(Patch(color=color, label=given_names.get(value, f"label {value}")))
-    axes = new_axes(ax, (5.5, 5))
+    axes = given_or_new_axes(ax, (5.5, 5))
     axes.imshow(rgb, interpolation="nearest", aspect=pixel_aspect(ct))
     axes.set_xticks([])
     axes.set_yticks([])

@@ -12,16 +12,17 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from ctlab.core.errors import InvalidImageError, InvalidWindowError
+from ctlab.core.errors import InvalidWindowError
 from ctlab.core.hounsfield import resolve_tissue, tissue_mask
-from ctlab.core.image import CTImage
+from ctlab.core.image import CTImage, as_image
 from ctlab.core.metrics import tissue_amounts, tissue_levels
 from ctlab.core.voi import apply_window, multiwindow
 from ctlab.core.window import PRESETS, VOIFunction, Window, resolve_window, resolve_windows
 from ctlab.plot._common import (
     FONT_SIZE,
-    as_image,
-    new_axes,
+    check_opacity,
+    given_or_new_axes,
+    grown_within,
     pixel_aspect,
     slice_of,
 )
@@ -111,7 +112,7 @@ def show_slice(
     ct = as_image(image)
     hu, _ = slice_of(ct, slice_index)
     resolved = resolve_window(window)
-    axes = new_axes(ax, (5, 5))
+    axes = given_or_new_axes(ax, (5, 5))
     _draw_grey(axes, apply_window(hu, resolved, function=function, invert=invert), ct)
     if scale_bar:
         _scale_bar(axes, ct)
@@ -124,13 +125,17 @@ TITLE_TISSUES = ("fat", "liver_portal_venous", "cancellous_bone")
 
 
 def window_title(
-    window: Window, function: VOIFunction | None = None, *, hu: npt.ArrayLike | None = None
+    window: Window,
+    function: VOIFunction | None = None,
+    *,
+    hu: npt.ArrayLike | None = None,
+    tissues: Sequence[str] = TITLE_TISSUES,
 ) -> str:
     """A comparison panel's title: the window, its HU range, the grey levels tissues get.
 
-    For each tissue range of :data:`TITLE_TISSUES`: the grey levels it
-    spans and (after a slash) the distinct levels its whole HU can use, or,
-    given an image's ``hu``, the levels its pixels really use.
+    For each tissue range of ``tissues`` (default :data:`TITLE_TISSUES`): the
+    grey levels it spans and (after a slash) the distinct levels its whole HU
+    can use, or, given an image's ``hu``, the levels its pixels really use.
     Shared by :func:`compare_windows` and :class:`ctlab.WindowCompare`.
 
     Examples
@@ -143,7 +148,7 @@ def window_title(
     liver, portal venous 1/1
     cancellous bone 1/1
     """
-    levels = tissue_levels(window, hu=hu, function=function, tissues=TITLE_TISSUES)
+    levels = tissue_levels(window, hu=hu, function=function, tissues=tissues)
     lines = "\n".join(
         f"{resolve_tissue(name).label} {n.span}/{n.usable if n.used is None else n.used}"
         for name, n in levels.items()
@@ -161,13 +166,14 @@ def compare_windows(
     naive_jpeg: bool = False,
     function: VOIFunction | None = None,
     crop: bool = True,
+    tissues: Sequence[str] = TITLE_TISSUES,
 ) -> Figure:
     """The same slice under several windows, side by side (the seed's Figures 5a-5d).
 
-    Each panel is framed and titled with its window and, for the tissues of
-    :data:`TITLE_TISSUES`, the grey levels they span and the distinct levels
-    the slice's pixels in them use. A panel the window draws (almost) all
-    black or all white says so.
+    Each panel is framed and titled with its window and, for the tissue
+    ranges ``tissues`` (default :data:`TITLE_TISSUES`), the grey levels they
+    span and the distinct levels the slice's pixels in them use. A panel the
+    window draws (almost) all black or all white says so.
 
     Parameters
     ----------
@@ -182,6 +188,9 @@ def compare_windows(
         VOI function for every panel.
     crop : bool
         Show only the body (:func:`body_box`): no air around it, no couch.
+    tissues : sequence of str
+        Keys of :data:`ctlab.TISSUES` the titles report; pick the ones the
+        image holds (a synthetic image need not hold the default ones).
 
     Returns
     -------
@@ -202,14 +211,17 @@ def compare_windows(
     panels = len(resolved) + int(naive_jpeg)
     figure = Figure(figsize=(4.2 * panels, 4.9), layout="constrained")
     axes = figure.subplots(1, panels, squeeze=False)[0]
-    shown = [(window, window_title(window, function, hu=hu[valid])) for window in resolved]
+    shown = [
+        (window, window_title(window, function, hu=hu[valid], tissues=tissues))
+        for window in resolved
+    ]
     if naive_jpeg:
         default = PRESETS["default"]
         shown.append(
             (
                 default,
                 "naive JPEG (default window baked in)\n-160..240 HU, fixed for good\n"
-                + "\n".join(window_title(default, hu=hu[valid]).split("\n")[2:]),
+                + "\n".join(window_title(default, hu=hu[valid], tissues=tissues).split("\n")[2:]),
             )
         )
     for ax, (window, title) in zip(axes, shown, strict=True):
@@ -239,18 +251,9 @@ def body_box(hu: npt.NDArray[Any]) -> tuple[slice, slice]:
     if per_row.max(initial=0) == 0:
         return slice(None), slice(None)
     seed_row = int(np.argmax(per_row))
-    body = np.zeros_like(inside)
-    body[seed_row] = inside[seed_row]
-    while True:
-        grown = body.copy()
-        grown[1:] |= body[:-1]
-        grown[:-1] |= body[1:]
-        grown[:, 1:] |= body[:, :-1]
-        grown[:, :-1] |= body[:, 1:]
-        grown &= inside
-        if np.array_equal(grown, body):
-            break
-        body = grown
+    seed = np.zeros_like(inside)
+    seed[seed_row] = True
+    body = grown_within(seed, inside)
     rows, columns = np.flatnonzero(body.any(axis=1)), np.flatnonzero(body.any(axis=0))
     margin = 4
     return (
@@ -301,8 +304,7 @@ def overlay_tissues(
     >>> ax.get_legend().get_texts()[0].get_text()
     'fat: 0.2 cm²'
     """
-    if not 0 <= opacity <= 1:
-        raise InvalidImageError(f"opacity must be between 0 and 1, got {opacity}")
+    check_opacity(opacity)
     ct = as_image(image)
     hu, index = slice_of(ct, slice_index)
     resolved = resolve_window(window)
@@ -319,7 +321,7 @@ def overlay_tissues(
         # later one shows (as in ctlab.TissueOverlay), not a mix of both.
         rgb[mask] = (1 - opacity) * base[mask] + opacity * np.asarray(to_rgb(band.color))
         handles.append(Patch(color=band.color, label=f"{band.label}: {areas[band.name]:.1f} cm²"))
-    axes = new_axes(ax, (5.5, 5))
+    axes = given_or_new_axes(ax, (5.5, 5))
     axes.imshow(rgb, interpolation="nearest", aspect=pixel_aspect(ct))
     axes.set_xticks([])
     axes.set_yticks([])

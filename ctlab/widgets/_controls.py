@@ -37,7 +37,6 @@ __all__ = [
     "preset_options",
     "preset_window",
     "slice_slider",
-    "start_slice",
     "window_controls",
 ]
 
@@ -121,13 +120,6 @@ class SliceTraits(traitlets.HasTraits):  # type: ignore[misc]
                 f"slice_index must be in 0..{self._image.n_slices - 1}, got {index}"
             )
         return index
-
-
-def start_slice(image: CTImage, slice_index: int | None) -> int:
-    """The slice a widget opens on: ``slice_index``, or the middle one; checked."""
-    index = image.n_slices // 2 if slice_index is None else slice_index
-    image.slice_hu(index)  # IndexError naming the range for a slice that is not there
-    return index
 
 
 def header_key(index: int) -> str:

@@ -11,14 +11,13 @@ import numpy.typing as npt
 import traitlets
 from matplotlib.figure import Figure
 
-from ctlab.core.image import CTImage
+from ctlab.core.image import CTImage, as_image
 from ctlab.core.voi import apply_window
 from ctlab.core.window import PRESETS, Window, resolve_windows
 from ctlab.io.export import jpeg_roundtrip
 from ctlab.plot import compare_windows
-from ctlab.plot._common import as_image
 from ctlab.plot.slice import FIGURE_5, window_title
-from ctlab.widgets._controls import SliceTraits, browser_link, slice_slider, start_slice
+from ctlab.widgets._controls import SliceTraits, browser_link, slice_slider
 from ctlab.widgets._static import StaticFallback
 from ctlab.widgets.page import PageParts
 from ctlab.widgets.views import RangeControl, SliceView
@@ -89,7 +88,7 @@ class WindowCompare(StaticFallback, SliceTraits, ipywidgets.VBox):  # type: igno
         self._image = as_image(image)
         self._windows = resolve_windows(windows)
         self._naive_jpeg = naive_jpeg
-        index = start_slice(self._image, slice_index)
+        index = self._image.slice_or_middle(slice_index)
         self._panels = [
             SliceView(
                 self._image,

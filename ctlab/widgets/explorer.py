@@ -9,10 +9,9 @@ import numpy.typing as npt
 import traitlets
 from matplotlib.figure import Figure
 
-from ctlab.core.image import CTImage
+from ctlab.core.image import CTImage, as_image
 from ctlab.core.window import PRESETS, VOI_FUNCTIONS, VOIFunction, Window, resolve_window
 from ctlab.plot import explorer_figure
-from ctlab.plot._common import as_image
 from ctlab.plot.explorer import READOUT_TISSUES
 from ctlab.widgets._controls import (
     PresetMenu,
@@ -24,7 +23,6 @@ from ctlab.widgets._controls import (
     preset_key,
     preset_options,
     slice_slider,
-    start_slice,
     window_controls,
 )
 from ctlab.widgets._static import StaticFallback
@@ -121,7 +119,7 @@ class WindowExplorer(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox)
         self._start = start
         self._start_preset = self._preset_key_of(window, start)
         self._start_function: VOIFunction = function or start.function
-        index = start_slice(self._image, slice_index)
+        index = self._image.slice_or_middle(slice_index)
 
         self._view = SliceView(
             self._image,

@@ -10,12 +10,11 @@ import numpy.typing as npt
 import traitlets
 from matplotlib.figure import Figure
 
-from ctlab.core.hounsfield import TISSUES, resolve_tissue
-from ctlab.core.image import CTImage
+from ctlab.core.hounsfield import TISSUES, Tissue, resolve_tissue
+from ctlab.core.image import CTImage, as_image
 from ctlab.core.metrics import tissue_amounts
 from ctlab.core.window import Window, resolve_window
 from ctlab.plot import overlay_tissues
-from ctlab.plot._common import as_image
 from ctlab.widgets._controls import (
     PresetMenu,
     SliceTraits,
@@ -24,7 +23,6 @@ from ctlab.widgets._controls import (
     check_window,
     preset_key,
     slice_slider,
-    start_slice,
     window_controls,
 )
 from ctlab.widgets._static import StaticFallback
@@ -90,7 +88,7 @@ class TissueOverlay(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox):
         self._image = as_image(image)
         start = resolve_window(window)
         check_window(start.center, start.width)
-        index = start_slice(self._image, slice_index)
+        index = self._image.slice_or_middle(slice_index)
         chosen = [resolve_tissue(name).name for name in tissues]
         self._view = SliceView(
             self._image,
@@ -147,8 +145,7 @@ class TissueOverlay(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox):
         for band in TISSUES.values():
             toggle = ipywidgets.Checkbox(
                 band.name in chosen,
-                description=f"{band.label} ({band.low}..{band.high} HU"
-                + (f", {band.phase})" if band.phase else ")"),
+                description=_checkbox_label(band),
                 indent=False,
                 layout=ipywidgets.Layout(width="auto"),
             )
@@ -163,8 +160,8 @@ class TissueOverlay(StaticFallback, SliceTraits, WindowTraits, ipywidgets.VBox):
                         ),
                         toggle,
                     ],
-                    # Two columns where the labels fit, else one: never cut.
-                    layout=ipywidgets.Layout(width="auto", flex="1 1 46%", min_width="245px"),
+                    # One range a row: a label with its HU and phase is never cut.
+                    layout=ipywidgets.Layout(width="auto", flex="1 1 100%"),
                 )
             )
         return ipywidgets.VBox(
@@ -281,3 +278,9 @@ def _records(tissues: Sequence[str]) -> list[dict[str, Any]]:
         {"name": band.name, "low": band.low, "high": band.high, "color": band.color}
         for band in map(resolve_tissue, tissues)
     ]
+
+
+def _checkbox_label(band: Tissue) -> str:
+    """``soft tissue 20..80 HU, unenhanced``: the phase said once, where the label lacks it."""
+    phase = f", {band.phase}" if band.phase and band.phase not in band.label else ""
+    return f"{band.label} {band.low}..{band.high} HU{phase}"

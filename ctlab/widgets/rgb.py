@@ -11,22 +11,20 @@ import traitlets
 from matplotlib.figure import Figure
 
 from ctlab.core.errors import InvalidWindowError
-from ctlab.core.image import CTImage
+from ctlab.core.image import CTImage, as_image
 from ctlab.core.window import Window, resolve_window
 from ctlab.plot import multiwindow_figure
-from ctlab.plot._common import as_image
 from ctlab.widgets._controls import (
     PresetMenu,
     SliceTraits,
     check_window,
     preset_key,
     slice_slider,
-    start_slice,
     window_controls,
 )
 from ctlab.widgets._static import StaticFallback
 from ctlab.widgets.page import PageParts, preset_behaviour
-from ctlab.widgets.views import SliceView, window_record
+from ctlab.widgets.views import SliceView
 
 __all__ = ["MultiWindowRGB"]
 
@@ -78,11 +76,11 @@ class MultiWindowRGB(StaticFallback, SliceTraits, ipywidgets.VBox):  # type: ign
     ) -> None:
         self._image = as_image(image)
         start = self._three(windows)
-        index = start_slice(self._image, slice_index)
+        index = self._image.slice_or_middle(slice_index)
         self._composite = SliceView(
             self._image,
             mode="rgb",
-            rgb_windows=[window_record(window) for window in start],
+            rgb_windows=[window.record() for window in start],
             slice_index=index,
             interactive=False,
             title="composite RGB",
@@ -155,7 +153,7 @@ class MultiWindowRGB(StaticFallback, SliceTraits, ipywidgets.VBox):  # type: ign
                 channel.center, channel.width = window.center, window.width
                 channel.function = window.function
                 channel.title = f"{name}: {window}"
-        self._composite.rgb_windows = [window_record(window) for window in change["new"]]
+        self._composite.rgb_windows = [window.record() for window in change["new"]]
 
     def _channel_moved(self, _change: dict[str, Any]) -> None:
         moved = tuple(

@@ -23,7 +23,7 @@ import traitlets
 
 from ctlab.core.hounsfield import TISSUES, Tissue
 from ctlab.core.image import CTImage
-from ctlab.core.metrics import hu_histogram
+from ctlab.core.metrics import hu_counts
 from ctlab.core.window import PRESETS, VOI_FUNCTIONS, Window
 from ctlab.plot.histogram import BAND_ROWS
 from ctlab.widgets._esm import bundle, stylesheet
@@ -36,7 +36,6 @@ __all__ = [
     "SliceView",
     "WindowControls",
     "tissue_records",
-    "window_record",
 ]
 
 #: Fastest zlib level: slices are compressed per request, on the kernel's thread.
@@ -206,8 +205,8 @@ class HistogramView(anywidget.AnyWidget):  # type: ignore[misc]
     def __init__(
         self, image: CTImage, source: SliceView, *, readout_tissues: Iterable[str], **traits: Any
     ) -> None:
-        # Whole-HU bins, at most 512 (hu_histogram's default), padding left out.
-        counts, edges = hu_histogram(image.valid_hu())
+        # Whole-HU bins, at most 512 (hu_counts's default), padding left out.
+        counts, edges = hu_counts(image.valid_hu())
         super().__init__(
             source=source,
             _counts=counts.astype("<f8").tobytes(),
@@ -274,11 +273,6 @@ class WindowControls(anywidget.AnyWidget):  # type: ignore[misc]
             },
             **traits,
         )
-
-
-def window_record(window: Window) -> dict[str, Any]:
-    """A window as the plain record the browser reads."""
-    return {"center": window.center, "width": window.width, "function": window.function}
 
 
 class RangeControl(anywidget.AnyWidget):  # type: ignore[misc]

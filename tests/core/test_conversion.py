@@ -1,4 +1,4 @@
-"""Tests for ctlab.core.conversion: naive 8-bit conversions and what they lose."""
+"""Tests for ctlab.core.conversion (naive 8-bit conversions) and the metrics of what they lose."""
 
 import numpy as np
 import pytest
@@ -7,19 +7,21 @@ import ctlab
 from ctlab import PRESETS, Window, apply_window
 from ctlab.core.conversion import (
     NAIVE_METHODS,
+    framework_settings,
+    grey_to_hu,
+    naive_grey,
+    naive_window,
+)
+from ctlab.core.errors import InvalidImageError, InvalidWindowError
+from ctlab.core.metrics import (
+    clipped_fractions,
     contrast,
     contrast_to_noise,
     dice,
-    framework_settings,
-    grey_to_hu,
     hu_per_grey_level,
     levels_used,
-    naive_grey,
-    naive_window,
-    saturated_fractions,
     texture,
 )
-from ctlab.core.errors import InvalidImageError, InvalidWindowError
 
 HU = np.array([-1000, -80, 0, 500, 1000], dtype=np.int16)
 
@@ -220,19 +222,19 @@ class TestHuPerGreyLevel:
 class TestSaturatedFractions:
     def test_by_hand(self):
         """Half black, a quarter white."""
-        assert saturated_fractions(np.array([0, 0, 100, 255], np.uint8)) == (0.5, 0.25)
+        assert clipped_fractions(np.array([0, 0, 100, 255], np.uint8)) == (0.5, 0.25)
 
     def test_masked_and_empty(self):
         """Only masked pixels count; none counted gives zeros."""
         grey = np.array([0, 0, 100, 255], np.uint8)
-        assert saturated_fractions(grey, mask=np.array([0, 1, 1, 1], bool)) == (1 / 3, 1 / 3)
-        assert saturated_fractions(grey, mask=np.zeros(4, bool)) == (0.0, 0.0)
+        assert clipped_fractions(grey, mask=np.array([0, 1, 1, 1], bool)) == (1 / 3, 1 / 3)
+        assert clipped_fractions(grey, mask=np.zeros(4, bool)) == (0.0, 0.0)
 
     def test_forum_recipe_blackens_all_fat(self):
         """Every fat pixel is black after clipping negatives to zero."""
         hu = np.array([-90, -70, -80, 40, 400], np.int16)
         grey = naive_grey(hu, method="clip_negative")
-        assert saturated_fractions(grey, mask=hu < 0) == (1.0, 0.0)
+        assert clipped_fractions(grey, mask=hu < 0) == (1.0, 0.0)
 
 
 class TestContrast:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from ctlab import TISSUES, tissue_at, tissue_mask
-from ctlab.core.errors import InvalidImageError
+from ctlab.core.errors import InvalidArgumentError
 from ctlab.core.hounsfield import resolve_tissue
 
 REQUIRED = [
@@ -119,5 +119,7 @@ class TestTissueMask:
 
     def test_unknown_name(self):
         """A misspelt tissue lists the valid names."""
-        with pytest.raises(InvalidImageError, match=r"no tissue band named 'bone'.*cortical_bone"):
+        with pytest.raises(
+            InvalidArgumentError, match=r"no tissue band named 'bone'.*cortical_bone"
+        ):
             resolve_tissue("bone")

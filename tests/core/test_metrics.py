@@ -12,7 +12,7 @@ from ctlab.core.errors import InvalidImageError
 from ctlab.core.metrics import (
     clipped_fractions,
     grey_levels,
-    hu_histogram,
+    hu_counts,
     hu_peaks,
     tissue_amounts,
     tissue_levels,
@@ -131,7 +131,7 @@ class TestHuHistogram:
     def test_equals_numpy_histogram(self, values, dtype, bins):
         """Counts equal np.histogram's with the same edges, for every type."""
         hu = (values + 2000).astype(dtype) if dtype == np.uint16 else values.astype(dtype)
-        counts, edges = hu_histogram(hu, bins=bins)
+        counts, edges = hu_counts(hu, bins=bins)
         expected, _ = np.histogram(hu, bins=edges)
         np.testing.assert_array_equal(counts, expected)
         assert counts.sum() == hu.size
@@ -159,26 +159,26 @@ class TestHuHistogram:
     def test_explicit_edges_and_closed_last_bin(self):
         """Given edges are used; the last bin includes its right edge."""
         hu = np.array([0, 10, 20, 30], dtype=np.int16)
-        counts, edges = hu_histogram(hu, bins=[0, 10, 30])
+        counts, edges = hu_counts(hu, bins=[0, 10, 30])
         assert counts.tolist() == [1, 3] and edges.tolist() == [0, 10, 30]
 
     def test_default_bins_are_integer_aligned(self):
         """Default edges sit at half-integers, at most 512 bins."""
         hu = np.arange(-1024, 3072, dtype=np.int16)
-        counts, edges = hu_histogram(hu)
+        counts, edges = hu_counts(hu)
         assert len(counts) <= 512 and np.all(edges % 1 == 0.5)
         assert counts.sum() == hu.size
 
     def test_mask_leaves_padding_out(self):
         """Masked-out pixels (padding) are not counted."""
         hu = np.array([-3024, -3024, 0, 40], dtype=np.int16)
-        counts, edges = hu_histogram(hu, mask=hu > -1024)
+        counts, edges = hu_counts(hu, mask=hu > -1024)
         assert counts.sum() == 2 and edges[0] > -1024
 
     def test_empty_refused(self):
         """An empty selection cannot be counted."""
         with pytest.raises(InvalidImageError, match="no pixels to count"):
-            hu_histogram(np.zeros(3, np.int16), mask=np.zeros(3, bool))
+            hu_counts(np.zeros(3, np.int16), mask=np.zeros(3, bool))
 
 
 class TestTissueAmounts:

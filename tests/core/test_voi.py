@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from ctlab import PRESETS, Window, apply_window, multiwindow
-from ctlab.core.errors import InvalidWindowError
+from ctlab.core.errors import InvalidImageError, InvalidWindowError
 from ctlab.core.voi import apply_window_float, grey_lut
 
 DEFAULT = Window(center=40, width=400)
@@ -159,7 +159,7 @@ class TestApplyWindow:
     @pytest.mark.parametrize("bad", [np.array(["a"]), np.array([1 + 2j]), np.array([True])])
     def test_non_numeric_refused(self, bad):
         """Strings, complex numbers and booleans are not HU."""
-        with pytest.raises(InvalidWindowError, match="hu must be an array of real numbers"):
+        with pytest.raises(InvalidImageError, match="hu must be an array of real numbers"):
             apply_window(bad, DEFAULT)
 
     def test_unknown_function_refused(self):

@@ -25,7 +25,7 @@ from pydicom.sequence import Sequence
 
 from ctlab import load
 from ctlab.core.errors import CTLabError
-from tests.io.conftest import ct_dataset
+from tests.helpers.dicom import ct_dataset
 
 MAX_SECONDS = 2.0
 MAX_ALLOCATION_FACTOR = 4

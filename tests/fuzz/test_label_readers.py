@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 import ctlab
 from ctlab.core.errors import CTLabError
-from ctlab.io.phantom import make_phantom
+from ctlab.data.synthetic.phantom import make_phantom
 from ctlab.io.write import write_series
 from tests.io.label_files import nifti_xyz, rtstruct_from_labels, write_seg
 

@@ -38,7 +38,7 @@ from pydicom.uid import (
 from ctlab import load
 from ctlab.core.errors import CTLabError, CTLabWarning
 from tests.error_cases import quiet_pydicom
-from tests.io.conftest import ct_dataset
+from tests.helpers.dicom import ct_dataset
 from tests.test_pydicom_files import load_generator
 
 REFERENCE = load_generator()

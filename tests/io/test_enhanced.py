@@ -8,7 +8,7 @@ from pydicom.dataset import Dataset
 
 from ctlab import Window, load
 from ctlab.core.errors import DataPitfallWarning, NotHounsfieldError
-from tests.io.conftest import ct_dataset, write
+from tests.helpers.dicom import ct_dataset, write
 
 FRAMES = np.arange(2 * 3 * 4, dtype=np.int16).reshape(2, 3, 4) + 1000
 

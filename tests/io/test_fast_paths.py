@@ -13,11 +13,11 @@ from pydicom.pixels import pixel_array
 
 from ctlab import load
 from ctlab.core.errors import InvalidDicomError, SeriesError
+from ctlab.data.synthetic.phantom import make_phantom
 from ctlab.io.header import _read_head, read_header
-from ctlab.io.phantom import make_phantom
-from ctlab.io.pixels import HUConversion, _decode, _native_pixels, _read_stored, check_ct, to_hu
+from ctlab.io.pixels import HUConversion, _decode, _native_pixels, _read_stored, check_ct, write_hu
 from ctlab.io.write import write_series
-from tests.io.conftest import ct_dataset, write
+from tests.helpers.dicom import ct_dataset, write
 
 PLAIN_FILES = ["CT_small.dcm", "693_UNCR.dcm", "693_UNCI.dcm", "explicit_VR-UN.dcm"]
 
@@ -75,7 +75,7 @@ class TestToHuInt16:
         out = np.zeros((8, 8), dtype=np.int16)
         exact = stored.astype(np.int64) + int(intercept)
         fits = exact.min() >= -32768 and exact.max() <= 32767
-        assert (to_hu(header, tmp_path / "x.dcm", conversion, out) is not None) == fits
+        assert write_hu(header, tmp_path / "x.dcm", conversion, out).fits_int16 == fits
         if fits:
             np.testing.assert_array_equal(out, exact)
         else:
@@ -186,24 +186,24 @@ def _native_case(tmp_path, pixels, name="slice.dcm", **change):
 
 
 def _through_pydicom(monkeypatch):
-    """Make to_hu decode every slice through pydicom, never reading it straight into out."""
+    """Make write_hu decode every slice through pydicom, never reading it straight into out."""
     monkeypatch.setattr("ctlab.io.pixels._read_stored", lambda *args: None)
 
 
 class TestReadStored:
     @pytest.mark.parametrize("dtype", [np.int16, np.uint16])
     @pytest.mark.parametrize("intercept", [-1024.0, 0.0, 7.0])
-    def test_equals_to_hu(self, dtype, intercept, tmp_path, monkeypatch):
-        """Read straight into the volume, the HU equal to_hu's through pydicom."""
+    def test_equals_write_hu(self, dtype, intercept, tmp_path, monkeypatch):
+        """Read straight into the volume, the HU equal write_hu's through pydicom."""
         rng = np.random.default_rng(11)
         pixels = rng.integers(0, 4000, (64, 48)).astype(dtype)
         path, header, conversion = _native_case(tmp_path, pixels, intercept=intercept)
         fast = np.empty((64, 48), dtype=np.int16)
         assert _read_stored(header, path, fast) is not None
-        lowest = to_hu(header, path, conversion, fast)
+        lowest = write_hu(header, path, conversion, fast).lowest
         _through_pydicom(monkeypatch)
         general = np.empty((64, 48), dtype=np.int16)
-        assert to_hu(read_header(path), path, conversion, general) is not None
+        assert write_hu(read_header(path), path, conversion, general).fits_int16
         np.testing.assert_array_equal(fast, general)
         np.testing.assert_array_equal(fast, pixels.astype(np.int64) + int(intercept))
         assert lowest == general.min()
@@ -229,11 +229,11 @@ class TestReadStored:
                 _through_pydicom(monkeypatch)
             conversion = check_ct(read_header(path), path)
             out = np.empty(stored.shape, dtype=np.int16)
-            lowest = to_hu(read_header(path), path, conversion, out)
-            if lowest is None:  # as the loader does: float32 from then on
+            written = write_hu(read_header(path), path, conversion, out)
+            if not written.fits_int16:  # as the loader does: float32 from then on
                 out = np.empty(stored.shape, dtype=np.float32)
-                lowest = to_hu(read_header(path), path, conversion, out)
-            results.append((out, lowest, conversion.corrections))
+                written = write_hu(read_header(path), path, conversion, out)
+            results.append((out, written.lowest, conversion.corrections))
         (fast, fast_lowest, fast_notes), (general, general_lowest, general_notes) = results
         np.testing.assert_array_equal(fast, general)
         assert fast.dtype == general.dtype

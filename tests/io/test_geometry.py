@@ -10,7 +10,7 @@ import ctlab
 from ctlab import CTImage
 from ctlab.core.errors import InvalidImageError
 from ctlab.io.loader import load
-from tests.io.conftest import ct_dataset, write
+from tests.helpers.dicom import ct_dataset, write
 
 
 def voxel_centre(image: CTImage, index: tuple[int, int, int]) -> np.ndarray:

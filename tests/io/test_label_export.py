@@ -11,7 +11,7 @@ from PIL import Image
 import ctlab
 from ctlab.cli import main
 from ctlab.core.errors import LabelError
-from ctlab.io.phantom import make_phantom
+from ctlab.data.synthetic.phantom import make_phantom
 from ctlab.io.write import write_series
 from tests.io.label_files import nifti_xyz, write_seg
 

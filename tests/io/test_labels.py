@@ -11,11 +11,11 @@ from pydicom.data import get_testdata_file
 
 import ctlab
 from ctlab.core.errors import LabelError
+from ctlab.data.synthetic.phantom import make_phantom
 from ctlab.io.label_formats import fill_even_odd
 from ctlab.io.labels import TOTALSEGMENTATOR_EXAMPLE
-from ctlab.io.phantom import make_phantom
 from ctlab.io.write import write_series
-from tests.io.conftest import ct_dataset, write
+from tests.helpers.dicom import ct_dataset, write
 from tests.io.label_files import (
     nifti_xyz,
     reoriented,

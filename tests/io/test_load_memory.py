@@ -22,7 +22,7 @@ from ctlab.core.errors import (
     SeriesError,
     SeriesWarning,
 )
-from tests.io.conftest import REAL_FILES, ct_dataset, write
+from tests.helpers.dicom import REAL_FILES, ct_dataset, write
 
 
 def file_bytes(path) -> bytes:

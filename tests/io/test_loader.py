@@ -28,7 +28,7 @@ from ctlab.core.errors import (
     SeriesError,
     SeriesWarning,
 )
-from tests.io.conftest import REAL_FILES, ct_dataset, write
+from tests.helpers.dicom import REAL_FILES, ct_dataset, write
 
 IDENTIFIERS = ["Doe^Jane", "ID-SECRET-42", "CompressedSamples"]
 

@@ -11,7 +11,7 @@ from pydicom.uid import DeflatedExplicitVRLittleEndian, ExplicitVRBigEndian
 from ctlab import load
 from ctlab.core.errors import DataPitfallWarning, InvalidDicomError
 from tests.error_cases import CHEST, ct_file, enhanced_ct
-from tests.io.conftest import ct_dataset, write
+from tests.helpers.dicom import ct_dataset, write
 
 
 def _chest_as(path, syntax, **write_options):

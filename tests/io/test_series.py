@@ -18,7 +18,7 @@ from ctlab.core.errors import (
     SeriesWarning,
 )
 from tests.error_cases import ct_file, dicomdir, series
-from tests.io.conftest import ct_dataset, write
+from tests.helpers.dicom import ct_dataset, write
 
 
 class TestHiddenNames:

@@ -9,7 +9,7 @@ from pydicom.pixels import apply_modality_lut
 
 import ctlab
 from ctlab.core.errors import ExportError, InvalidImageError
-from ctlab.io.phantom import make_phantom
+from ctlab.data.synthetic.phantom import make_phantom
 from ctlab.io.write import write_series
 
 SAMPLE_SERIES = Path(__file__).resolve().parents[2] / "sample_data" / "phantom"
@@ -114,7 +114,7 @@ class TestWriteSeries:
             write_series(image, "unused")
 
     def test_shipped_sample_series_is_current(self, tmp_path):
-        """sample_data/phantom is exactly what `python -m ctlab.io.write` writes today."""
+        """sample_data/phantom is exactly what `python -m ctlab.data` writes today."""
         fresh = write_series(ctlab.data.phantom(), tmp_path)
         shipped = sorted(SAMPLE_SERIES.glob("*.dcm"))
         assert [f.name for f in shipped] == [f.name for f in fresh]

@@ -49,6 +49,7 @@ def test_there_are_notebooks():
     assert [p.name for p in SOLUTIONS] == [p.name for p in NOTEBOOKS]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", ALL, ids=ids(ALL))
 def test_runs_headless_within_a_minute(path, tmp_path):
     """Every cell runs without error, in under a minute, with figures as PNG."""
@@ -63,6 +64,7 @@ def test_runs_headless_within_a_minute(path, tmp_path):
     assert pngs >= 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("exercise", "solution"), list(zip(NOTEBOOKS, SOLUTIONS, strict=True)), ids=ids(NOTEBOOKS)
 )

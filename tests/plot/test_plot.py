@@ -6,12 +6,12 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 import ctlab
 from ctlab import TISSUES, apply_window, plot
-from ctlab.core.errors import InvalidImageError, InvalidWindowError
+from ctlab.core.errors import InvalidArgumentError, InvalidWindowError
 
 
 @pytest.fixture(scope="module")
 def phantom():
-    from ctlab.io.phantom import make_phantom
+    from ctlab.data.synthetic.phantom import make_phantom
 
     return make_phantom(n_slices=3, size=64)
 
@@ -47,14 +47,14 @@ class TestShowSlice:
 class TestHistogram:
     def test_counts_leave_padding_out(self, phantom):
         """The histogram counts every non-padding voxel."""
-        figure = plot.hu_histogram(phantom, window="default")
+        figure = plot.histogram_figure(phantom, window="default")
         histogram = next(ax for ax in figure.axes if ax.get_label() == "histogram")
         counts = histogram.patches[0].get_data().values
         assert counts.sum() == phantom.valid_hu().size
 
     def test_bands_window_and_transfer_curve(self, phantom):
         """Bands in TISSUES colours, the window shaded, the transfer curve is apply_window."""
-        figure = plot.hu_histogram(phantom, window="lung", function="sigmoid")
+        figure = plot.histogram_figure(phantom, window="lung", function="sigmoid")
         by_label = {ax.get_label(): ax for ax in figure.axes}
         from matplotlib.colors import to_rgb
 
@@ -72,7 +72,7 @@ class TestHistogram:
     def test_labels_never_overlap(self, hu_range, tmp_path):
         """No two tissue names, and no two peak labels, overprint each other."""
         abdomen = ctlab.data.abdomen()
-        figure = plot.hu_histogram(
+        figure = plot.histogram_figure(
             abdomen, windows=["liver_kidney", "fat", "full_range", "default"], hu_range=hu_range
         )
         render(figure, tmp_path / "labels.png")
@@ -91,7 +91,7 @@ class TestHistogram:
 
     def test_log_counts_and_peaks_by_default(self):
         """Counts are on a log axis by default, and the fat and soft-tissue peaks are marked."""
-        figure = plot.hu_histogram(ctlab.data.abdomen())
+        figure = plot.histogram_figure(ctlab.data.abdomen())
         histogram = next(ax for ax in figure.axes if ax.get_label() == "histogram")
         assert histogram.get_yscale() == "log"
         peaks = [float(t.get_text()) for t in histogram.texts if t.get_label() == "peak label"]
@@ -99,14 +99,16 @@ class TestHistogram:
 
     def test_windows_drawn_on_the_hu_axis(self):
         """Each Figure 5 window is named over the HU axis."""
-        figure = plot.hu_histogram(ctlab.data.abdomen(), windows=["liver_kidney", "fat"])
+        figure = plot.histogram_figure(ctlab.data.abdomen(), windows=["liver_kidney", "fat"])
         histogram = next(ax for ax in figure.axes if ax.get_label() == "histogram")
         names = [t.get_text().strip() for t in histogram.texts if t.get_label() == "window label"]
         assert names == [ctlab.PRESETS["liver_kidney"].name, ctlab.PRESETS["fat"].name]
 
     def test_renders_non_blank(self, phantom, tmp_path):
         """The figure renders to a PNG with content."""
-        pixels = render(plot.hu_histogram(phantom, window="default", log=True), tmp_path / "h.png")
+        pixels = render(
+            plot.histogram_figure(phantom, window="default", log=True), tmp_path / "h.png"
+        )
         assert pixels.std() > 10
 
 
@@ -125,6 +127,13 @@ class TestCompareWindows:
                 ax.images[0].get_array(), apply_window(phantom.hu[1], name)[rows, cols]
             )
         assert render(figure, tmp_path / "c.png").std() > 10
+
+    def test_titles_report_the_tissues_asked_for(self, phantom):
+        """`tissues=` replaces the default tissue lines of every panel's title."""
+        figure = plot.compare_windows(phantom, ["fat", "bone"], tissues=("lung", "cortical_bone"))
+        titles = [ax.get_title() for ax in figure.axes]
+        assert all("lung " in t and "cortical bone " in t for t in titles)
+        assert not any("liver, portal venous" in t for t in titles)
 
     def test_crop_leaves_the_couch_out(self):
         """On the real abdomen the crop ends at the back (row 400), above the couch (rows 380-480)."""
@@ -153,7 +162,7 @@ class TestOverlay:
 
     def test_bad_opacity(self, phantom):
         """Opacity outside 0..1 is refused."""
-        with pytest.raises(InvalidImageError, match="opacity"):
+        with pytest.raises(InvalidArgumentError, match="opacity"):
             plot.overlay_tissues(phantom, "default", opacity=2)
 
 

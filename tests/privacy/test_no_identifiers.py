@@ -11,7 +11,7 @@ import pytest
 
 import ctlab
 from ctlab.io.privacy import FREE_TEXT_KEYWORDS, IDENTIFYING_KEYWORDS
-from tests.io.conftest import ct_dataset, write
+from tests.helpers.dicom import ct_dataset, write
 
 
 def planted_value(keyword: str) -> str:

@@ -296,8 +296,8 @@ class TestWhatTheBrowserGets:
         assert view._dtype == "float64"
 
     def test_histogram_counts_match_the_core(self, abdomen, explorer):
-        """The histogram the browser draws has the counts of ctlab.hu_histogram."""
-        counts, edges = ctlab.hu_histogram(abdomen.valid_hu())
+        """The histogram the browser draws has the counts of ctlab.hu_counts."""
+        counts, edges = ctlab.hu_counts(abdomen.valid_hu())
         sent = np.frombuffer(part(explorer, HistogramView)._counts, dtype="<f8")
         np.testing.assert_array_equal(sent, counts)
         assert part(explorer, HistogramView)._hist_start == edges[0]

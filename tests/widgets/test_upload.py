@@ -11,7 +11,7 @@ from pydicom.data import get_testdata_file
 
 import ctlab
 from ctlab.widgets.upload import ScanUpload, summary_text
-from tests.io.conftest import ct_dataset, write
+from tests.helpers.dicom import ct_dataset, write
 
 
 def upload_value(*files: tuple[str, bytes]) -> list[dict]:

@@ -25,8 +25,7 @@
 Provenance and licences: ``sample_data/README.md`` in the repository.
 """
 
-from ctlab.io.chest_phantom import CHEST_STRUCTURES
-from ctlab.io.sample import (
+from ctlab.data.sample import (
     abdomen,
     chest,
     chest_phantom,
@@ -35,6 +34,7 @@ from ctlab.io.sample import (
     phantom,
     phantom_series,
 )
+from ctlab.data.synthetic.chest_phantom import CHEST_STRUCTURES
 
 __all__ = [
     "CHEST_STRUCTURES",

@@ -5,7 +5,7 @@ ctlab ships no full real chest slice (pydicom's ``CT_small.dcm`` is a
 synthetic slice at the level of the heart: lungs with vessels and airways, a
 solid nodule, a ground-glass patch, ribs, sternum, scapulae and a vertebra,
 subcutaneous and mediastinal fat, the heart and the descending aorta. It is
-drawn like the abdominal phantom (:mod:`ctlab.io.phantom`): ellipses in
+drawn like the abdominal phantom (:mod:`ctlab.data.synthetic.phantom`): ellipses in
 millimetres on a fine grid, averaged down for partial-volume edges, then
 noise.
 
@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ctlab.core.image import CTImage
-from ctlab.io.synthetic import (
+from ctlab.data.synthetic.drawing import (
     SUPERSAMPLE,
     average_down,
     centre_samples,
@@ -79,7 +79,13 @@ _STRUCTURES = (
     Structure(2, "muscle", 50, -29, 150, f"chest-wall and back muscle; {_ALBERTA}"),
     Structure(3, "mediastinal_fat", -100, -190, -30, f"mediastinal fat; {_ALBERTA}"),
     Structure(
-        4, "lung", -860, -910, -800, f"aerated lung at inspiration about -910..-850; {_PROKOP}"
+        4,
+        "lung",
+        -860,
+        -910,
+        -800,
+        "aerated lung at inspiration about -910..-850; "
+        f"{_PROKOP}; ctlab's upper edge -800 leaves room for noise",
     ),
     Structure(5, "lung_vessel", 200, 150, 350, f"pulmonary arteries and veins; {_ARTERIAL}"),
     Structure(6, "airway_wall", 40, 0, 100, "bronchial wall: soft tissue"),
@@ -96,7 +102,13 @@ _STRUCTURES = (
         "aerated lung and soft tissue (ctlab draws -600)",
     ),
     Structure(
-        10, "myocardium", 110, 80, 150, "myocardium enhances moderately in the arterial phase"
+        10,
+        "myocardium",
+        110,
+        80,
+        150,
+        "myocardium enhances moderately in the arterial phase (ctlab's choice for the "
+        "synthetic slice, between unenhanced muscle and contrast-filled blood)",
     ),
     Structure(11, "heart_blood", 260, 200, 350, f"blood in the heart chambers; {_ARTERIAL}"),
     Structure(12, "aorta", 280, 200, 350, f"descending aorta; {_ARTERIAL}"),

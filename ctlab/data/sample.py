@@ -12,10 +12,10 @@ from pathlib import Path
 
 from ctlab.core.errors import CTLabError
 from ctlab.core.image import CTImage
-from ctlab.io.chest_phantom import make_chest_phantom
-from ctlab.io.hidden_figures import hidden_figures as _draw_hidden_figures
+from ctlab.data.synthetic.chest_phantom import make_chest_phantom
+from ctlab.data.synthetic.hidden_figures import hidden_figures as _draw_hidden_figures
+from ctlab.data.synthetic.phantom import make_phantom
 from ctlab.io.loader import load
-from ctlab.io.phantom import make_phantom
 from ctlab.io.write import write_series
 
 __all__ = [
@@ -59,7 +59,7 @@ def abdomen() -> CTImage:
     >>> abdomen().shape
     (512, 512)
     """
-    return load(str(files("ctlab.io") / "sample_files" / "abdomen.dcm"))
+    return load(str(files("ctlab.data") / "sample_files" / "abdomen.dcm"))
 
 
 @cache
@@ -82,7 +82,7 @@ def chest_phantom() -> CTImage:
     ribs, sternum, scapulae and a vertebra, fat, muscle, the heart and the
     descending aorta, all in one arterial contrast phase. Synthetic: no
     full real chest slice ships with ctlab. See
-    :func:`ctlab.io.chest_phantom.make_chest_phantom`.
+    :func:`ctlab.data.synthetic.chest_phantom.make_chest_phantom`.
 
     Examples
     --------
@@ -109,7 +109,7 @@ def head() -> CTImage:
 def phantom() -> CTImage:
     """ctlab's procedural abdominal phantom (48 x 256 x 256) with ground-truth labels.
 
-    See :func:`ctlab.io.phantom.make_phantom`.
+    See :func:`ctlab.data.synthetic.phantom.make_phantom`.
 
     Examples
     --------
@@ -127,7 +127,7 @@ def hidden_figures() -> CTImage:
     The seed's "Rat Pack" analogy as a synthetic image: a soft-tissue singer
     the default 40/400 window shows, and a fat, a bone and a lung singer it
     hides. ``labels`` marks each singer and its spotlight. See
-    :func:`ctlab.io.hidden_figures.hidden_figures`.
+    :func:`ctlab.data.synthetic.hidden_figures.hidden_figures`.
 
     Examples
     --------

@@ -1,4 +1,4 @@
-"""Tests for the sample data sets (ctlab.io.sample, seen as ctlab.data)."""
+"""Tests for the sample data sets (ctlab.data.sample, seen as ctlab.data)."""
 
 import numpy as np
 import pydicom.data
@@ -6,7 +6,7 @@ import pytest
 
 import ctlab
 from ctlab.core.errors import CTLabError
-from ctlab.io import sample
+from ctlab.data import sample
 
 
 class TestAbdomen:

@@ -36,7 +36,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ctlab.core.image import CTImage
-from ctlab.io.synthetic import (
+from ctlab.data.synthetic.drawing import (
     SUPERSAMPLE,
     average_down,
     centre_samples,

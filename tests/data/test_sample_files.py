@@ -9,7 +9,7 @@ import pydicom
 from pydicom.data import get_testdata_file
 from pydicom.uid import RLELossless
 
-ABDOMEN = files("ctlab.io") / "sample_files" / "abdomen.dcm"
+ABDOMEN = files("ctlab.data") / "sample_files" / "abdomen.dcm"
 
 
 class TestAbdomenCopy:

@@ -1,10 +1,10 @@
-"""Tests for the synthetic chest slice (ctlab.io.chest_phantom, ctlab.data.chest_phantom)."""
+"""Tests for the synthetic chest slice (ctlab.data.synthetic.chest_phantom, ctlab.data.chest_phantom)."""
 
 import numpy as np
 import pytest
 
 import ctlab
-from ctlab.io.chest_phantom import CHEST_LABELS, CHEST_STRUCTURES, make_chest_phantom
+from ctlab.data.synthetic.chest_phantom import CHEST_LABELS, CHEST_STRUCTURES, make_chest_phantom
 
 VALUE = {name: value for value, name in CHEST_LABELS.items()}
 

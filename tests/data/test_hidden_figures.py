@@ -7,7 +7,7 @@ import pytest
 
 import ctlab
 from ctlab import PRESETS, apply_window
-from ctlab.io.hidden_figures import FIGURES, LABELS, hidden_figures
+from ctlab.data.synthetic.hidden_figures import FIGURES, LABELS, hidden_figures
 
 HIDDEN = ["fat", "bone", "lung"]
 # Grey levels between a singer and its spotlight (medians, 0..255).

@@ -1,4 +1,4 @@
-"""Tests for the procedural abdominal phantom (ctlab.io.phantom)."""
+"""Tests for the procedural abdominal phantom (ctlab.data.synthetic.phantom)."""
 
 import hashlib
 
@@ -7,7 +7,7 @@ import pytest
 
 import ctlab
 from ctlab import TISSUES
-from ctlab.io.phantom import LABELS, make_phantom
+from ctlab.data.synthetic.phantom import LABELS, make_phantom
 
 VALUE = {name: value for value, name in LABELS.items()}
 

@@ -18,6 +18,8 @@ import ctlab
 from tests.browser import harness
 from tests.browser.explorer_page import assert_shows, expected_grey
 
+pytestmark = pytest.mark.browser
+
 CANVAS = "canvas.ctlab-slice-canvas"
 
 

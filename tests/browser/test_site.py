@@ -22,7 +22,7 @@ NOTEBOOK_02 = REPO / "notebooks" / "02-window-and-level.ipynb"
 # A small subset keeps the test short: the widget lesson and one with figures only.
 SITE_NOTEBOOKS = [REPO / "notebooks" / "01-hounsfield-scale.ipynb", NOTEBOOK_02]
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def run(*command: str, cwd: Path) -> None:

@@ -5,7 +5,8 @@
 Each row times ctlab and what it is measured against in the same run, so
 the ratios hold on any machine. Prints a table, writes the JSON and a plot,
 and exits 1 when a live target is missed (information rows never fail it).
-The slider rows are timed in JupyterLab and Chromium by ``bench/browser.py``;
+The slider rows are timed in JupyterLab and Chromium by ``bench/browser.py``,
+the saved-page rows (``--only pages``) in Chromium by ``bench/pages.py``;
 without Chromium (or with ``--no-browser``) they are reported as not
 measured.
 """
@@ -541,6 +542,70 @@ def browser_rows(moves: int, *, slices: int = 300, skip: str = "") -> list[Row]:
     ]
 
 
+PAGE_SIZE = "saved page (save_html), one 512x512 slice: size"
+PHANTOM_SIZE = "saved page (save_html), 48-slice phantom: size"
+PAGE_OPEN = "saved page from file://: open to first painted slice"
+PAGE_KEYS = "saved page from file://: key press to repainted slice"
+
+
+def page_rows(opens: int, moves: int, *, skip: str = "") -> list[Row]:
+    """The saved-page rows: sizes on disk, and latencies in Chromium (``bench/pages.py``)."""
+    targets = ("p50 <= 300 ms", "p50 <= 16 ms")
+    sys.path.insert(0, str(HERE))
+    from browser import Unavailable  # bench/browser.py
+    from pages import measure, sizes  # bench/pages.py
+
+    single, volume = sizes()
+    single_kb, volume_mb = single / 1000, volume / 1e6
+    size_rows = [
+        Row(PAGE_SIZE, None, "-", None, None, "<= 700 KB", single_kb <= 700, f"{single_kb:.0f} KB"),
+        Row(PHANTOM_SIZE, None, "-", None, None, "<= 6 MB", volume_mb <= 6, f"{volume_mb:.2f} MB"),
+    ]
+    results, reason, passed = None, skip, None
+    if not skip:
+        try:
+            results = measure(opens, moves)
+        except Unavailable as error:
+            reason = str(error)
+        except Exception as error:  # the page broke: a failed run, not a skip
+            traceback.print_exc()
+            reason, passed = f"the browser run failed: {type(error).__name__}: {error}", False
+    if results is None:
+        return size_rows + [
+            Row(name, None, "-", None, None, target, passed, reason)
+            for name, target in zip((PAGE_OPEN, PAGE_KEYS), targets, strict=True)
+        ]
+    keys = results.keys
+    opened = (
+        f"p50 {results.open_p50:.0f} ms, max {max(results.open_ms):.0f} ms over "
+        f"{len(results.open_ms)} opens, every request but the file aborted"
+    )
+    return [
+        *size_rows,
+        Row(
+            PAGE_OPEN,
+            results.open_p50,
+            "-",
+            None,
+            None,
+            targets[0],
+            results.open_p50 <= 300,
+            opened,
+        ),
+        Row(
+            PAGE_KEYS,
+            keys.p50,
+            "-",
+            None,
+            None,
+            targets[1],
+            keys.p50 <= 16,
+            f"centre slider arrow keys: {keys.text()}",
+            {"keys": asdict(keys)},
+        ),
+    ]
+
+
 def machine() -> dict[str, object]:
     model = ""
     try:
@@ -629,7 +694,7 @@ def plot(rows: list[Row], path: Path) -> None:
     figure.savefig(path, dpi=100)
 
 
-GROUPS = ("window", "load", "export", "browser")
+GROUPS = ("window", "load", "export", "browser", "pages")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -660,6 +725,7 @@ def main(argv: list[str] | None = None) -> int:
             "load": lambda: load_rows(4, 64, 1),
             "export": lambda: export_rows(2, 4, 64, 1),
             "browser": lambda: browser_rows(5, slices=10, skip=skip),
+            "pages": lambda: page_rows(3, 5, skip=skip),
         }
     else:
         plan = {
@@ -667,6 +733,7 @@ def main(argv: list[str] | None = None) -> int:
             "load": lambda: load_rows(300, 512, 5),
             "export": lambda: export_rows(2, 120, 512, 3),
             "browser": lambda: browser_rows(60, skip=skip),
+            "pages": lambda: page_rows(15, 60, skip=skip),
         }
     rows = [row for group in groups for row in plan[group]()]
     print(table(rows))

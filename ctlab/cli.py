@@ -163,6 +163,13 @@ def build_parser() -> argparse.ArgumentParser:
         "handout", help="write the one-page class handout: HU scale, windows, Figure 5"
     )
     handout.add_argument("-o", "--output", required=True, help="PDF or PNG file to write")
+    site = commands.add_parser(
+        "site",
+        help="execute notebooks and write a static site with live widgets (no server needed)",
+    )
+    site.add_argument("notebooks", nargs="+", help="a folder of .ipynb files, or the files")
+    site.add_argument("-o", "--output", required=True, help="folder to write the site into")
+    site.add_argument("--timeout", type=float, default=600, help="seconds a cell may run")
     export.add_argument(
         "--labels",
         metavar="SEG",
@@ -398,7 +405,22 @@ def _handout(args: argparse.Namespace) -> None:
     print(f"wrote {path}: the one-page handout")
 
 
-_COMMANDS = {"info": _info, "window": _window, "export": _export, "handout": _handout}
+def _site(args: argparse.Namespace) -> None:
+    # Imported here: nbclient and nbconvert are needed by this command only.
+    from ctlab.widgets.site import build_site
+
+    given = args.notebooks[0] if len(args.notebooks) == 1 else args.notebooks
+    index = build_site(given, args.output, timeout=args.timeout)
+    print(f"wrote {index}: open it in a browser, or host or zip the folder {index.parent}")
+
+
+_COMMANDS = {
+    "info": _info,
+    "window": _window,
+    "export": _export,
+    "handout": _handout,
+    "site": _site,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

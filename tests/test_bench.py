@@ -34,8 +34,10 @@ def test_quick_run_writes_table_json_and_plot(tmp_path):
     measured = [row for row in report["rows"] if row["ctlab_ms"] is not None]
     assert measured and all(row["ctlab_ms"] > 0 for row in measured)
     latency = [row for row in report["rows"] if row["target"].startswith(("p50", ">= 12 repaints"))]
-    assert len(latency) == 6
+    assert len(latency) == 8  # 6 in JupyterLab, 2 in the saved page
     assert all(row["passed"] is None and "--no-browser" in row["note"] for row in latency)
+    sizes = [row for row in report["rows"] if row["what"].startswith("saved page (save_html)")]
+    assert len(sizes) == 2 and all(row["passed"] for row in sizes)
     assert out.with_suffix(".png").stat().st_size > 1000
 
 

@@ -1601,6 +1601,52 @@ def _(ctx):
     ctlab.TissueOverlay(HU, labels=np.ones(HU.shape, np.uint8), label_colors={1: "red"})
 
 
+@case("ctlab.widgets.page.SavedPage.save_html", "ExportError", "save_html writes a web page")
+def _(ctx):
+    ctlab.WindowExplorer(HU).save_html(ctx.name(ctx.tmp / "lesson.png"))
+
+
+@case("ctlab.widgets.page.SavedPage.save_html", "ExportError", "cannot write {target}")
+def _(ctx):
+    ctlab.WindowExplorer(HU).save_html(ctx.name(ctx.tmp / "missing" / "lesson.html"))
+
+
+@case("ctlab.widgets.page._check_max_slices", "ExportError", "max_slices must be a whole number")
+def _(ctx):
+    ctlab.WindowExplorer(HU).save_html(ctx.tmp / "lesson.html", max_slices=0)
+
+
+@case("ctlab.widgets.site.build_site", "ExportError", "cannot create the site folder")
+def _(ctx):
+    import nbformat
+
+    from ctlab.widgets.site import build_site
+
+    notebook = ctx.tmp / "lesson.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(), notebook)
+    (ctx.tmp / "taken").write_text("a file, not a folder")
+    build_site(notebook, ctx.name(ctx.tmp / "taken" / "site"))
+
+
+@case("ctlab.widgets.site.build_site", "ExportError", "{path} failed to run")
+def _(ctx):
+    import nbformat
+
+    from ctlab.widgets.site import build_site
+
+    notebook = ctx.name(ctx.tmp / "broken.ipynb")
+    cell = nbformat.v4.new_code_cell("raise ValueError('this lesson is broken')")
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), notebook)
+    build_site(notebook, ctx.tmp / "site")
+
+
+@case("ctlab.widgets.site._notebooks", "ExportError", "no notebooks to build a site from")
+def _(ctx):
+    from ctlab.widgets.site import build_site
+
+    build_site(ctx.name(ctx.tmp), ctx.tmp / "site")
+
+
 @case("ctlab.widgets.link.link_windows", "InvalidWindowError", "link_windows ties two")
 def _(ctx):
     ctlab.link_windows(ctlab.WindowExplorer(HU), HU)

@@ -1,8 +1,10 @@
 """What a widget shows where no widget front end runs, and how it leaves as a file.
 
 nbconvert to HTML or PDF, a terminal or a notebook viewer cannot run the
-browser code, so each widget's display bundle also carries a PNG of its
-current state, drawn by matplotlib (``ctlab.plot``).
+widget front end, so each widget's display bundle also carries its
+self-contained interactive page as ``text/html`` (:mod:`ctlab.widgets.page`)
+and, for viewers showing images only, a PNG of its current state drawn by
+matplotlib (``ctlab.plot``).
 """
 
 from __future__ import annotations
@@ -18,12 +20,19 @@ from matplotlib.figure import Figure
 
 from ctlab.core.errors import ExportError
 from ctlab.io.export import check_png_path
+from ctlab.widgets.page import SavedPage, page_iframe
 
 _DPI = 80
 
 
-class StaticFallback:
-    """Mixin giving a widget that has ``figure() -> Figure`` a PNG repr and ``to_png``."""
+class StaticFallback(SavedPage):
+    """Mixin giving a widget that has ``figure() -> Figure`` a PNG repr and ``to_png``.
+
+    Its display bundle also carries the widget's self-contained page
+    (:mod:`ctlab.widgets.page`) as ``text/html``, for viewers with no widget
+    front end; JupyterLab with a kernel shows the widget view, which takes
+    precedence.
+    """
 
     figure: Callable[[], Figure]
 
@@ -60,4 +69,5 @@ class StaticFallback:
         buffer = io.BytesIO()
         self.figure().savefig(buffer, format="png", dpi=_DPI)
         bundle["image/png"] = base64.b64encode(buffer.getvalue()).decode("ascii")
+        bundle["text/html"] = page_iframe(self)
         return bundle

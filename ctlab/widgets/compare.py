@@ -19,6 +19,7 @@ from ctlab.plot import compare_windows
 from ctlab.plot.slice import FIGURE_5, window_title
 from ctlab.widgets._controls import SliceTraits, browser_link, slice_slider
 from ctlab.widgets._static import StaticFallback
+from ctlab.widgets.page import PageParts
 from ctlab.widgets.views import RangeControl, SliceView
 
 __all__ = ["WindowCompare", "naive_jpeg_image"]
@@ -157,6 +158,12 @@ class WindowCompare(StaticFallback, SliceTraits, ipywidgets.VBox):  # type: igno
         return tuple(
             panel.window_since(start)
             for panel, start in zip(self._panels, self._windows, strict=True)
+        )
+
+    def _page_parts(self) -> PageParts:
+        # Python retitles a moved panel with its tissues' grey levels; the page names the window.
+        return PageParts(
+            [{"kind": "retitle", "view": panel, "prefix": ""} for panel in self._panels]
         )
 
     def figure(self) -> Figure:

@@ -29,6 +29,7 @@ from ctlab.widgets._controls import (
 )
 from ctlab.widgets._static import StaticFallback
 from ctlab.widgets.labels import LabelTraits, label_layer, label_traits
+from ctlab.widgets.page import PageParts, link_behaviour, preset_behaviour, reset_behaviour
 from ctlab.widgets.views import HistogramView, RangeControl, SliceView
 
 __all__ = ["WindowExplorer"]
@@ -332,6 +333,22 @@ class WindowExplorer(StaticFallback, SliceTraits, LabelTraits, WindowTraits, ipy
         self.preset = ""
         self.center, self.width = self._start.center, self._start.width
         self.preset = self._start_preset
+
+    def _page_parts(self) -> PageParts:
+        return PageParts(
+            [
+                preset_behaviour(self._preset_menu, self._view),
+                link_behaviour(self._function_menu, "value", self._view, "function"),
+                reset_behaviour(
+                    self._reset_button,
+                    [
+                        (self._view, {"invert": False, "function": self._start_function}),
+                        (self._view, {"center": self._start.center, "width": self._start.width}),
+                        (self._preset_menu, {"value": self._start_preset}),
+                    ],
+                ),
+            ]
+        )
 
     def figure(self) -> Figure:
         """The current view as a matplotlib figure (slice, histogram, readouts)."""

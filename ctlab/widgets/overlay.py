@@ -28,6 +28,7 @@ from ctlab.widgets._controls import (
 )
 from ctlab.widgets._static import StaticFallback
 from ctlab.widgets.labels import LabelTraits, label_layer, label_traits
+from ctlab.widgets.page import PageParts, preset_behaviour
 from ctlab.widgets.views import RangeControl, SliceView
 
 __all__ = ["TissueOverlay"]
@@ -268,6 +269,17 @@ class TissueOverlay(StaticFallback, SliceTraits, LabelTraits, WindowTraits, ipyw
             "<th>whole volume</th></tr>" if volumes else "</tr>"
         )
         self._amounts.value = f"<table>{header}{rows}</table>"
+
+    def _page_parts(self) -> PageParts:
+        # The areas table is measured in Python: the page leaves it out.
+        boxes = [[box, _records([name])[0]] for name, box in self._checkboxes.items()]
+        return PageParts(
+            [
+                preset_behaviour(self._preset_menu, self._view),
+                {"kind": "overlay", "boxes": boxes, "view": self._view},
+            ],
+            omit=(self._amounts,),
+        )
 
     def figure(self) -> Figure:
         """The current view as a matplotlib figure."""

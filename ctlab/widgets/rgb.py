@@ -23,6 +23,7 @@ from ctlab.widgets._controls import (
     window_controls,
 )
 from ctlab.widgets._static import StaticFallback
+from ctlab.widgets.page import PageParts, preset_behaviour
 from ctlab.widgets.views import SliceView
 
 __all__ = ["MultiWindowRGB"]
@@ -99,6 +100,7 @@ class MultiWindowRGB(StaticFallback, SliceTraits, ipywidgets.VBox):  # type: ign
             for (name, colour), window in zip(_CHANNELS, start, strict=True)
         ]
         panels = []
+        self._menus = []
         for (name, _), channel, window in zip(_CHANNELS, self._channels, start, strict=True):
             menu = PresetMenu(channel, self._image, value=preset_key(window))
             controls = window_controls(self._image, channel)
@@ -106,6 +108,7 @@ class MultiWindowRGB(StaticFallback, SliceTraits, ipywidgets.VBox):  # type: ign
                 control.layout.width = f"{_PANEL_WIDTH}px"
                 control.add_class(f"ctlab-{name}")
             channel.observe(self._channel_moved, ["center", "width"])
+            self._menus.append(menu)
             panels.append(ipywidgets.VBox([channel, menu, controls]))
         views = [self._composite, *self._channels]
         for view in views:
@@ -159,6 +162,20 @@ class MultiWindowRGB(StaticFallback, SliceTraits, ipywidgets.VBox):  # type: ign
         )
         if moved != self.windows:
             self.windows = moved
+
+    def _page_parts(self) -> PageParts:
+        menus = zip(self._menus, self._channels, strict=True)
+        retitles = [
+            {"kind": "retitle", "view": channel, "prefix": f"{name}: "}
+            for (name, _), channel in zip(_CHANNELS, self._channels, strict=True)
+        ]
+        return PageParts(
+            [
+                *(preset_behaviour(menu, channel) for menu, channel in menus),
+                {"kind": "rgb", "composite": self._composite, "channels": self._channels},
+                *retitles,
+            ]
+        )
 
     def figure(self) -> Figure:
         """The composite and the three channels as a matplotlib figure."""

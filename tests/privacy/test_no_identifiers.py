@@ -200,10 +200,22 @@ def test_widget_state_carries_no_identifiers(planted_series):
     state = json.dumps(
         [w.get_state() for w in created], default=lambda value: bytes(value).decode("latin-1")
     )
-    texts = state + " ".join(repr(w) + w._repr_mimebundle_()["text/plain"] for w in shown)
+    bundles = [w._repr_mimebundle_() for w in shown]
+    texts = state + " ".join(
+        repr(w) + bundle["text/plain"] + bundle["text/html"]
+        for w, bundle in zip(shown, bundles, strict=True)
+    )
     slices = shown[0]._view.slice_bytes(0).tobytes().decode("latin-1")
     assert len(created) > 20
     assert leaks(texts + slices) == []
+
+
+def test_saved_pages_carry_no_identifiers(planted_series, tmp_path):
+    """save_html of each widget: the page (state, titles, menus) names no one."""
+    image = ctlab.load(planted_series)
+    widgets = [ctlab.WindowExplorer, ctlab.WindowCompare, ctlab.TissueOverlay, ctlab.MultiWindowRGB]
+    pages = [kind(image).save_html(tmp_path / f"{kind.__name__}.html") for kind in widgets]
+    assert leaks(" ".join(page.read_text() for page in pages)) == []
 
 
 def test_own_scan_notebook_outputs_carry_no_identifiers(planted_series, tmp_path):

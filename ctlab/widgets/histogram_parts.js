@@ -1,5 +1,5 @@
 // The numbers and text of a HistogramView, apart from its drawing: tick
-// spacing, which edge a window lies beyond, and the grey levels per tissue band.
+// spacing, which edge a window lies beyond, and the grey levels per reference tissue range.
 
 import { greyLevelsSpanned } from "./voi.js";
 import { formatHU } from "./window_steps.js";
@@ -43,7 +43,7 @@ export function levelsTable(bands, center, width, fn) {
     );
   });
   return (
-    "<table><caption>grey levels (of 256) per tissue band</caption>" +
+    "<table><caption>grey levels (of 256) per tissue range</caption>" +
     '<thead><tr><th scope="col">tissue</th><th scope="col">HU</th>' +
     '<th scope="col" title="grey levels the band\'s HU range covers inside the window">spans</th>' +
     '<th scope="col" title="at most one grey level per whole HU of the band inside the window">can use</th>' +

@@ -113,7 +113,7 @@ function levelsTable(bands, center, width, fn) {
     const { spans, canUse } = bandLevels(band, center, width, fn);
     return `<tr data-tissue="${band.name}" data-spans="${spans}" data-can-use="${canUse}"><td><span class="ctlab-swatch" style="background:${band.color}"></span>${band.label}</td><td>${formatHU(band.low)}..${formatHU(band.high)} HU</td><td>${spans}</td><td>${canUse}</td></tr>`;
   });
-  return `<table><caption>grey levels (of 256) per tissue band</caption><thead><tr><th scope="col">tissue</th><th scope="col">HU</th><th scope="col" title="grey levels the band's HU range covers inside the window">spans</th><th scope="col" title="at most one grey level per whole HU of the band inside the window">can use</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+  return `<table><caption>grey levels (of 256) per tissue range</caption><thead><tr><th scope="col">tissue</th><th scope="col">HU</th><th scope="col" title="grey levels the band's HU range covers inside the window">spans</th><th scope="col" title="at most one grey level per whole HU of the band inside the window">can use</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 function luminance(hex) {
   const value = Number.parseInt(hex.slice(1), 16);

@@ -292,14 +292,14 @@ def _window(args: argparse.Namespace) -> None:
 
 def _one_series(paths: list[str], series_uid: str | None, output: str) -> bool:
     """Whether the paths name one series (exported flat, as ever) rather than a collection."""
+    from ctlab.io.series import find_all_series, is_url
+
     if len(paths) > 1 or Path(paths[0]).suffix.lower() == ".csv":
         return False
-    if series_uid is None and "://" in paths[0] + output:
+    if series_uid is None and (is_url(paths[0]) or is_url(output)):
         return False  # fsspec URLs (s3://...): ctlab.export_many reads and writes them
     if series_uid is not None or not Path(paths[0]).is_dir():
         return True
-    from ctlab.io.series import find_all_series
-
     found, _ = find_all_series(paths)
     return len(found) == 1
 

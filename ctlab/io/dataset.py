@@ -48,9 +48,8 @@ from ctlab.io.export import (
     checked_windows,
     export,
     export_options,
-    is_url,
 )
-from ctlab.io.series import find_all_series, group_files, report_found
+from ctlab.io.series import find_all_series, group_files, is_url, report_found
 
 __all__ = ["INDEX_COLUMNS", "INDEX_NAME", "ExportSummary", "export_many", "series_folder_name"]
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import re
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
@@ -23,6 +22,7 @@ from ctlab.core.image import CTImage
 from ctlab.core.voi import apply_window_float, multiwindow
 from ctlab.core.window import Window, resolve_window
 from ctlab.io.labels import LabelMap, label_array, save_label_slice
+from ctlab.io.series import is_url
 
 __all__ = [
     "FORMATS",
@@ -31,7 +31,6 @@ __all__ = [
     "checked_windows",
     "export",
     "export_options",
-    "is_url",
     "jpeg_roundtrip",
     "save_png",
 ]
@@ -49,21 +48,6 @@ ExportDtype = Literal["uint8", "float32"]
 DEFAULT_COMPRESS_LEVEL = 6
 # What an unfinished file is called until it is complete and renamed.
 _PARTIAL = ".partial"
-
-
-# A URL (s3://..., memory://..., file://...): storage reached through fsspec, not a path.
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-
-
-def is_url(place: object) -> bool:
-    """Whether ``place`` is a URL (``s3://bucket/x``) rather than a local path.
-
-    Examples
-    --------
-    >>> is_url("s3://bucket/scans"), is_url("scans/s3:"), is_url(Path("memory://x"))
-    (True, False, False)
-    """
-    return isinstance(place, str) and _URL.match(place) is not None
 
 
 def _grey_image(grey: npt.ArrayLike, file_format: str) -> npt.NDArray[np.uint8]:

@@ -40,7 +40,14 @@ from ctlab.io.header import (
     read_header,
 )
 from ctlab.io.pixels import HUConversion, check_ct, check_frame, check_rescale_size, write_hu
-from ctlab.io.series import SliceFile, find_series, order_slices, slice_normal, slice_position
+from ctlab.io.series import (
+    SliceFile,
+    find_series,
+    is_url,
+    order_slices,
+    slice_normal,
+    slice_position,
+)
 
 __all__ = ["InMemory", "load"]
 
@@ -203,7 +210,7 @@ def _given(source: Any) -> Any:
                 "ctlab.load was given an empty path; pass a DICOM file, a folder, a list of "
                 "files, or DICOM bytes (to load the working folder, pass '.')"
             )
-        if isinstance(text, str) and _URL.match(text):
+        if is_url(text):
             raise CTLabError(
                 f"ctlab.load reads local files and in-memory bytes only, not {text}; "
                 "download the file first and load the downloaded copy"
@@ -217,10 +224,6 @@ def _given(source: Any) -> Any:
             for name, value in source.items()
         ]
     return source
-
-
-# A URL (https://..., s3://..., file://...): not a path ctlab can open.
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 @contextlib.contextmanager

@@ -9,6 +9,7 @@ spacing is measured from those positions, not read from Slice Thickness.
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -28,11 +29,28 @@ __all__ = [
     "find_series",
     "finite_vector",
     "group_files",
+    "is_url",
     "order_slices",
     "report_found",
     "slice_normal",
     "slice_position",
 ]
+
+# A URL (https://..., s3://..., memory://..., file://...): not a local path.
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def is_url(place: object) -> bool:
+    """Whether ``place`` is a URL (``s3://bucket/x``) rather than a local path.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> is_url("s3://bucket/scans"), is_url("scans/s3:"), is_url(Path("memory://x"))
+    (True, False, False)
+    """
+    return isinstance(place, str) and _URL.match(place) is not None
+
 
 # Two positions closer than this (mm) are the same place: a duplicate slice.
 _SAME_POSITION_MM = 0.01

@@ -10,8 +10,10 @@ bounds how many of a window's 256 grey levels the eye can tell apart.
 
 References
 ----------
-DICOM PS3.14, Grayscale Standard Display Function, Annex B (the formulas and
-Table B-1); https://dicom.nema.org/medical/dicom/current/output/html/part14.html
+DICOM PS3.14, Grayscale Standard Display Function: section 7.1 (the formula
+and, in its Note 1, the inverse), Annex B (Table B-1) and Annex D, D.1.2 (with
+8-bit input at best 256 noticeable steps);
+https://dicom.nema.org/medical/dicom/current/output/html/part14.html
 """
 
 from __future__ import annotations
@@ -31,15 +33,15 @@ __all__ = [
     "jnd_count",
 ]
 
-#: The JND indices the GSDF is defined for (PS3.14 Annex B).
+#: The JND indices the GSDF is defined for (PS3.14 section 7.1).
 GSDF_JND_RANGE = (1.0, 1023.0)
 #: Luminance of JND index 1 and 1023 in cd/m² (PS3.14 Table B-1).
 GSDF_LUMINANCE_RANGE = (0.05, 3993.404)
 
-# PS3.14 equation B-1: log10 L(j) as a rational function of ln j.
+# PS3.14 section 7.1: log10 L(j) as a rational function of ln j.
 _NUMERATOR = (-1.3011877, 8.0242636e-2, 1.3646699e-1, -2.5468404e-2, 1.3635334e-3)  # a c e g m
 _DENOMINATOR = (1.0, -2.5840191e-2, -1.0320229e-1, 2.8745620e-2, -3.1978977e-3, 1.2992634e-4)
-# PS3.14 equation B-2, its inverse: j(L) as a polynomial in log10 L (A..I).
+# PS3.14 section 7.1, Note 1, its inverse: j(L) as a polynomial in log10 L (A..I).
 _INVERSE = (
     71.498068,
     94.593053,
@@ -68,7 +70,7 @@ def _checked(
 
 
 def gsdf_luminance(jnd_index: npt.ArrayLike) -> npt.NDArray[np.float64]:
-    """Luminance of a JND index on the DICOM GSDF (PS3.14 equation B-1).
+    """Luminance of a JND index on the DICOM GSDF (PS3.14 section 7.1).
 
     ``log10 L(j) = (a + c·ln j + e·(ln j)² + g·(ln j)³ + m·(ln j)⁴) /
     (1 + b·ln j + d·(ln j)² + f·(ln j)³ + h·(ln j)⁴ + k·(ln j)⁵)``
@@ -102,7 +104,7 @@ def gsdf_luminance(jnd_index: npt.ArrayLike) -> npt.NDArray[np.float64]:
 
 
 def gsdf_jnd_index(luminance: npt.ArrayLike) -> npt.NDArray[np.float64]:
-    """JND index of a luminance on the DICOM GSDF (PS3.14 equation B-2).
+    """JND index of a luminance on the DICOM GSDF (PS3.14 section 7.1, Note 1).
 
     ``j(L) = A + B·x + C·x² + ... + I·x⁸`` with ``x = log10 L``; the inverse
     of :func:`gsdf_luminance` to within a fraction of a JND.
@@ -138,7 +140,7 @@ def jnd_count(min_luminance: float, max_luminance: float) -> float:
     ``j(max_luminance) - j(min_luminance)`` on the GSDF. A display calibrated
     to the GSDF cannot show more distinguishable grey steps than this, however
     many bits it is driven with; with 8 bits it cannot show more than 256
-    (PS3.14 Annex C).
+    (PS3.14 Annex D, D.1.2).
 
     Parameters
     ----------

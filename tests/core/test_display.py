@@ -16,7 +16,7 @@ TABLE_B1 = [(1, 0.0500), (512, 130.0653), (1023, 3993.4040)]
 class TestGsdfLuminance:
     @pytest.mark.parametrize(("j", "luminance"), TABLE_B1)
     def test_table_b1(self, j, luminance):
-        """The formula (B-1) gives PS3.14 Table B-1's luminances to within 0.05 %."""
+        """The formula (section 7.1) gives PS3.14 Table B-1's luminances to within 0.05 %."""
         assert gsdf_luminance(j) == pytest.approx(luminance, rel=5e-4)
 
     def test_increasing(self):
@@ -42,7 +42,7 @@ class TestGsdfJndIndex:
         assert gsdf_jnd_index(luminance) == pytest.approx(j, abs=0.1)
 
     def test_inverts_luminance(self):
-        """j(L(j)) = j to within 0.1 JND over the whole range (PS3.14 B-2 is an approximation)."""
+        """j(L(j)) = j to within 0.1 JND over the whole range (PS3.14's inverse, 7.1 Note 1, is an approximation)."""
         j = np.arange(1, 1024)
         assert np.max(np.abs(gsdf_jnd_index(gsdf_luminance(j)) - j)) < 0.1
 

@@ -28,6 +28,7 @@ from ipywidgets.widgets.widget import _instances
 from ipywidgets.widgets.widget_link import Link
 
 from ctlab.core.errors import ExportError
+from ctlab.io.export import write_atomically
 from ctlab.widgets._controls import PresetMenu, preset_options, preset_window
 from ctlab.widgets._esm import bundle, stylesheet
 from ctlab.widgets.views import HistogramView, RangeControl, SliceView, WindowControls
@@ -133,13 +134,7 @@ class SavedPage:
                 f"save_html writes a web page: {target} must end in .html (e.g. 'lesson.html')"
             )
         text = page_html(self, max_slices=max_slices)
-        try:
-            target.write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise ExportError(
-                f"cannot write {target}: {error.strerror or error}; its folder must exist "
-                "and be writable"
-            ) from None
+        write_atomically(target, lambda file: file.write(text.encode("utf-8")))
         return target
 
 

@@ -50,7 +50,8 @@ __all__ = [
 #: Slices are deflated once, when a page is saved: the smallest files win.
 PAGE_DEFLATE_LEVEL = 9
 #: The page in a display bundle is made at every display: zlib's fastest level
-#: (about 2% larger, ten times faster), and at most this many slices of a volume.
+#: (a few per cent larger, far faster: bench/MEASUREMENTS.md), and at most this
+#: many slices of a volume.
 BUNDLE_DEFLATE_LEVEL = 1
 BUNDLE_MAX_SLICES = 16
 

@@ -14,9 +14,7 @@ from ctlab.core.errors import ExportError
 HU = np.array([[-1000, -80], [40, 700]], np.int16)
 
 
-@pytest.mark.parametrize(
-    ("method", "name"), [("to_png", "view.png"), ("save_html", "lesson.html")]
-)
+@pytest.mark.parametrize(("method", "name"), [("to_png", "view.png"), ("save_html", "lesson.html")])
 def test_missing_folder_is_named_and_nothing_is_left(tmp_path, method, name):
     """A folder that does not exist: the catalogue's "cannot write" error, naming the file."""
     target = tmp_path / "missing" / name

@@ -5,7 +5,7 @@ Called by ``bench/run.py``; runs on its own too::
     python bench/browser.py [--moves 60]
 
 One JupyterLab server and one headless Chromium (Debian's, through
-Playwright and ``tests/browser/harness.py``) show a notebook holding
+Playwright and ``tests/helpers/harness.py``) show a notebook holding
 
 - ``ctlab.WindowExplorer`` over a 512 x 512 slice,
 - the common notebook pattern it replaces: ``ipywidgets.interact`` with a
@@ -24,7 +24,7 @@ the page counts the repaints while it is held and the time from its release
 to the last slice painted.
 
 Then the same notebook is opened again through a TCP proxy that delays
-every packet ``PROXY_DELAY_S`` each way (``tests/browser/latency_proxy.py``:
+every packet ``PROXY_DELAY_S`` each way (``tests/helpers/latency_proxy.py``:
 a 150 ms round trip, as on Binder) and the rows are measured again.
 """
 
@@ -402,10 +402,10 @@ def measure(moves: int = 60, *, slices: int = 300) -> dict[str, Any]:
         Without Chromium, Playwright, JupyterLab or ``ctlab.WindowExplorer``.
     """
     try:
-        from tests.browser import harness
-        from tests.browser.latency_proxy import delaying_proxy
+        from tests.helpers import harness
+        from tests.helpers.latency_proxy import delaying_proxy
     except ImportError as error:
-        raise Unavailable(f"needs tests/browser/harness.py and its packages ({error})") from None
+        raise Unavailable(f"needs tests/helpers/harness.py and its packages ({error})") from None
     if harness.chromium_path() is None:
         raise Unavailable("needs chromium")
     try:

@@ -102,7 +102,7 @@ def measure(opens: int = 15, moves: int = 60) -> PageResults:
     Unavailable
         Without Chromium or Playwright.
     """
-    from tests.browser import harness
+    from tests.helpers import harness
 
     if harness.chromium_path() is None:
         raise Unavailable("needs chromium")

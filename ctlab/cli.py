@@ -19,9 +19,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import ctlab
+
+if TYPE_CHECKING:
+    from ctlab.io.series import Series
 
 _EXIT_USAGE = 2
 #: The window ``window`` and ``export`` use when no window option is given.
@@ -290,18 +293,24 @@ def _window(args: argparse.Namespace) -> None:
     )
 
 
-def _one_series(paths: list[str], series_uid: str | None, output: str) -> bool:
-    """Whether the paths name one series (exported flat, as ever) rather than a collection."""
+def _one_series(
+    paths: list[str], series_uid: str | None, output: str
+) -> tuple[bool, tuple[Series, list[str]] | None]:
+    """Whether the paths name one series (exported flat, as ever) rather than a collection.
+
+    Deciding it for a folder reads its headers: then the one series found and
+    its notes come along too, for ``load_series``, so no header is read twice.
+    """
     from ctlab.io.series import find_all_series, is_url
 
     if len(paths) > 1 or Path(paths[0]).suffix.lower() == ".csv":
-        return False
+        return False, None
     if series_uid is None and (is_url(paths[0]) or is_url(output)):
-        return False  # fsspec URLs (s3://...): ctlab.export_many reads and writes them
+        return False, None  # fsspec URLs (s3://...): ctlab.export_many reads and writes them
     if series_uid is not None or not Path(paths[0]).is_dir():
-        return True
-    found, _ = find_all_series(paths)
-    return len(found) == 1
+        return True, None
+    found, notes = find_all_series(paths)
+    return (True, (found[0], notes)) if len(found) == 1 else (False, None)
 
 
 def _dask_client(address: str) -> Any:
@@ -321,7 +330,8 @@ def _export(args: argparse.Namespace) -> None:
         windows = [
             ctlab.Window(w.center, w.width, function=args.function, name=w.name) for w in windows
         ]
-    if not _one_series(args.path, args.series, args.output):
+    single, found = _one_series(args.path, args.series, args.output)
+    if not single:
         if args.labels is not None:
             raise ctlab.CTLabError(
                 f"--labels {args.labels} goes with one series, and {' '.join(args.path)} is a "
@@ -338,7 +348,12 @@ def _export(args: argparse.Namespace) -> None:
             f"{output} is not empty; choose a new or empty folder with -o, or add --overwrite "
             "to replace the files of an earlier ctlab export there"
         )
-    image = ctlab.load(path, series_uid=args.series)
+    if found is None:
+        image = ctlab.load(path, series_uid=args.series)
+    else:
+        from ctlab.io.loader import load_series
+
+        image = load_series(found[0], notes=found[1])
     labels = (
         None if args.labels is None else ctlab.load_labels(args.labels, like=image, source=path)
     )

@@ -60,7 +60,7 @@ def test_only_a_missed_live_target_fails_the_run():
 @pytest.mark.slow
 def test_browser_latencies_are_measured():
     """bench/browser.py times every row in JupyterLab + Chromium, each move getting a result."""
-    from tests.browser import harness
+    from tests.helpers import harness
 
     if harness.chromium_path() is None:
         pytest.skip(harness.INSTALL_HINT)
@@ -99,3 +99,19 @@ def test_browser_latencies_are_measured():
             name,
             latency,
         )
+
+
+def test_bench_imports_no_test_module():
+    """bench/ imports from tests/ only the shared helpers (tests.helpers), never a test module."""
+    import ast
+
+    imported = set()
+    for path in sorted((ROOT / "bench").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported.add((path.name, node.module))
+            elif isinstance(node, ast.Import):
+                imported.update((path.name, alias.name) for alias in node.names)
+    from_tests = {(name, module) for name, module in imported if module.split(".")[0] == "tests"}
+    assert from_tests, "bench/ imports nothing from tests/ any more: this test checks nothing"
+    assert {module for _, module in from_tests} <= {"tests.helpers", "tests.helpers.latency_proxy"}

@@ -13,6 +13,7 @@ from pydicom.data import get_testdata_file
 import ctlab
 from ctlab.cli import main
 from ctlab.io.dataset import series_folder_name
+from tests.error_cases import series
 from tests.io.test_dataset import BROKEN_UID, make_studies, tree_bytes, write_series
 
 CHEST = get_testdata_file("CT_small.dcm")
@@ -181,6 +182,33 @@ class TestExport:
         err = capsys.readouterr().err
         assert "not empty" in err and "add --overwrite" in err and "overwrite=True" not in err
         assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+
+    def test_folder_of_one_series_reads_each_header_once(self, tmp_path, monkeypatch):
+        """`ctlab export FOLDER` of one series reads each header once and writes what ctlab.export does."""
+        import ctlab.io.series
+
+        folder = series(
+            tmp_path / "scan", count=3, pixels=np.arange(12, dtype=np.int16).reshape(3, 4)
+        )
+        (folder / "notes.txt").write_text("not DICOM")
+        read_header, reads = ctlab.io.series.read_header, []
+        monkeypatch.setattr(
+            ctlab.io.series, "read_header", lambda file: reads.append(file) or read_header(file)
+        )
+        with pytest.warns(ctlab.CTLabWarning, match="skipped 1 not DICOM") as by_cli:
+            assert (
+                main(["export", str(folder), "-o", str(tmp_path / "cli"), "--format", "npy"]) == 0
+            )
+        assert sorted(Path(file).name for file in reads) == sorted(p.name for p in folder.iterdir())
+
+        with pytest.warns(ctlab.CTLabWarning) as by_load:
+            image = ctlab.load(folder)
+        ctlab.export(image, tmp_path / "api", format="npy", source=str(folder))
+        assert [str(w.message) for w in by_cli] == [str(w.message) for w in by_load]
+        written = sorted(p.name for p in (tmp_path / "cli").iterdir())
+        assert written == sorted(p.name for p in (tmp_path / "api").iterdir())
+        for name in written:
+            assert (tmp_path / "cli" / name).read_bytes() == (tmp_path / "api" / name).read_bytes()
 
 
 class TestExportCollection:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.harness import _isolated_env, free_port
+from tests.helpers.harness import free_port, isolated_env
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
@@ -69,7 +69,7 @@ def test_command_serves_the_notebooks_at_the_binder_paths(tmp_path):
     process = subprocess.Popen(
         command,
         cwd=ROOT,
-        env=_isolated_env(tmp_path),
+        env=isolated_env(tmp_path),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -10,7 +10,10 @@ that range, :func:`naive_grey` applies it and :func:`grey_to_hu` reads it
 back; :func:`framework_settings` writes a window as the deep-learning
 libraries' transforms, and :func:`scaled_hu` / :func:`equalised_hu` are the
 unwindowed baselines. What a conversion loses is measured in
-:mod:`ctlab.core.metrics`.
+:mod:`ctlab.core.metrics`. Saving as JPEG and reading back needs Pillow's
+codec, which this numpy-only layer may not import:
+:func:`ctlab.conversion.jpeg_roundtrip`, beside these functions in the
+:mod:`ctlab.conversion` module that gathers every conversion.
 """
 
 from __future__ import annotations

@@ -372,15 +372,25 @@ def clean_window_explanation(text: object) -> str:
     return shown
 
 
-def header_window_name(index: int) -> str:
+def header_window_name(index: int, *, short: bool = False) -> str:
     """The name of the header's window ``index`` (0-based) when its explanation is not shown.
+
+    Parameters
+    ----------
+    index : int
+        The window's position among the header's Window Center/Width values, from 0.
+    short : bool
+        The short form, "header N", that the widgets' preset menu uses as
+        the window's key (and ``preset=`` accepts).
 
     Examples
     --------
     >>> header_window_name(0)
     'header window 1'
+    >>> header_window_name(0, short=True)
+    'header 1'
     """
-    return f"header window {index + 1}"
+    return f"header {index + 1}" if short else f"header window {index + 1}"
 
 
 def _as_list(value: Any) -> list[Any]:

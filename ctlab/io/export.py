@@ -27,12 +27,13 @@ from ctlab.io.series import is_url
 __all__ = [
     "FORMATS",
     "MANIFEST_NAME",
+    "check_grey_image",
     "check_png_path",
     "checked_windows",
     "export",
     "export_options",
-    "jpeg_roundtrip",
     "save_png",
+    "write_atomically",
 ]
 
 #: Name of the JSON manifest written beside the exported slices.
@@ -50,8 +51,23 @@ DEFAULT_COMPRESS_LEVEL = 6
 _PARTIAL = ".partial"
 
 
-def _grey_image(grey: npt.ArrayLike, file_format: str) -> npt.NDArray[np.uint8]:
-    """``grey`` as an array, if it is uint8 grey levels or RGB that ``file_format`` can hold."""
+def check_grey_image(grey: npt.ArrayLike, file_format: str) -> npt.NDArray[np.uint8]:
+    """``grey`` as an array, if it is uint8 grey levels or RGB that ``file_format`` can hold.
+
+    The check of every 8-bit image ctlab encodes: :func:`save_png` and
+    :func:`ctlab.conversion.jpeg_roundtrip`.
+
+    Raises
+    ------
+    ExportError
+        Unless ``grey`` is uint8 of shape (rows, cols) or (rows, cols, 3).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> check_grey_image(np.zeros((2, 2, 3), np.uint8), "PNG").shape
+    (2, 2, 3)
+    """
     array = np.asarray(grey)
     if array.dtype != np.uint8 or not (
         array.ndim == 2 or (array.ndim == 3 and array.shape[2] == 3)
@@ -75,11 +91,34 @@ def _check_compress_level(compress_level: int) -> None:
         )
 
 
-def _write_atomically(target: Path, write: Callable[[IO[bytes]], object]) -> None:
+def write_atomically(target: Path, write: Callable[[IO[bytes]], object]) -> None:
     """Write ``target`` under a temporary name and rename it when complete.
 
-    A run killed half-way leaves a ``.partial`` file, never a truncated file
-    under the final name that looks done.
+    Every file ctlab writes for a user goes through here (exported slices,
+    manifests, PNGs, saved pages). A run killed half-way leaves a
+    ``.partial`` file, never a truncated file under the final name that
+    looks done.
+
+    Parameters
+    ----------
+    target : Path
+        The file to write; its folder must exist.
+    write : callable
+        Called with the temporary file, opened for writing bytes.
+
+    Raises
+    ------
+    ExportError
+        If the file cannot be written (e.g. its folder is missing or
+        read-only); nothing is left under either name.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "note.txt"
+    >>> write_atomically(target, lambda file: file.write(b"done"))
+    >>> target.read_text()
+    'done'
     """
     unfinished = target.with_name(target.name + _PARTIAL)
     try:
@@ -88,15 +127,18 @@ def _write_atomically(target: Path, write: Callable[[IO[bytes]], object]) -> Non
         os.replace(unfinished, target)
     except OSError as error:
         unfinished.unlink(missing_ok=True)
-        raise ExportError(f"cannot write {target}: {error.strerror or error}") from None
+        raise ExportError(
+            f"cannot write {target}: {error.strerror or error}; its folder must exist and be "
+            "writable"
+        ) from None
 
 
 def check_png_path(path: str | os.PathLike[str]) -> Path:
     """``path`` as a Path, if its name ends in .png: ctlab writes only PNG files.
 
     A PNG written under a name such as ``x.jpg`` would be opened as JPEG by
-    other programs; a JPEG would lose the exact grey levels (see
-    :func:`jpeg_roundtrip` to see what JPEG does to them).
+    other programs; a JPEG would lose the exact grey levels
+    (:func:`ctlab.conversion.jpeg_roundtrip` shows what JPEG does to them).
     """
     target = Path(path)
     if target.suffix.lower() != ".png":
@@ -146,69 +188,15 @@ def save_png(
     """
     from PIL import Image
 
-    array = _grey_image(grey, "PNG")
+    array = check_grey_image(grey, "PNG")
     _check_compress_level(compress_level)
     target = check_png_path(path)
     picture = Image.fromarray(array, mode="L" if array.ndim == 2 else "RGB")
-    _write_atomically(
+    write_atomically(
         target,
         lambda file: picture.save(file, format="PNG", compress_level=int(compress_level)),
     )
     return target
-
-
-def jpeg_roundtrip(grey: npt.ArrayLike, *, quality: int = 75) -> npt.NDArray[np.uint8]:
-    """Save an 8-bit image as JPEG in memory and read it back.
-
-    What a data set of JPEG files holds: the grey levels after JPEG's lossy
-    compression (8 x 8 block DCT, quantisation), which blurs fine texture
-    and adds ringing near edges. Nothing is written to disk.
-
-    Parameters
-    ----------
-    grey : array_like of uint8
-        ``(rows, cols)`` grey levels or ``(rows, cols, 3)`` RGB.
-    quality : int
-        Pillow's JPEG quality, 1 (worst) .. 100; 75 is Pillow's default,
-        and 90-95 what careful exporters choose.
-
-    Returns
-    -------
-    ndarray of uint8
-        A new array of the shape of ``grey``.
-
-    Raises
-    ------
-    ExportError
-        If ``grey`` is not uint8 of a JPEG-able shape, or ``quality`` is
-        not an integer in 1..100.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> flat = np.full((16, 16), 100, np.uint8)
-    >>> bool((jpeg_roundtrip(flat) == flat).all())
-    True
-    >>> ramp = np.tile(np.arange(0, 256, 16, dtype=np.uint8), (16, 1))
-    >>> bool((jpeg_roundtrip(ramp, quality=10) == ramp).all())
-    False
-    """
-    import io
-
-    from PIL import Image
-
-    array = _grey_image(grey, "JPEG")
-    if isinstance(quality, bool) or not isinstance(quality, (int, np.integer)):
-        raise ExportError(f"quality must be an integer from 1 to 100, got {quality!r}")
-    if not 1 <= quality <= 100:
-        raise ExportError(f"quality must be from 1 to 100, got {quality}")
-    buffer = io.BytesIO()
-    Image.fromarray(array, mode="L" if array.ndim == 2 else "RGB").save(
-        buffer, format="JPEG", quality=int(quality)
-    )
-    buffer.seek(0)
-    with Image.open(buffer) as decoded:
-        return np.array(decoded.convert("L" if array.ndim == 2 else "RGB"), dtype=np.uint8)
 
 
 def checked_windows(
@@ -423,7 +411,7 @@ def export(
         if format == "png":
             save_png(pixels, target / name, compress_level=compress_level)
         elif format == "npy":
-            _write_atomically(target / name, partial(np.save, arr=pixels, allow_pickle=False))
+            write_atomically(target / name, partial(np.save, arr=pixels, allow_pickle=False))
         entry: dict[str, Any] = {"file": name, "slice_index": index}
         if label_values is not None:
             # One label slice per image slice, also beside a volume file.
@@ -442,7 +430,7 @@ def export(
             if format == "volume-npy"
             else partial(np.savez_compressed, images=volume)
         )
-        _write_atomically(target / volume_name, write_volume)
+        write_atomically(target / volume_name, write_volume)
 
     manifest = {
         **export_options(
@@ -462,7 +450,7 @@ def export(
         }
     manifest_path = target / MANIFEST_NAME
     text = json.dumps(manifest, indent=2, default=str) + "\n"
-    _write_atomically(manifest_path, lambda file: file.write(text.encode()))
+    write_atomically(manifest_path, lambda file: file.write(text.encode()))
     return manifest_path
 
 

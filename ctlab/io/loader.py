@@ -41,6 +41,7 @@ from ctlab.io.header import (
 )
 from ctlab.io.pixels import HUConversion, check_ct, check_frame, check_rescale_size, write_hu
 from ctlab.io.series import (
+    Series,
     SliceFile,
     find_series,
     is_url,
@@ -49,7 +50,7 @@ from ctlab.io.series import (
     slice_position,
 )
 
-__all__ = ["InMemory", "load"]
+__all__ = ["InMemory", "load", "load_series"]
 
 #: DICOM data already in memory: the bytes of one file, a binary file object,
 #: or one item of ``ipywidgets.FileUpload().value`` (``.name`` and ``.content``).
@@ -189,6 +190,50 @@ def load(
         series, series_notes = find_series(paths, series_uid=key)
         files, positions, spacing, order_notes = order_slices(series)
         return _from_files(files, positions, spacing, notes + series_notes + order_notes, budget)
+
+
+def load_series(
+    series: Series, *, notes: Sequence[str] = (), memory_limit: float | str | None = None
+) -> CTImage:
+    """Load a series whose headers were already read, as :func:`load` would load its folder.
+
+    For a caller that found the series itself (the command line looks at a
+    folder with :func:`~ctlab.io.series.find_all_series` to tell one series
+    from a collection): the headers kept in ``series`` are used, so no file's
+    header is read twice.
+
+    Parameters
+    ----------
+    series : Series
+        From :func:`~ctlab.io.series.find_all_series` or
+        :func:`~ctlab.io.series.find_series`.
+    notes : sequence of str
+        What finding it noted (skipped files...), warned as :func:`load` warns them.
+    memory_limit : float or str, optional
+        As for :func:`load`.
+
+    Returns
+    -------
+    CTImage
+        What ``load`` returns for the folder the series was found in.
+
+    Raises
+    ------
+    SeriesError, NotHounsfieldError, MemoryBudgetError, ...
+        As :func:`load` does once the series is chosen.
+
+    Examples
+    --------
+    >>> from pydicom.examples import get_path
+    >>> from ctlab.io.series import find_all_series
+    >>> found, notes = find_all_series([get_path("ct")])
+    >>> load_series(found[0], notes=notes).shape
+    (128, 128)
+    """
+    budget = _budget(memory_limit)
+    with _collector_paused():
+        files, positions, spacing, order_notes = order_slices(series)
+        return _from_files(files, positions, spacing, [*notes, *order_notes], budget)
 
 
 def _given(source: Any) -> Any:

@@ -31,7 +31,6 @@ __all__ = [
     "SliceTraits",
     "WindowTraits",
     "browser_link",
-    "header_key",
     "preset_description",
     "preset_key",
     "preset_options",
@@ -122,18 +121,14 @@ class SliceTraits(traitlets.HasTraits):  # type: ignore[misc]
         return index
 
 
-def header_key(index: int) -> str:
-    """The preset key of the header's window ``index`` (0-based): "header 1", ..."""
-    return f"header {index + 1}"
-
-
 def _own_name(window: Window, index: int) -> str:
     """The header window's own name, or "" when it has none but its position.
 
     Window.from_dicom names a window only if its explanation passed the privacy
     clean; "header window N" and the menu key need no second label.
     """
-    return "" if window.name in ("", header_key(index), header_window_name(index)) else window.name
+    names = ("", header_window_name(index), header_window_name(index, short=True))
+    return "" if window.name in names else window.name
 
 
 #: Longest menu label; a header window's own name can be any length.
@@ -150,7 +145,7 @@ def preset_options(image: CTImage) -> list[tuple[str, str]]:
     """
     header = []
     for index, window in enumerate(image.windows):
-        key = header_key(index)
+        key = header_window_name(index, short=True)
         unnamed = Window(window.center, window.width)
         shown = _own_name(window, index) or f"{unnamed}".split(" HU")[0]
         label = f"{key}: {shown}"

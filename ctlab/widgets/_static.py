@@ -19,7 +19,7 @@ from typing import Any
 from matplotlib.figure import Figure
 
 from ctlab.core.errors import ExportError
-from ctlab.io.export import check_png_path
+from ctlab.io.export import check_png_path, write_atomically
 from ctlab.widgets.page import SavedPage, page_iframe
 
 _DPI = 80
@@ -55,13 +55,8 @@ class StaticFallback(SavedPage):
         target = check_png_path(path)
         if isinstance(dpi, bool) or not isinstance(dpi, (int, float)) or not dpi >= 1:
             raise ExportError(f"dpi must be a number >= 1 (dots per inch), got {dpi!r}")
-        try:
-            self.figure().savefig(target, format="png", dpi=dpi)
-        except OSError as error:
-            raise ExportError(
-                f"cannot write {target}: {error.strerror or error}; its folder must exist "
-                "and be writable"
-            ) from None
+        figure = self.figure()
+        write_atomically(target, lambda file: figure.savefig(file, format="png", dpi=dpi))
         return target
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:

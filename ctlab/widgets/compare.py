@@ -11,10 +11,10 @@ import numpy.typing as npt
 import traitlets
 from matplotlib.figure import Figure
 
+from ctlab.conversion import jpeg_roundtrip
 from ctlab.core.image import CTImage, as_image
 from ctlab.core.voi import apply_window
 from ctlab.core.window import PRESETS, Window, resolve_windows
-from ctlab.io.export import jpeg_roundtrip
 from ctlab.plot import compare_windows
 from ctlab.plot.slice import FIGURE_5, window_title
 from ctlab.widgets._controls import SliceTraits, browser_link, slice_slider

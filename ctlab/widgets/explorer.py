@@ -11,7 +11,14 @@ import traitlets
 from matplotlib.figure import Figure
 
 from ctlab.core.image import CTImage, as_image
-from ctlab.core.window import PRESETS, VOI_FUNCTIONS, VOIFunction, Window, resolve_window
+from ctlab.core.window import (
+    PRESETS,
+    VOI_FUNCTIONS,
+    VOIFunction,
+    Window,
+    header_window_name,
+    resolve_window,
+)
 from ctlab.io.labels import LabelMap
 from ctlab.plot import explorer_figure
 from ctlab.plot.explorer import READOUT_TISSUES
@@ -21,7 +28,6 @@ from ctlab.widgets._controls import (
     WindowTraits,
     browser_link,
     check_window,
-    header_key,
     preset_key,
     preset_options,
     slice_slider,
@@ -210,7 +216,7 @@ class WindowExplorer(StaticFallback, SliceTraits, LabelTraits, WindowTraits, ipy
 
     def _preset_key_of(self, window: Window | str | None, start: Window) -> str:
         if window is None and self._image.default_window is not None:
-            return header_key(0)
+            return header_window_name(0, short=True)
         return preset_key(start if window is None else window)
 
     def _build_controls(self) -> ipywidgets.Widget:

@@ -28,6 +28,7 @@ from ipywidgets.widgets.widget import _instances
 from ipywidgets.widgets.widget_link import Link
 
 from ctlab.core.errors import ExportError
+from ctlab.io.export import write_atomically
 from ctlab.widgets._controls import PresetMenu, preset_options, preset_window
 from ctlab.widgets._esm import bundle, stylesheet
 from ctlab.widgets.views import HistogramView, RangeControl, SliceView, WindowControls
@@ -49,7 +50,8 @@ __all__ = [
 #: Slices are deflated once, when a page is saved: the smallest files win.
 PAGE_DEFLATE_LEVEL = 9
 #: The page in a display bundle is made at every display: zlib's fastest level
-#: (about 2% larger, ten times faster), and at most this many slices of a volume.
+#: (a few per cent larger, far faster: bench/MEASUREMENTS.md), and at most this
+#: many slices of a volume.
 BUNDLE_DEFLATE_LEVEL = 1
 BUNDLE_MAX_SLICES = 16
 
@@ -133,13 +135,7 @@ class SavedPage:
                 f"save_html writes a web page: {target} must end in .html (e.g. 'lesson.html')"
             )
         text = page_html(self, max_slices=max_slices)
-        try:
-            target.write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise ExportError(
-                f"cannot write {target}: {error.strerror or error}; its folder must exist "
-                "and be writable"
-            ) from None
+        write_atomically(target, lambda file: file.write(text.encode("utf-8")))
         return target
 
 

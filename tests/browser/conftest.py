@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 
 import ctlab
-from tests.browser import harness
 from tests.browser.explorer_page import BUILD, CANVAS, STATE
+from tests.helpers import harness
 
 REPO = Path(__file__).resolve().parents[2]
 README_IMAGES = REPO / "docs" / "images"

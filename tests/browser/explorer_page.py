@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 import ctlab
-from tests.browser import harness
+from tests.helpers import harness
 
 ROOT = ".ctlab-window-explorer"
 CANVAS = f"{ROOT} canvas.ctlab-slice-canvas"

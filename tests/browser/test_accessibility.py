@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 import ctlab
-from tests.browser import harness
 from tests.browser.explorer_page import clipped_controls
+from tests.helpers import harness
 from tests.node_tools import NODE_MODULES, npm_ready
 
 pytestmark = pytest.mark.browser

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import ctlab
-from tests.browser import harness
+from tests.helpers import harness
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,6 @@ import pytest
 
 import ctlab
 from ctlab.widgets.views import control_reach
-from tests.browser import harness
 from tests.browser.explorer_page import (
     CANVAS,
     HISTOGRAM,
@@ -22,6 +21,7 @@ from tests.browser.explorer_page import (
     thumb_point,
     wait_until_painted,
 )
+from tests.helpers import harness
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 import ctlab
-from tests.browser import harness
 from tests.browser.explorer_page import (
     CANVAS,
     ROOT,
@@ -19,6 +18,7 @@ from tests.browser.explorer_page import (
     kernel_state,
     wait_until_painted,
 )
+from tests.helpers import harness
 
 pytestmark = pytest.mark.browser
 

@@ -15,8 +15,8 @@ import pytest
 import ctlab
 from ctlab.data.synthetic.phantom import make_phantom
 from ctlab.widgets.labels import label_layer
-from tests.browser import harness
 from tests.browser.test_accessibility import axe_script, violations
+from tests.helpers import harness
 
 __all__ = ["axe_script"]  # axe-core's script, a fixture shared with the accessibility tests
 

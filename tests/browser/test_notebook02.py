@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 import ctlab
-from tests.browser import harness
 from tests.browser.explorer_page import thumb_point
+from tests.helpers import harness
 
 pytestmark = pytest.mark.browser
 

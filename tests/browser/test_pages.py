@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 import ctlab
-from tests.browser import harness
 from tests.browser.explorer_page import assert_shows, expected_grey
+from tests.helpers import harness
 
 pytestmark = pytest.mark.browser
 

@@ -1,7 +1,7 @@
 """Scrolling a volume over a 150 ms round trip (Binder): the picture keeps moving, exactly.
 
 JupyterLab is opened through a TCP proxy delaying every packet 75 ms each
-way (tests/browser/latency_proxy.py). An arrow key held on the slice slider
+way (tests/helpers/latency_proxy.py). An arrow key held on the slice slider
 (pressed every 33 ms, a keyboard's auto-repeat) must keep repainting, every
 painted slice must be that slice windowed exactly, and the last one must
 arrive soon after the key is released. The targets themselves (>= 12
@@ -18,9 +18,9 @@ import time
 import pytest
 
 import ctlab
-from tests.browser import harness
 from tests.browser.explorer_page import CANVAS, ROOT, assert_shows, expected_grey
-from tests.browser.latency_proxy import delaying_proxy
+from tests.helpers import harness
+from tests.helpers.latency_proxy import delaying_proxy
 
 pytestmark = pytest.mark.browser
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tests.browser import harness
+from tests.helpers import harness
 
 pytestmark = pytest.mark.browser
 

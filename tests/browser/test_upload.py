@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydicom.data import get_testdata_file
 
-from tests.browser import harness
+from tests.helpers import harness
 
 pytestmark = pytest.mark.browser
 

@@ -1,1 +1,6 @@
-"""Helpers shared by several test folders (imported as modules; fixtures stay in conftest.py)."""
+"""Helpers shared by several test folders and by bench/, imported as modules.
+
+Fixtures stay in conftest.py. bench/ imports only from here, never a test
+module: ``harness`` (JupyterLab in Chromium) and ``latency_proxy`` (a far
+server's round trip).
+"""

@@ -96,7 +96,8 @@ class LabServer:
             return ""
 
 
-def _isolated_env(state: Path) -> dict[str, str]:
+def isolated_env(state: Path) -> dict[str, str]:
+    """This process's environment with Jupyter's, IPython's and matplotlib's state under ``state``."""
     env = dict(os.environ)
     for variable, name in [
         ("JUPYTER_CONFIG_DIR", "config"),
@@ -151,7 +152,7 @@ def jupyterlab(root: Path | str, *, timeout: float = 90.0) -> Iterator[LabServer
         ]
         with open(log_path, "wb") as log:
             process = subprocess.Popen(
-                command, cwd=root, env=_isolated_env(state), stdout=log, stderr=subprocess.STDOUT
+                command, cwd=root, env=isolated_env(state), stdout=log, stderr=subprocess.STDOUT
             )
         server = LabServer(url=url, token=token, root=root, process=process, log_path=log_path)
         try:

@@ -793,7 +793,7 @@ def _(ctx):
     ctlab.save_png(ctlab.apply_window(HU, "default"), ctx.name(ctx.tmp / "x.jpg"))
 
 
-@case("ctlab.io.export.write_atomically", "ExportError", "cannot write {target}")
+@case("ctlab.io.files.write_atomically", "ExportError", "cannot write {target}")
 def _(ctx):
     ctlab.save_png(ctlab.apply_window(HU, "default"), ctx.name(ctx.tmp / "nowhere" / "x.png"))
 
@@ -1248,14 +1248,6 @@ def _(ctx):
     write_series(ctlab.CTImage(HU, spacing=(1.0, 1.0)), ctx.name(ctx.tmp))
 
 
-@case("ctlab.io.write.write_series", "ExportError", "cannot write {path}")
-def _(ctx):
-    from ctlab.io.write import write_series
-
-    ctx.name(ctx.tmp / "slice_000.dcm").mkdir()  # a folder in the file's place
-    write_series(ctlab.CTImage(HU, spacing=(1.0, 1.0)), ctx.tmp, overwrite=True)
-
-
 # ctlab.io.labels, ctlab.io.label_formats and their core functions -------------------------------
 
 
@@ -1533,16 +1525,6 @@ def _(ctx):
 @case("ctlab.io.labels.label_array", "LabelError", "labels must be integers of the image")
 def _(ctx):
     ctlab.export(ctlab.CTImage(HU, spacing=(1.0, 1.0)), ctx.tmp / "out", labels=np.zeros((3, 3)))
-
-
-@case("ctlab.io.labels.save_label_slice", "ExportError", "cannot write {path}")
-def _(ctx):
-    # A folder where the label file should go: the write fails (even for root).
-    blocker = ctx.name(ctx.tmp / "out" / "labels" / "slice_0000.png")
-    blocker.mkdir(parents=True)
-    labels = np.zeros(HU.shape, np.uint8)
-    image = ctlab.CTImage(HU, spacing=(1.0, 1.0))
-    ctlab.export(image, ctx.tmp / "out", labels=labels, overwrite=True)
 
 
 # ctlab.plot --------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -21,6 +21,7 @@ from ctlab.core.errors import ExportError
 from ctlab.core.image import CTImage
 from ctlab.core.voi import apply_window_float, multiwindow
 from ctlab.core.window import Window, resolve_window
+from ctlab.io.files import write_atomically
 from ctlab.io.labels import LabelMap, label_array, save_label_slice
 from ctlab.io.series import is_url
 
@@ -33,7 +34,6 @@ __all__ = [
     "export",
     "export_options",
     "save_png",
-    "write_atomically",
 ]
 
 #: Name of the JSON manifest written beside the exported slices.
@@ -48,7 +48,6 @@ ExportDtype = Literal["uint8", "float32"]
 #: Pillow's zlib level for PNG files when none is given (its own default).
 DEFAULT_COMPRESS_LEVEL = 6
 # What an unfinished file is called until it is complete and renamed.
-_PARTIAL = ".partial"
 
 
 def check_grey_image(grey: npt.ArrayLike, file_format: str) -> npt.NDArray[np.uint8]:
@@ -89,48 +88,6 @@ def _check_compress_level(compress_level: int) -> None:
         raise ExportError(
             f"compress_level must be from 0 (fastest) to 9 (smallest), got {compress_level}"
         )
-
-
-def write_atomically(target: Path, write: Callable[[IO[bytes]], object]) -> None:
-    """Write ``target`` under a temporary name and rename it when complete.
-
-    Every file ctlab writes for a user goes through here (exported slices,
-    manifests, PNGs, saved pages). A run killed half-way leaves a
-    ``.partial`` file, never a truncated file under the final name that
-    looks done.
-
-    Parameters
-    ----------
-    target : Path
-        The file to write; its folder must exist.
-    write : callable
-        Called with the temporary file, opened for writing bytes.
-
-    Raises
-    ------
-    ExportError
-        If the file cannot be written (e.g. its folder is missing or
-        read-only); nothing is left under either name.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> target = pathlib.Path(tempfile.mkdtemp()) / "note.txt"
-    >>> write_atomically(target, lambda file: file.write(b"done"))
-    >>> target.read_text()
-    'done'
-    """
-    unfinished = target.with_name(target.name + _PARTIAL)
-    try:
-        with open(unfinished, "wb") as file:
-            write(file)
-        os.replace(unfinished, target)
-    except OSError as error:
-        unfinished.unlink(missing_ok=True)
-        raise ExportError(
-            f"cannot write {target}: {error.strerror or error}; its folder must exist and be "
-            "writable"
-        ) from None
 
 
 def check_png_path(path: str | os.PathLike[str]) -> Path:

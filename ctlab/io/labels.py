@@ -17,6 +17,7 @@ import math
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ import numpy.typing as npt
 from ctlab.core.errors import LabelError
 from ctlab.core.image import CTImage
 from ctlab.core.labels import LabelMeasurement, measure_labels
+from ctlab.io.files import write_atomically
 from ctlab.io.geometry import flip_axis
 
 __all__ = ["OKABE_ITO", "TOTALSEGMENTATOR_EXAMPLE", "LabelMap", "load_labels"]
@@ -425,15 +427,12 @@ def save_label_slice(labels: npt.NDArray[np.integer], path: Path) -> None:
     """One slice of label values, exactly: an 8- or 16-bit grey PNG, or ``.npy`` by its suffix."""
     from PIL import Image
 
-    from ctlab.core.errors import ExportError
-
-    try:
-        if path.suffix == ".npy":
-            np.save(path, labels, allow_pickle=False)
-        elif labels.dtype.itemsize == 1 or int(labels.max(initial=0)) <= 255:
-            Image.fromarray(labels.astype(np.uint8), mode="L").save(path, format="PNG")
-        else:
-            # 16-bit grey ("I;16"), the mode Pillow gives uint16 arrays.
-            Image.fromarray(labels.astype(np.uint16)).save(path, format="PNG")
-    except OSError as error:
-        raise ExportError(f"cannot write {path}: {error}") from None
+    if path.suffix == ".npy":
+        write_atomically(path, partial(np.save, arr=labels, allow_pickle=False))
+    elif labels.dtype.itemsize == 1 or int(labels.max(initial=0)) <= 255:
+        grey = Image.fromarray(labels.astype(np.uint8), mode="L")
+        write_atomically(path, partial(grey.save, format="PNG"))
+    else:
+        # 16-bit grey ("I;16"), the mode Pillow gives uint16 arrays.
+        grey = Image.fromarray(labels.astype(np.uint16))
+        write_atomically(path, partial(grey.save, format="PNG"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from pydicom.valuerep import DSfloat
 
 from ctlab.core.errors import ExportError, InvalidImageError
 from ctlab.core.image import CTImage
+from ctlab.io.files import write_atomically
 
 __all__ = ["write_series"]
 
@@ -203,11 +205,6 @@ def write_series(
             _dataset({**_FILE_META, "MediaStorageSOPInstanceUID": instance_uid})
         )
         path = target / f"slice_{index:03d}.dcm"
-        try:
-            ds.save_as(path, enforce_file_format=True)
-        except OSError as error:
-            raise ExportError(
-                f"cannot write {path}: {error}; check that the folder is writable and has space"
-            ) from None
+        write_atomically(path, partial(ds.save_as, enforce_file_format=True))
         files.append(path)
     return files

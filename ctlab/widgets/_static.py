@@ -19,7 +19,8 @@ from typing import Any
 from matplotlib.figure import Figure
 
 from ctlab.core.errors import ExportError
-from ctlab.io.export import check_png_path, write_atomically
+from ctlab.io.export import check_png_path
+from ctlab.io.files import write_atomically
 from ctlab.widgets.page import SavedPage, page_iframe
 
 _DPI = 80

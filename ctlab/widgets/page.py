@@ -28,7 +28,7 @@ from ipywidgets.widgets.widget import _instances
 from ipywidgets.widgets.widget_link import Link
 
 from ctlab.core.errors import ExportError
-from ctlab.io.export import write_atomically
+from ctlab.io.files import write_atomically
 from ctlab.widgets._controls import PresetMenu, preset_options, preset_window
 from ctlab.widgets._esm import bundle, stylesheet
 from ctlab.widgets.views import HistogramView, RangeControl, SliceView, WindowControls

@@ -1,4 +1,4 @@
-"""to_png and save_html write through ctlab.io.export.write_atomically, as exports do."""
+"""to_png and save_html write through ctlab.io.files.write_atomically, as exports do."""
 
 from __future__ import annotations
 

@@ -93,11 +93,10 @@ def test_readme_lists_every_notebook():
     readme = (ROOT / "README.md").read_text()
     missing = [p.name for p in NOTEBOOKS if f"(notebooks/{p.name})" not in readme]
     assert not missing, f"add to the README's notebook table: {missing}"
-# The lessons a teacher projects: their cells carry slideshow metadata.
-DECKS = [path for path in NOTEBOOKS if path.name[:2] in {"01", "02", "03", "04", "05", "06"}]
 
 
-@pytest.mark.parametrize("path", DECKS, ids=ids(DECKS))
+# Every lesson, and its solution, is projected in class: every cell carries slideshow metadata.
+@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
 def test_converts_to_a_slide_deck(path):
     """`jupyter nbconvert --to slides` gives one slide per marked cell, titled, imports skipped."""
     from nbconvert import SlidesExporter

@@ -95,6 +95,13 @@ def test_readme_lists_every_notebook():
     assert not missing, f"add to the README's notebook table: {missing}"
 
 
+def test_teaching_guide_lists_every_notebook():
+    """docs/teaching.md's sessions and extras link every notebook of the sequence."""
+    guide = (ROOT / "docs" / "teaching.md").read_text()
+    missing = [p.name for p in NOTEBOOKS if f"(../notebooks/{p.name})" not in guide]
+    assert not missing, f"add to docs/teaching.md: {missing}"
+
+
 # Every lesson, and its solution, is projected in class: every cell carries slideshow metadata.
 @pytest.mark.parametrize("path", ALL, ids=ids(ALL))
 def test_converts_to_a_slide_deck(path):

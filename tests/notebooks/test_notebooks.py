@@ -93,11 +93,17 @@ def test_readme_lists_every_notebook():
     readme = (ROOT / "README.md").read_text()
     missing = [p.name for p in NOTEBOOKS if f"(notebooks/{p.name})" not in readme]
     assert not missing, f"add to the README's notebook table: {missing}"
-# The lessons a teacher projects: their cells carry slideshow metadata.
-DECKS = [path for path in NOTEBOOKS if path.name[:2] in {"01", "02", "03", "04", "05", "06"}]
 
 
-@pytest.mark.parametrize("path", DECKS, ids=ids(DECKS))
+def test_teaching_guide_lists_every_notebook():
+    """docs/teaching.md's sessions and extras link every notebook of the sequence."""
+    guide = (ROOT / "docs" / "teaching.md").read_text()
+    missing = [p.name for p in NOTEBOOKS if f"(../notebooks/{p.name})" not in guide]
+    assert not missing, f"add to docs/teaching.md: {missing}"
+
+
+# Every lesson, and its solution, is projected in class: every cell carries slideshow metadata.
+@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
 def test_converts_to_a_slide_deck(path):
     """`jupyter nbconvert --to slides` gives one slide per marked cell, titled, imports skipped."""
     from nbconvert import SlidesExporter

@@ -347,6 +347,7 @@ class WindowExplorer(StaticFallback, SliceTraits, LabelTraits, WindowTraits, ipy
                         (self._preset_menu, {"value": self._start_preset}),
                     ],
                 ),
+                *self._label_behaviours(self._view),
             ]
         )
 

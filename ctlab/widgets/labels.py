@@ -162,6 +162,13 @@ class LabelTraits(traitlets.HasTraits):  # type: ignore[misc]
         box.add_class("ctlab-labels")
         return box
 
+    def _label_behaviours(self, view: SliceView) -> list[dict[str, Any]]:
+        """What the toggles do in Python, for a saved page (:mod:`ctlab.widgets.page`)."""
+        boxes = getattr(self, "_label_boxes", {})
+        if not boxes:
+            return []
+        return [{"kind": "labels", "boxes": [[b, v] for v, b in boxes.items()], "view": view}]
+
     def _link_labels(self, view: SliceView) -> None:
         """Keep the traits and ``view``'s in step, starting from the view's."""
         for name in ("labels_shown", "label_outline", "label_opacity"):

@@ -277,6 +277,7 @@ class TissueOverlay(StaticFallback, SliceTraits, LabelTraits, WindowTraits, ipyw
             [
                 preset_behaviour(self._preset_menu, self._view),
                 {"kind": "overlay", "boxes": boxes, "view": self._view},
+                *self._label_behaviours(self._view),
             ],
             omit=(self._amounts,),
         )

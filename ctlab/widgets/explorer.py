@@ -352,8 +352,8 @@ class WindowExplorer(StaticFallback, SliceTraits, LabelTraits, WindowTraits, ipy
         )
 
     def figure(self) -> Figure:
-        """The current view as a matplotlib figure (slice, histogram, readouts)."""
-        return explorer_figure(
+        """The current view as a matplotlib figure (slice with its labels, histogram, readouts)."""
+        figure = explorer_figure(
             self._image,
             self.window,
             slice_index=self.slice_index,
@@ -361,6 +361,10 @@ class WindowExplorer(StaticFallback, SliceTraits, LabelTraits, WindowTraits, ipy
             invert=self.invert,
             log=self.log,
         )
+        self._draw_labels_on(
+            next(ax for ax in figure.axes if ax.get_label() == "slice"), self._view
+        )
+        return figure
 
     def __repr__(self) -> str:
         where = f", slice {self.slice_index}" if self._image.is_volume else ""

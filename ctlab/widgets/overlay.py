@@ -283,7 +283,7 @@ class TissueOverlay(StaticFallback, SliceTraits, LabelTraits, WindowTraits, ipyw
         )
 
     def figure(self) -> Figure:
-        """The current view as a matplotlib figure."""
+        """The current view as a matplotlib figure (tissue bands, then the labels shown)."""
         axes = overlay_tissues(
             self._image,
             self.window,
@@ -291,6 +291,7 @@ class TissueOverlay(StaticFallback, SliceTraits, LabelTraits, WindowTraits, ipyw
             slice_index=self.slice_index,
             opacity=self.opacity,
         )
+        self._draw_labels_on(axes, self._view)
         figure = axes.figure
         assert isinstance(figure, Figure)  # overlay_tissues draws on a figure of its own
         return figure

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgb
 from matplotlib.patches import Patch
@@ -191,8 +192,13 @@ def draw_labels(
     levels = under[..., :3] * 255 if under.ndim == 3 else under
     image.set_data(_blended(levels, plane, drawn, outline, opacity) / 255)
     legend = ax.get_legend()
-    handles = list(legend.legend_handles) if legend else []
-    texts = [text.get_text() for text in legend.get_texts()] if legend else []
+    kept = zip(legend.legend_handles, legend.get_texts(), strict=True) if legend else []
+    handles: list[Artist] = []
+    texts: list[str] = []
+    for handle, text in kept:
+        if handle is not None:
+            handles.append(handle)
+            texts.append(text.get_text())
     for value, color in drawn.items():
         handles.append(Patch(color=color))
         texts.append(dict(names or {}).get(value, f"label {value}"))

@@ -15,6 +15,7 @@ from ctlab.core.errors import LabelError
 from ctlab.data.synthetic.phantom import make_phantom
 from ctlab.io.labels import OKABE_ITO
 from ctlab.io.write import write_series
+from ctlab.widgets.page import page_html
 from ctlab.widgets.views import RangeControl, SliceView
 from tests.io.label_files import write_seg
 from tests.widgets.tree import part, parts
@@ -163,7 +164,8 @@ class TestWhatTravels:
 
 
 def test_no_identifiers_in_the_widget_state(tmp_path):
-    """A SEG with planted identifiers: neither they nor the file name reach any widget state."""
+    """A SEG with planted identifiers: neither they nor the file name reach any widget state,
+    nor its saved page."""
     phantom = make_phantom(n_slices=4, size=16)
     files = write_series(phantom, tmp_path / "ct")
     scan = ctlab.load(tmp_path / "ct")
@@ -184,6 +186,8 @@ def test_no_identifiers_in_the_widget_state(tmp_path):
         text = json.dumps(states, default=repr)
         assert "PLANTED" not in text
         assert "liver" in text
+        page = page_html(shown)
+        assert "PLANTED" not in page and "liver (1)" in page
 
 
 class TestStaticPicture:

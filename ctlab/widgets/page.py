@@ -3,8 +3,10 @@
 :meth:`SavedPage.save_html` writes the widget into a single ``.html`` file
 that works opened from disk, offline: the views' own ES modules (bundled
 with a small in-page model, ``page.js``) run on the widget's state and its
-HU slices embedded in the page (int16, deflated, base64), so sliders,
-presets, gestures, slice scrolling and the histogram work as in JupyterLab.
+HU slices embedded in the page (int16, deflated, base64), and a label map's
+slices beside them (uint8/uint16, the same way), so sliders, presets,
+gestures, slice scrolling, the histogram and the labels (each on or off,
+outlined or filled, their opacity) work as in JupyterLab.
 What needs Python (loading another scan, per-slice tissue
 areas) is left out of the page. The same page travels in the widget's
 display bundle as ``text/html`` (an ``iframe`` with ``srcdoc``), so an

@@ -1545,6 +1545,19 @@ def _(ctx):
     ctlab.plot.label_pixels(np.zeros((3, 3), np.uint8), np.zeros((2, 2), np.uint8), {})
 
 
+@case("ctlab.plot.labels.draw_labels", "InvalidImageError", "draw_labels needs an axes showing")
+def _(ctx):
+    from matplotlib.figure import Figure
+
+    ctlab.plot.draw_labels(Figure().add_subplot(), np.zeros((3, 3), np.uint8), {})
+
+
+@case("ctlab.plot.labels.draw_labels", "InvalidImageError", "draw_labels needs a 2-D integer")
+def _(ctx):
+    ax = ctlab.plot.show_slice(HU, "default")
+    ctlab.plot.draw_labels(ax, np.zeros((3, 3), np.uint8), {})
+
+
 @case("ctlab.plot.labels.overlay_labels", "InvalidImageError", "labels must be integers of")
 def _(ctx):
     ctlab.plot.overlay_labels(HU, np.zeros((3, 3), np.uint8), "default")

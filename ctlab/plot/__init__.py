@@ -7,7 +7,7 @@ needed; in a notebook a returned Figure displays itself.
 from ctlab.plot.explorer import explorer_figure
 from ctlab.plot.handout import handout_figure, save_handout
 from ctlab.plot.histogram import histogram_figure, hounsfield_scale
-from ctlab.plot.labels import label_outlines, label_pixels, overlay_labels
+from ctlab.plot.labels import draw_labels, label_outlines, label_pixels, overlay_labels
 from ctlab.plot.slice import (
     body_box,
     compare_windows,
@@ -19,6 +19,7 @@ from ctlab.plot.slice import (
 __all__ = [
     "body_box",
     "compare_windows",
+    "draw_labels",
     "explorer_figure",
     "handout_figure",
     "histogram_figure",

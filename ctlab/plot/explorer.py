@@ -86,7 +86,7 @@ def explorer_figure(
     _, index = slice_of(ct, slice_index)
     figure = Figure(figsize=(12, 6), layout="constrained")
     grid = figure.add_gridspec(2, 2, width_ratios=(1, 1.25), height_ratios=(10, 1.6))
-    slice_ax = figure.add_subplot(grid[0, 0])
+    slice_ax = figure.add_subplot(grid[0, 0], label="slice")
     # The preset's name over its numbers, so the title fits over the slice.
     title = str(resolved).replace(": ", "\n") + (f", slice {index}" if ct.is_volume else "")
     show_slice(

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgb
 from matplotlib.patches import Patch
@@ -18,7 +19,7 @@ from ctlab.core.window import Window, resolve_window
 from ctlab.plot._common import FONT_SIZE, check_opacity, given_or_new_axes, pixel_aspect, slice_of
 from ctlab.plot.slice import window_title
 
-__all__ = ["label_outlines", "label_pixels", "overlay_labels"]
+__all__ = ["draw_labels", "label_outlines", "label_pixels", "overlay_labels"]
 
 # Okabe-Ito, black left out: for labels that come without colours.
 _FALLBACK = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
@@ -120,19 +121,89 @@ def overlay_labels(
         value: given_colors.get(value, _FALLBACK[position % len(_FALLBACK)])
         for position, value in enumerate(shown)
     }
-    rgb = _blended(apply_window(hu, resolved), plane, colors_shown, outline, opacity) / 255
-    handles = [
-        Patch(color=color, label=given_names.get(value, f"label {value}"))
-        for value, color in colors_shown.items()
-    ]
     axes = given_or_new_axes(ax, (5.5, 5))
-    axes.imshow(rgb, interpolation="nearest", aspect=pixel_aspect(ct))
+    axes.imshow(
+        apply_window(hu, resolved),
+        cmap="gray",
+        vmin=0,
+        vmax=255,
+        interpolation="nearest",
+        aspect=pixel_aspect(ct),
+    )
     axes.set_xticks([])
     axes.set_yticks([])
     axes.set_title(window_title(resolved), fontsize=FONT_SIZE)
-    if handles:
-        axes.legend(handles=handles, loc="lower right", fontsize=FONT_SIZE - 2, framealpha=0.8)
-    return axes
+    return draw_labels(
+        axes, plane, colors_shown, outline=outline, opacity=opacity, names=given_names
+    )
+
+
+def draw_labels(
+    ax: Axes,
+    labels: npt.ArrayLike,
+    colors: Mapping[int, str],
+    *,
+    outline: bool = True,
+    opacity: float = 0.5,
+    names: Mapping[int, str] | None = None,
+) -> Axes:
+    """Draw a 2-D label map over the slice already shown in ``ax``, with a legend entry each.
+
+    The slice is ``ax``'s first image: grey levels 0..255 (as
+    :func:`ctlab.plot.show_slice` draws them) or RGB in 0..1 (as
+    :func:`ctlab.plot.overlay_tissues`). Each label of ``colors`` (value ->
+    ``"#RRGGBB"``; labels left out are not drawn) is blended in as
+    :func:`label_pixels` does, outlined or filled; the legend keeps its
+    entries and gains each drawn label's name (``names``, default
+    ``"label <value>"``). This is how the widgets' static pictures show
+    their labels.
+
+    Raises
+    ------
+    InvalidImageError
+        If ``ax`` shows no image, or ``labels`` is not a 2-D integer map of its shape.
+
+    Examples
+    --------
+    >>> from ctlab.plot import show_slice
+    >>> labels = np.zeros((4, 4), np.uint8)
+    >>> labels[1:3, 1:3] = 2
+    >>> ax = show_slice(np.zeros((4, 4), np.int16), "default")
+    >>> ax = draw_labels(ax, labels, {2: "#FF0000"}, names={2: "cyst"})
+    >>> ax.images[0].get_array()[1, 1].tolist(), ax.get_legend().get_texts()[-1].get_text()
+    ([1.0, 0.0, 0.0], 'cyst')
+    """
+    check_opacity(opacity)
+    if not ax.images:
+        raise InvalidImageError("draw_labels needs an axes showing a slice (ax.images is empty)")
+    image = ax.images[0]
+    under = np.asarray(image.get_array(), np.float64)
+    plane = np.asarray(labels)
+    if plane.ndim != 2 or plane.shape != under.shape[:2] or plane.dtype.kind not in "iu":
+        raise InvalidImageError(
+            f"draw_labels needs a 2-D integer label map of the slice's shape {under.shape[:2]}, "
+            f"got {plane.dtype} {plane.shape}"
+        )
+    present = set(np.unique(plane).tolist())
+    drawn = {value: color for value, color in colors.items() if value in present}
+    if not drawn:
+        return ax  # the slice as it was, not redrawn
+    # RGB images hold 0..1 (RGBA: the alpha is dropped); grey images hold the levels.
+    levels = under[..., :3] * 255 if under.ndim == 3 else under
+    image.set_data(_blended(levels, plane, drawn, outline, opacity) / 255)
+    legend = ax.get_legend()
+    kept = zip(legend.legend_handles, legend.get_texts(), strict=True) if legend else []
+    handles: list[Artist] = []
+    texts: list[str] = []
+    for handle, text in kept:
+        if handle is not None:
+            handles.append(handle)
+            texts.append(text.get_text())
+    for value, color in drawn.items():
+        handles.append(Patch(color=color))
+        texts.append(dict(names or {}).get(value, f"label {value}"))
+    ax.legend(handles, texts, loc="lower right", fontsize=FONT_SIZE - 2, framealpha=0.8)
+    return ax
 
 
 def _blended(
@@ -142,8 +213,10 @@ def _blended(
     outline: bool,
     opacity: float,
 ) -> npt.NDArray[np.float64]:
-    """RGB 0..255 (float): labels of ``colors`` over grey levels, filled or outlined (opaque)."""
-    base = np.repeat(np.asarray(grey, np.float64)[..., np.newaxis], 3, axis=2)
+    """RGB 0..255 (float): labels of ``colors`` over grey levels (or RGB 0..255), filled or
+    outlined (opaque)."""
+    under = np.asarray(grey, np.float64)
+    base = under if under.ndim == 3 else np.repeat(under[..., np.newaxis], 3, axis=2)
     rgb = base.copy()
     drawn = label_outlines(plane) if outline else plane != 0
     strength = 1.0 if outline else opacity

@@ -353,12 +353,13 @@ class WindowExplorer(StaticFallback, SliceTraits, LabelTraits, WindowTraits, ipy
                         (self._preset_menu, {"value": self._start_preset}),
                     ],
                 ),
+                *self._label_behaviours(self._view),
             ]
         )
 
     def figure(self) -> Figure:
-        """The current view as a matplotlib figure (slice, histogram, readouts)."""
-        return explorer_figure(
+        """The current view as a matplotlib figure (slice with its labels, histogram, readouts)."""
+        figure = explorer_figure(
             self._image,
             self.window,
             slice_index=self.slice_index,
@@ -366,6 +367,10 @@ class WindowExplorer(StaticFallback, SliceTraits, LabelTraits, WindowTraits, ipy
             invert=self.invert,
             log=self.log,
         )
+        self._draw_labels_on(
+            next(ax for ax in figure.axes if ax.get_label() == "slice"), self._view
+        )
+        return figure
 
     def __repr__(self) -> str:
         where = f", slice {self.slice_index}" if self._image.is_volume else ""

@@ -18,10 +18,12 @@ import ipywidgets
 import numpy as np
 import numpy.typing as npt
 import traitlets
+from matplotlib.axes import Axes
 
 from ctlab.core.errors import LabelError
 from ctlab.core.image import CTImage
 from ctlab.io.labels import OKABE_ITO, LabelMap, label_array
+from ctlab.plot.labels import draw_labels
 from ctlab.widgets._controls import browser_link
 from ctlab.widgets.views import RangeControl, SliceView
 
@@ -161,6 +163,27 @@ class LabelTraits(traitlets.HasTraits):  # type: ignore[misc]
         )
         box.add_class("ctlab-labels")
         return box
+
+    def _label_behaviours(self, view: SliceView) -> list[dict[str, Any]]:
+        """What the toggles do in Python, for a saved page (:mod:`ctlab.widgets.page`)."""
+        boxes = getattr(self, "_label_boxes", {})
+        if not boxes:
+            return []
+        return [{"kind": "labels", "boxes": [[b, v] for v, b in boxes.items()], "view": view}]
+
+    def _draw_labels_on(self, ax: Axes, view: SliceView) -> None:
+        """Draw ``view``'s labels, as shown now, over its slice in ``ax`` (the static picture)."""
+        if view._label_volume is None:
+            return
+        records = [r for r in view._labels if r["value"] in set(view.labels_shown)]
+        draw_labels(
+            ax,
+            view._label_volume[view.slice_index],
+            {record["value"]: record["color"] for record in records},
+            outline=view.label_outline,
+            opacity=view.label_opacity,
+            names={record["value"]: record["name"] for record in records},
+        )
 
     def _link_labels(self, view: SliceView) -> None:
         """Keep the traits and ``view``'s in step, starting from the view's."""

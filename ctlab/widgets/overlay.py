@@ -277,12 +277,13 @@ class TissueOverlay(StaticFallback, SliceTraits, LabelTraits, WindowTraits, ipyw
             [
                 preset_behaviour(self._preset_menu, self._view),
                 {"kind": "overlay", "boxes": boxes, "view": self._view},
+                *self._label_behaviours(self._view),
             ],
             omit=(self._amounts,),
         )
 
     def figure(self) -> Figure:
-        """The current view as a matplotlib figure."""
+        """The current view as a matplotlib figure (tissue bands, then the labels shown)."""
         axes = overlay_tissues(
             self._image,
             self.window,
@@ -290,6 +291,7 @@ class TissueOverlay(StaticFallback, SliceTraits, LabelTraits, WindowTraits, ipyw
             slice_index=self.slice_index,
             opacity=self.opacity,
         )
+        self._draw_labels_on(axes, self._view)
         figure = axes.figure
         assert isinstance(figure, Figure)  # overlay_tissues draws on a figure of its own
         return figure

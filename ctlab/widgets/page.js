@@ -6,7 +6,8 @@
 // offering what they use of an anywidget model: get, set, on/off,
 // save_changes, send. A slice request is answered from the embedded slices
 // (deflated int16, base64) exactly as the kernel answers it, so the slice
-// store inflates them with DecompressionStream as it does in JupyterLab.
+// store inflates them with DecompressionStream as it does in JupyterLab; a
+// label map's slices (uint8/uint16) travel the same way, after the HU slices.
 // The ipywidgets controls that are not anywidgets (menus, check boxes) get
 // small HTML equivalents driving the same model keys.
 
@@ -36,7 +37,7 @@ function decode(base64) {
 
 // A model as the views see it: Backbone's change events, for one page.
 export class PageModel {
-  constructor(state, slices = null) {
+  constructor(state, slices = null, labelSlices = null) {
     this.state = Object.fromEntries(
       Object.entries(state).map(([key, value]) => [
         key,
@@ -44,6 +45,7 @@ export class PageModel {
       ]),
     );
     this.slices = slices; // base64 of each slice, deflated, for a slice view
+    this.labelSlices = labelSlices; // and of its label map's slices, when it has one
     this.handlers = new Map();
   }
 
@@ -79,15 +81,17 @@ export class PageModel {
   }
 
   // A slice request answered from the page, after the current event as a
-  // kernel's answer would be.
+  // kernel's answer would be (SliceView._answer): the label slices, if any,
+  // follow the HU slices in the same order.
   send(message) {
     if (message.type !== "request" || !this.slices) return;
     const indices = message.indices.filter((i) => i >= 0 && i < this.slices.length);
-    const buffers = indices.map((i) => {
-      const bytes = decode(this.slices[i]);
-      return new DataView(bytes.buffer);
-    });
+    const buffers = indices.map((i) => new DataView(decode(this.slices[i]).buffer));
     const answer = { type: "slices", indices, dtype: this.state._dtype, encoding: "deflate" };
+    if (this.labelSlices) {
+      buffers.push(...indices.map((i) => new DataView(decode(this.labelSlices[i]).buffer)));
+      answer.label_dtype = this.state._label_dtype;
+    }
     setTimeout(() => this.emit("msg:custom", answer, buffers), 0);
   }
 }
@@ -179,6 +183,14 @@ const BEHAVIOURS = {
     };
     for (const [box] of boxes) models[box].on("change:value", update);
   },
+  // Check boxes choosing the labels a view draws, in their order (as LabelTraits does).
+  labels({ boxes, view }, models) {
+    const update = () => {
+      const shown = boxes.filter(([box]) => models[box].get("value")).map(([, value]) => value);
+      models[view].set("labels_shown", shown);
+    };
+    for (const [box] of boxes) models[box].on("change:value", update);
+  },
   // The composite of an RGB widget follows its three channels' windows.
   rgb({ composite, channels }, models) {
     const update = () => {
@@ -235,7 +247,8 @@ export function show(root, page) {
   const models = {};
   for (const [id, state] of Object.entries(page.models)) {
     const slices = state._page_slices?.map((key) => page.slices[key]) ?? null;
-    models[id] = new PageModel(state, slices);
+    const labelSlices = state._page_label_slices?.map((key) => page.slices[key]) ?? null;
+    models[id] = new PageModel(state, slices, labelSlices);
   }
   const host = { getModel: async (reference) => models[String(reference).replace(REFERENCE, "")] };
   for (const behaviour of page.behaviours) BEHAVIOURS[behaviour.kind](behaviour, models);

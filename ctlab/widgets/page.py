@@ -3,8 +3,10 @@
 :meth:`SavedPage.save_html` writes the widget into a single ``.html`` file
 that works opened from disk, offline: the views' own ES modules (bundled
 with a small in-page model, ``page.js``) run on the widget's state and its
-HU slices embedded in the page (int16, deflated, base64), so sliders,
-presets, gestures, slice scrolling and the histogram work as in JupyterLab.
+HU slices embedded in the page (int16, deflated, base64), and a label map's
+slices beside them (uint8/uint16, the same way), so sliders, presets,
+gestures, slice scrolling, the histogram and the labels (each on or off,
+outlined or filled, their opacity) work as in JupyterLab.
 What needs Python (loading another scan, per-slice tissue
 areas) is left out of the page. The same page travels in the widget's
 display bundle as ``text/html`` (an ``iframe`` with ``srcdoc``), so an
@@ -288,21 +290,28 @@ class _Writer:
                 state["_slice_positions"] = [positions[i] for i in kept] if positions else []
                 index = state["slice_index"]
                 state["slice_index"] = min(range(len(kept)), key=lambda k: abs(kept[k] - index))
-            state["_page_slices"] = self._slices_of(widget, kept)
+            state["_page_slices"] = self._slices_of(widget._volume, kept, widget.slice_bytes)
+            if widget._label_volume is not None:
+                state["_page_label_slices"] = self._slices_of(
+                    widget._label_volume, kept, widget.label_slice_bytes
+                )
         return state
 
-    def _slices_of(self, view: SliceView, kept: list[int]) -> list[str]:
-        volume = view._volume
+    def _slices_of(
+        self, volume: np.ndarray, kept: list[int], to_bytes: Callable[[int], memoryview]
+    ) -> list[str]:
+        """Keys of ``kept`` slices of ``volume`` in :attr:`slices`, each deflated once a page."""
         identity = (
             volume.__array_interface__["data"][0],
             volume.shape,
             volume.strides,
+            volume.dtype.str,
             tuple(kept),
         )
         if identity not in self._slice_keys:
             keys = []
             for index in kept:
-                packed = zlib.compress(view.slice_bytes(index), self.level)
+                packed = zlib.compress(to_bytes(index), self.level)
                 key = f"s{len(self.slices)}"
                 self.slices[key] = base64.b64encode(packed).decode("ascii")
                 keys.append(key)

@@ -12,6 +12,17 @@ The same conversion from the command line, for one executed notebook::
 
     jupyter nbconvert --to html --Exporter.preprocessors=ctlab.widgets.site.PagesFirst \\
         --HTMLExporter.require_js_url= --HTMLExporter.mathjax_url= NOTEBOOK.ipynb
+
+Plain nbconvert shows the pages too, where the notebook holds no saved
+widget state (nbconvert's ``WidgetsDataTypeFilter`` writes the widget view
+of every widget whose state the notebook's metadata holds): a notebook
+saved by JupyterLab, which does not save widget state by default, then
+``jupyter nbconvert --to html NOTEBOOK.ipynb``; or ``jupyter nbconvert
+--execute --ExecutePreprocessor.store_widget_state=False --to html
+NOTEBOOK.ipynb``. ``--execute`` alone stores the state, and its page shows
+no ctlab widget offline: use PagesFirst there. Plain nbconvert's pages link
+require.js and MathJax from a CDN; offline those loads fail, which the
+ctlab pages (each in its own ``iframe``) do not depend on.
 """
 
 from __future__ import annotations

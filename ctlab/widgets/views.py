@@ -180,13 +180,17 @@ class SliceView(anywidget.AnyWidget):  # type: ignore[misc]
         """
         return zlib.compress(self.slice_bytes(index), _DEFLATE_LEVEL)
 
-    def label_wire_bytes(self, index: int) -> bytes:
-        """Slice ``index`` of the label map as it travels: little-endian, deflated."""
+    def label_slice_bytes(self, index: int) -> memoryview:
+        """Slice ``index`` of the label map as the little-endian bytes the browser receives."""
         if self._label_volume is None:
             raise ValueError("this view has no labels")
         wire = self._label_volume.dtype.newbyteorder("<")
         values = np.ascontiguousarray(self._label_volume[index], dtype=wire)
-        return zlib.compress(values.data.cast("B"), _DEFLATE_LEVEL)
+        return values.data.cast("B")
+
+    def label_wire_bytes(self, index: int) -> bytes:
+        """Slice ``index`` of the label map as it travels: :meth:`label_slice_bytes`, deflated."""
+        return zlib.compress(self.label_slice_bytes(index), _DEFLATE_LEVEL)
 
     def _answer(self, _widget: Any, content: dict[str, Any], _buffers: list[Any]) -> None:
         if content.get("type") != "request":

@@ -1,7 +1,12 @@
 """Executed notebooks as web pages, offline: nbconvert of notebook 02 and `ctlab site`.
 
 Every request but the page itself is aborted; each ctlab widget in a page is
-its own self-contained page in an iframe, and must paint.
+its own self-contained page in an iframe, and must paint. Plain
+``jupyter nbconvert --to html`` gives live widgets when the notebook holds no
+saved widget state: saved by JupyterLab (which does not save widget state by
+default), or executed with ``--ExecutePreprocessor.store_widget_state=False``.
+Its lab template still links require.js and MathJax from a CDN: offline those
+two loads fail (a console line each) and nothing else breaks.
 """
 
 from __future__ import annotations
@@ -61,6 +66,50 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> Path:
         cwd=folder,
     )
     return executed.with_suffix(".html")
+
+
+@pytest.fixture(scope="module")
+def executed_without_state(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`jupyter nbconvert --execute --ExecutePreprocessor.store_widget_state=False --to html`."""
+    folder = tmp_path_factory.mktemp("nbconvert-execute")
+    copy = folder / NOTEBOOK_02.name
+    copy.write_bytes(NOTEBOOK_02.read_bytes())
+    run(
+        sys.executable,
+        "-m",
+        "jupyter",
+        "nbconvert",
+        "--execute",
+        "--ExecutePreprocessor.store_widget_state=False",
+        "--to",
+        "html",
+        str(copy),
+        cwd=folder,
+    )
+    return copy.with_suffix(".html")
+
+
+@pytest.fixture
+def saved_by_jupyterlab(lab, page, tmp_path) -> Path:
+    """Notebook 02 run and saved in JupyterLab, then plain `jupyter nbconvert --to html`."""
+    import nbformat
+
+    harness.copy_notebooks(REPO / "notebooks", lab.root)
+    name = f"notebooks/{NOTEBOOK_02.name}"
+    harness.open_notebook(page, lab, name)
+    harness.run_all_cells(page, timeout=150)
+    page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+    page.wait_for_function(
+        "() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=30_000
+    )
+    saved = nbformat.read(lab.root / name, as_version=4)
+    outputs = [o for cell in saved.cells for o in cell.get("outputs", [])]
+    assert any("ctlab-page-frame" in o.get("data", {}).get("text/html", "") for o in outputs)
+    assert "widgets" not in saved.metadata, "JupyterLab saved the widget state"
+    copy = tmp_path / NOTEBOOK_02.name
+    copy.write_bytes((lab.root / name).read_bytes())  # the file as JupyterLab saved it
+    run(sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", str(copy), cwd=tmp_path)
+    return copy.with_suffix(".html")
 
 
 @pytest.fixture(scope="module")
@@ -143,3 +192,48 @@ def test_site_pages_load_offline_and_widgets_paint(browser, site, screenshots):
         finally:
             page.context.close()
     assert widgets >= 1
+
+
+#: What the lab template links from a CDN; offline each load fails, harmlessly.
+CDN_SCRIPTS = (
+    "https://cdnjs.cloudflare.com/ajax/libs/require.js/",
+    "https://cdnjs.cloudflare.com/ajax/libs/mathjax/",
+)
+
+
+def assert_live_offline(browser: Any, path: Path, screenshot: Path) -> None:
+    """Notebook 02's export: its explorer paints exactly, a slider key repaints it; the only
+    problems are the failed loads of the template's CDN scripts, and no page error."""
+    page, log, aborted = open_offline(browser, path)
+    try:
+        frames = frames_paint(page)
+        assert frames, "notebook 02 shows a WindowExplorer"
+        frame = frames[0]
+        hu = ctlab.data.abdomen().hu
+        assert_exact(frame, hu)
+        before = harness.canvas_pixels(frame, CANVAS)
+        frame.locator("input.ctlab-slider-center").focus()
+        for _ in range(3):
+            frame.page.keyboard.press("ArrowRight")
+        harness.wait_for_pixels_change(frame, CANVAS, before)
+        shown = assert_exact(frame, hu)
+        assert shown["center"] > 40
+        harness.screenshot(page.locator("iframe.ctlab-page-frame").first, screenshot)
+        assert all(url.startswith(CDN_SCRIPTS) for url in aborted), aborted
+        assert log.errors == [], log.report()
+        failed = [m for m in log.problems() if "Failed to load resource" in m]
+        assert len(failed) == len(aborted) and len(log.problems()) == len(failed), log.report()
+    finally:
+        page.context.close()
+
+
+def test_plain_nbconvert_execute_without_widget_state_has_live_widgets(
+    browser, executed_without_state, screenshots
+):
+    assert_live_offline(browser, executed_without_state, screenshots / "nb02-execute.png")
+
+
+def test_plain_nbconvert_of_a_notebook_saved_by_jupyterlab_has_live_widgets(
+    browser, saved_by_jupyterlab, screenshots
+):
+    assert_live_offline(browser, saved_by_jupyterlab, screenshots / "nb02-jupyterlab.png")

@@ -47,4 +47,27 @@ describe("PageModel", () => {
     assert.deepEqual([...store.slices.get(0)], [...slices[0]]);
     assert.deepEqual([...store.slices.get(1)], [...slices[1]]);
   });
+
+  it("answers label slices after the HU slices, with their type", async () => {
+    const pack = (array) => deflateSync(Buffer.from(array.buffer)).toString("base64");
+    const hu = [new Int16Array([-1000, 0, 40, 3000]), new Int16Array([1, 2, 3, 4])];
+    const labels = [new Uint16Array([0, 300, 300, 1]), new Uint16Array([0, 0, 2, 2])];
+    const model = new PageModel(
+      { _shape: [2, 2, 2], _dtype: "int16", _label_dtype: "uint16" },
+      hu.map(pack),
+      labels.map(pack),
+    );
+    const store = storeOf(model);
+    const arrived = new Promise((resolve) => {
+      store.listeners.add(() => {
+        if (store.labels.size === 2) resolve();
+      });
+    });
+    readAhead(model, store, 0);
+    await arrived;
+    assert.ok(store.labels.get(0) instanceof Uint16Array);
+    assert.deepEqual([...store.labels.get(0)], [...labels[0]]);
+    assert.deepEqual([...store.labels.get(1)], [...labels[1]]);
+    assert.deepEqual([...store.slices.get(1)], [...hu[1]]);
+  });
 });

@@ -8,12 +8,14 @@ import zlib
 import ipywidgets
 import numpy as np
 import pytest
+from matplotlib.colors import to_rgb
 
 import ctlab
 from ctlab.core.errors import LabelError
 from ctlab.data.synthetic.phantom import make_phantom
 from ctlab.io.labels import OKABE_ITO
 from ctlab.io.write import write_series
+from ctlab.widgets.page import page_html
 from ctlab.widgets.views import RangeControl, SliceView
 from tests.io.label_files import write_seg
 from tests.widgets.tree import part, parts
@@ -162,7 +164,8 @@ class TestWhatTravels:
 
 
 def test_no_identifiers_in_the_widget_state(tmp_path):
-    """A SEG with planted identifiers: neither they nor the file name reach any widget state."""
+    """A SEG with planted identifiers: neither they nor the file name reach any widget state,
+    nor its saved page."""
     phantom = make_phantom(n_slices=4, size=16)
     files = write_series(phantom, tmp_path / "ct")
     scan = ctlab.load(tmp_path / "ct")
@@ -183,3 +186,72 @@ def test_no_identifiers_in_the_widget_state(tmp_path):
         text = json.dumps(states, default=repr)
         assert "PLANTED" not in text
         assert "liver" in text
+        page = page_html(shown)
+        assert "PLANTED" not in page and "liver (1)" in page
+
+
+class TestStaticPicture:
+    """figure() and the display bundle's PNG draw the labels the widget shows, as it shows them."""
+
+    @staticmethod
+    def slice_image(figure):
+        axes = next((ax for ax in figure.axes if ax.get_label() == "slice"), figure.axes[0])
+        return np.asarray(axes.images[0].get_array()), axes
+
+    def test_explorer_figure_outlines_the_shown_labels(self, phantom):
+        """Outlines of the labels shown, exactly label_pixels over apply_window; a toggle shows."""
+        explorer = ctlab.WindowExplorer(phantom, labels=phantom.labels, label_names={3: "liver"})
+        records = part(explorer, SliceView)._labels
+        index = explorer.slice_index
+        grey = ctlab.apply_window(phantom.hu[index], explorer.window)
+        colors = {r["value"]: r["color"] for r in records}
+        rgb, axes = self.slice_image(explorer.figure())
+        expected = ctlab.plot.label_pixels(grey, phantom.labels[index], colors)
+        np.testing.assert_array_equal(np.floor(rgb * 255 + 0.5).astype(np.uint8), expected)
+        assert "liver" in [t.get_text() for t in axes.get_legend().get_texts()]
+
+        explorer.labels_shown = [v for v in colors if v != 3]
+        rgb, axes = self.slice_image(explorer.figure())
+        liver = phantom.labels[index] == 3
+        assert liver.any()
+        np.testing.assert_array_equal(np.floor(rgb[liver] * 255 + 0.5)[:, 0], grey[liver])
+        assert "liver" not in [t.get_text() for t in axes.get_legend().get_texts()]
+
+    def test_overlay_figure_fills_labels_over_the_bands(self, phantom):
+        """Filled at the widget's opacity over the tissue colours; the bands' legend stays."""
+        overlay = ctlab.TissueOverlay(phantom, labels=phantom.labels, tissues=["fat"])
+        overlay.label_outline, overlay.label_opacity = False, 0.25
+        plain = ctlab.plot.overlay_tissues(
+            phantom, overlay.window, ["fat"], slice_index=overlay.slice_index
+        )
+        under = np.asarray(plain.images[0].get_array()) * 255
+        rgb, axes = self.slice_image(overlay.figure())
+        labels = phantom.labels[overlay.slice_index]
+        record = part(overlay, SliceView)._labels[0]
+        where = labels == record["value"]
+        colour = np.asarray(to_rgb(record["color"])) * 255
+        np.testing.assert_allclose(rgb[where] * 255, 0.75 * under[where] + 0.25 * colour)
+        np.testing.assert_allclose(rgb[labels == 0], under[labels == 0] / 255)
+        texts = [t.get_text() for t in axes.get_legend().get_texts()]
+        assert texts[0].startswith("fat") and texts[1] == record["name"]
+
+    def test_bundle_png_shows_the_labels(self, phantom):
+        """The display bundle's PNG changes when the labels are hidden."""
+        explorer = ctlab.WindowExplorer(phantom, labels=phantom.labels)
+        with_labels = explorer._repr_mimebundle_()["image/png"]
+        explorer.labels_shown = []
+        assert explorer._repr_mimebundle_()["image/png"] != with_labels
+        assert (
+            explorer._repr_mimebundle_()["image/png"]
+            == ctlab.WindowExplorer(phantom)._repr_mimebundle_()["image/png"]
+        )
+
+    def test_a_single_slice_figure_draws_its_labels(self):
+        """A 2-D image with 2-D labels: slice 0's labels in the picture."""
+        hu = np.zeros((8, 8), np.int16)
+        labels = np.zeros((8, 8), np.uint8)
+        labels[2:5, 2:5] = 1
+        explorer = ctlab.WindowExplorer(hu, labels=labels, label_colors={1: "#FF0000"})
+        rgb, _ = self.slice_image(explorer.figure())
+        np.testing.assert_array_equal(rgb[2, 2], [1.0, 0.0, 0.0])
+        np.testing.assert_array_equal(rgb[3, 3], rgb[0, 0])

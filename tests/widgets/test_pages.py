@@ -63,3 +63,37 @@ def test_display_bundle_carries_the_page_the_png_and_the_widget(volume):
     assert frame.startswith("<iframe") and "srcdoc=" in frame
     source = html.unescape(re.search(r'srcdoc="([^"]*)"', frame).group(1))
     assert page_data(source)["behaviours"]
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.uint16])
+def test_page_carries_label_slices_and_toggles(volume, dtype):
+    """Label slices (uint8/uint16, deflated like the HU) for the kept slices, and the toggles."""
+    import base64
+    import zlib
+
+    labels = np.zeros(volume.shape, dtype)
+    labels[:, 4:8, 4:8] = 300 if dtype == np.uint16 else 3
+    labels[:, 10:12, 2:6] = 1
+    widget = ctlab.WindowExplorer(volume, labels=labels)
+    data = page_data(page_html(widget, max_slices=5))
+    view = next(m for m in data["models"].values() if "_page_slices" in m)
+    assert view["_label_dtype"] == np.dtype(dtype).name
+    keys = view["_page_label_slices"]
+    assert len(keys) == 5 and not set(keys) & set(view["_page_slices"])
+    for key, index in zip(keys, kept_slices(20, 5), strict=True):
+        raw = zlib.decompress(base64.b64decode(data["slices"][key]))
+        np.testing.assert_array_equal(
+            np.frombuffer(raw, f"<{np.dtype(dtype).str[1:]}"), labels[index].ravel()
+        )
+    (toggles,) = [b for b in data["behaviours"] if b["kind"] == "labels"]
+    assert toggles["view"] == widget._view.model_id
+    assert [value for _, value in toggles["boxes"]] == widget.labels_shown
+    assert [box for box, _ in toggles["boxes"]] == [
+        widget._label_boxes[value].model_id for value in widget.labels_shown
+    ]
+
+
+def test_page_without_labels_has_no_label_slices(volume):
+    data = page_data(page_html(ctlab.TissueOverlay(volume)))
+    assert not any("_page_label_slices" in m for m in data["models"].values())
+    assert not [b for b in data["behaviours"] if b["kind"] == "labels"]

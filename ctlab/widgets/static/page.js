@@ -1071,7 +1071,7 @@ function decode(base64) {
   return bytes;
 }
 var PageModel = class {
-  constructor(state, slices = null) {
+  constructor(state, slices = null, labelSlices = null) {
     this.state = Object.fromEntries(
       Object.entries(state).map(([key, value]) => [
         key,
@@ -1079,6 +1079,7 @@ var PageModel = class {
       ])
     );
     this.slices = slices;
+    this.labelSlices = labelSlices;
     this.handlers = /* @__PURE__ */ new Map();
   }
   get(key) {
@@ -1106,15 +1107,17 @@ var PageModel = class {
     for (const handler of [...this.handlers.get(event) ?? []]) handler(...args);
   }
   // A slice request answered from the page, after the current event as a
-  // kernel's answer would be.
+  // kernel's answer would be (SliceView._answer): the label slices, if any,
+  // follow the HU slices in the same order.
   send(message) {
     if (message.type !== "request" || !this.slices) return;
     const indices = message.indices.filter((i) => i >= 0 && i < this.slices.length);
-    const buffers = indices.map((i) => {
-      const bytes = decode(this.slices[i]);
-      return new DataView(bytes.buffer);
-    });
+    const buffers = indices.map((i) => new DataView(decode(this.slices[i]).buffer));
     const answer = { type: "slices", indices, dtype: this.state._dtype, encoding: "deflate" };
+    if (this.labelSlices) {
+      buffers.push(...indices.map((i) => new DataView(decode(this.labelSlices[i]).buffer)));
+      answer.label_dtype = this.state._label_dtype;
+    }
     setTimeout(() => this.emit("msg:custom", answer, buffers), 0);
   }
 };
@@ -1201,6 +1204,14 @@ var BEHAVIOURS = {
     };
     for (const [box] of boxes) models[box].on("change:value", update);
   },
+  // Check boxes choosing the labels a view draws, in their order (as LabelTraits does).
+  labels({ boxes, view }, models) {
+    const update = () => {
+      const shown = boxes.filter(([box]) => models[box].get("value")).map(([, value]) => value);
+      models[view].set("labels_shown", shown);
+    };
+    for (const [box] of boxes) models[box].on("change:value", update);
+  },
   // The composite of an RGB widget follows its three channels' windows.
   rgb({ composite, channels }, models) {
     const update = () => {
@@ -1253,7 +1264,8 @@ function show(root, page) {
   const models = {};
   for (const [id, state] of Object.entries(page.models)) {
     const slices = state._page_slices?.map((key) => page.slices[key]) ?? null;
-    models[id] = new PageModel(state, slices);
+    const labelSlices = state._page_label_slices?.map((key) => page.slices[key]) ?? null;
+    models[id] = new PageModel(state, slices, labelSlices);
   }
   const host = { getModel: async (reference) => models[String(reference).replace(REFERENCE, "")] };
   for (const behaviour of page.behaviours) BEHAVIOURS[behaviour.kind](behaviour, models);

@@ -14,7 +14,7 @@ import ctlab
 from ctlab.cli import main
 from ctlab.io.dataset import series_folder_name
 from tests.error_cases import series
-from tests.io.test_dataset import BROKEN_UID, make_studies, tree_bytes, write_series
+from tests.helpers.studies import BROKEN_UID, make_studies, tree_bytes, write_series
 
 CHEST = get_testdata_file("CT_small.dcm")
 HEAD = get_testdata_file("693_UNCR.dcm")

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from tests.helpers.dicom import ct_dataset, write
+from tests.helpers.studies import make_studies
 
 
 @pytest.fixture
@@ -29,3 +30,9 @@ def series_folder(tmp_path, volume_pixels) -> Path:
             folder / f"IM{names[index]:04d}",
         )
     return folder
+
+
+@pytest.fixture(scope="module")
+def studies(tmp_path_factory) -> Path:
+    """The export tests' tree of three small series and a file that is not DICOM, once per module."""
+    return make_studies(tmp_path_factory.mktemp("studies"))

@@ -19,39 +19,9 @@ import ctlab
 import ctlab.io.export
 from ctlab.core.errors import ExportError
 from ctlab.io.dataset import INDEX_COLUMNS, INDEX_NAME, export_many, series_folder_name
-from tests.io.conftest import ct_dataset, write
+from tests.helpers.studies import BROKEN_UID, SERIES, WINDOWS, tree_bytes, write_series
 
 ROOT = Path(__file__).resolve().parents[2]
-WINDOWS = ["brain", "subdural", "bone"]
-# Three small series of different sizes, each with its own UID, in a tree of studies.
-SERIES = {
-    "1.2.826.0.1.3680043.8.498.101": ("study_a/ct", 3),
-    "1.2.826.0.1.3680043.8.498.102": ("study_b/day1/ct", 4),
-    "1.2.826.0.1.3680043.8.498.103": ("study_b/day2/ct", 2),
-}
-BROKEN_UID = "1.2.826.0.1.3680043.8.498.109"
-
-
-def write_series(folder: Path, uid: str, count: int, seed: int, *, size=(12, 10)) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(seed)
-    for index in range(count):
-        pixels = rng.integers(0, 3000, size).astype(np.int16)
-        ds = ct_dataset(pixels, position=2.5 * index, instance=index + 1, series_uid=uid)
-        write(ds, folder / f"IM{index:04d}")
-
-
-def make_studies(root: Path) -> Path:
-    """The three series of ``SERIES`` under ``root``, and a file that is not DICOM."""
-    for seed, (uid, (where, count)) in enumerate(SERIES.items()):
-        write_series(root / where, uid, count, seed)
-    (root / "study_a" / "report.txt").write_text("not DICOM")
-    return root
-
-
-@pytest.fixture(scope="module")
-def studies(tmp_path_factory) -> Path:
-    return make_studies(tmp_path_factory.mktemp("studies"))
 
 
 @pytest.fixture
@@ -62,15 +32,6 @@ def with_broken(studies, tmp_path) -> Path:
     write_series(root / "study_c" / "ct", BROKEN_UID, 2, 9)
     write_series(root / "study_c" / "ct2", BROKEN_UID, 1, 10, size=(5, 5))
     return root
-
-
-def tree_bytes(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` by relative path, with its bytes."""
-    return {
-        str(path.relative_to(folder)): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
 
 
 def index_rows(out: Path) -> list[dict[str, str]]:

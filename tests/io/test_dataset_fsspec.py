@@ -17,14 +17,11 @@ import ctlab
 from ctlab.core.errors import ExportError
 from ctlab.io.dataset import INDEX_NAME, export_many, series_folder_name
 from ctlab.io.export import MANIFEST_NAME
-from tests.io.test_dataset import ROOT, SERIES, WINDOWS, make_studies, tree_bytes
+from tests.helpers.studies import SERIES, WINDOWS, tree_bytes
+
+ROOT = Path(__file__).resolve().parents[2]
 
 fsspec = pytest.importorskip("fsspec")
-
-
-@pytest.fixture(scope="module")
-def studies(tmp_path_factory) -> Path:
-    return make_studies(tmp_path_factory.mktemp("studies"))
 
 
 @pytest.fixture(scope="module")

@@ -9,31 +9,20 @@ That each row is met by a test is tests/test_error_catalogue_entries.py.
 """
 
 import importlib
-import importlib.util
 import inspect
 import itertools
 import re
-import sys
 import tokenize
 from collections import Counter
 from pathlib import Path
 
 from ctlab.core import errors
+from tests.helpers.docs import load_generator
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "ctlab"
 CATALOGUE = ROOT / "docs" / "errors.md"
 ROW = re.compile(r"^\| `(?P<cls>\w+)` \| `(?P<where>[\w.]+)` \| (?P<message>.*) \|$")
-
-
-def load_generator():
-    spec = importlib.util.spec_from_file_location(
-        "make_error_catalogue", ROOT / "docs" / "make_error_catalogue.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
 
 
 def catalogue_rows() -> list[dict[str, str]]:
@@ -71,7 +60,7 @@ def constructions(path: Path, classes: set[str]) -> Counter[str]:
 
 def test_catalogue_is_current():
     """docs/errors.md equals what the generator writes from today's code."""
-    generator = load_generator()
+    generator = load_generator("make_error_catalogue")
     expected = generator.render(generator.collect())
     assert CATALOGUE.read_text() == expected, (
         "docs/errors.md is out of date: run python docs/make_error_catalogue.py"

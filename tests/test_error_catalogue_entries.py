@@ -53,6 +53,7 @@ from tests.error_cases import (
     with_pixel_data_length,
 )
 from tests.helpers.dicom import ct_dataset
+from tests.helpers.docs import load_generator
 from tests.io.label_files import (
     nifti_xyz,
     rtstruct_from_labels,
@@ -60,9 +61,8 @@ from tests.io.label_files import (
     write_rtstruct,
     write_seg,
 )
-from tests.test_error_catalogue import load_generator
 
-ENTRIES = load_generator().collect()
+ENTRIES = load_generator("make_error_catalogue").collect()
 
 
 @dataclass

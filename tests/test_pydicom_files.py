@@ -8,26 +8,16 @@ outcome per file and must be current (``python docs/make_pydicom_table.py``).
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.helpers.docs import load_generator
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def load_generator():
-    spec = importlib.util.spec_from_file_location(
-        "make_pydicom_table", ROOT / "docs" / "make_pydicom_table.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-GENERATOR = load_generator()
+GENERATOR = load_generator("make_pydicom_table")
 FILES = GENERATOR.shipped_files()
 
 # Files whose difference from pydicom is a known, filed bug: xfail-strict, so a

@@ -39,9 +39,9 @@ from ctlab import load
 from ctlab.core.errors import CTLabError, CTLabWarning
 from tests.error_cases import quiet_pydicom
 from tests.helpers.dicom import ct_dataset
-from tests.test_pydicom_files import load_generator
+from tests.helpers.docs import load_generator
 
-REFERENCE = load_generator()
+REFERENCE = load_generator("make_pydicom_table")
 
 SYNTAXES = {
     "implicit LE": ImplicitVRLittleEndian,

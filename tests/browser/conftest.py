@@ -18,6 +18,8 @@ import pytest
 import ctlab
 from tests.browser.explorer_page import BUILD, CANVAS, STATE
 from tests.helpers import harness
+from tests.helpers.pages import open_offline
+from tests.node_tools import NODE_MODULES, npm_ready
 
 REPO = Path(__file__).resolve().parents[2]
 README_IMAGES = REPO / "docs" / "images"
@@ -124,6 +126,29 @@ def open_cells(
         return page
 
     return open_and_run
+
+
+@pytest.fixture
+def offline(browser: Any) -> Iterator[Callable[[Path], Any]]:
+    """Open files offline (see ``open_offline``); at the end: no console problem, nothing asked of the network."""
+    opened: list[tuple[Any, harness.ConsoleLog, list[str]]] = []
+
+    def open_page(path: Path) -> Any:
+        opened.append(open_offline(browser, path))
+        return opened[-1][0]
+
+    yield open_page
+    for page, log, aborted in opened:
+        assert not log.problems(), log.report()
+        assert aborted == [], f"the page asked the network for {aborted}"
+        page.context.close()
+
+
+@pytest.fixture(scope="module")
+def axe_script() -> str:
+    """axe-core's browser script from node_modules."""
+    npm_ready()
+    return str(NODE_MODULES / "axe-core" / "axe.min.js")
 
 
 @pytest.fixture(scope="session")

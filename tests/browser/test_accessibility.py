@@ -15,7 +15,7 @@ import pytest
 import ctlab
 from tests.browser.explorer_page import clipped_controls
 from tests.helpers import harness
-from tests.node_tools import NODE_MODULES, npm_ready
+from tests.helpers.axe import violations
 
 pytestmark = pytest.mark.browser
 
@@ -34,13 +34,6 @@ CELLS = [
 EXPLORER_CANVAS = ".ctlab-window-explorer canvas.ctlab-slice-canvas"
 
 
-@pytest.fixture(scope="module")
-def axe_script() -> str:
-    """axe-core's browser script from node_modules."""
-    npm_ready()
-    return str(NODE_MODULES / "axe-core" / "axe.min.js")
-
-
 @pytest.fixture
 def widgets(open_cells) -> Any:
     """A page showing the explorer (on a volume) and its three companions, all painted."""
@@ -53,19 +46,6 @@ def widgets(open_cells) -> Any:
         timeout=60_000,
     )
     return page
-
-
-def violations(page: Any, root: str) -> list[dict[str, Any]]:
-    """axe-core's WCAG 2.1 A/AA violations inside ``root``."""
-    return page.evaluate(
-        """async (root) => {
-            const result = await axe.run({include: [[root]]}, {runOnly: {type: 'tag',
-                values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
-            return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
-        }""",
-        root,
-    )
 
 
 def test_no_serious_or_critical_axe_violations(widgets, axe_script, console, screenshots):

@@ -26,7 +26,7 @@ import pytest
 import ctlab
 from ctlab.data.synthetic.phantom import make_phantom
 from tests.browser.explorer_page import assert_shows, expected_grey
-from tests.browser.test_labels import expected_pixels
+from tests.helpers.label_canvas import expected_pixels
 from tests.node_tools import NODE_MODULES, ROOT, npm_ready
 
 pytestmark = pytest.mark.browser

@@ -2,14 +2,11 @@
 
 The page carries the label slices beside the HU slices and runs the same
 slice_view.js as the live widget, so the oracle is the live widget's
-(tests/browser/test_labels.py): ``ctlab.plot.label_pixels`` over
+(tests/helpers/label_canvas.py): ``ctlab.plot.label_pixels`` over
 ``ctlab.apply_window`` for what the canvas says it paints.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -17,9 +14,9 @@ import ctlab
 from ctlab.data.synthetic.phantom import make_phantom
 from ctlab.widgets.labels import label_layer
 from ctlab.widgets.page import page_iframe
-from tests.browser import harness
-from tests.browser.test_labels import assert_canvas_is, expected_pixels, painted_with
-from tests.browser.test_pages import CANVAS, open_offline
+from tests.helpers import harness
+from tests.helpers.label_canvas import assert_canvas_is, expected_pixels, painted_with
+from tests.helpers.pages import CANVAS
 
 pytestmark = pytest.mark.browser
 
@@ -32,28 +29,10 @@ def phantom() -> ctlab.CTImage:
     return make_phantom(n_slices=3, size=SIZE)
 
 
-@pytest.fixture
-def offline_page(browser: Any) -> Any:
-    """Open a file offline; at the end: no console problem, nothing asked of the network."""
-    opened: list[tuple[Any, harness.ConsoleLog, list[str]]] = []
-
-    def open_page(path: Path) -> Any:
-        opened.append(open_offline(browser, path))
-        return opened[-1][0]
-
-    yield open_page
-    for page, log, aborted in opened:
-        assert not log.problems(), log.report()
-        assert aborted == [], f"the page asked the network for {aborted}"
-        page.context.close()
-
-
-def test_saved_explorer_page_draws_labels_like_the_widget(
-    offline_page, phantom, tmp_path, screenshots
-):
+def test_saved_explorer_page_draws_labels_like_the_widget(offline, phantom, tmp_path, screenshots):
     """Outlined, one label toggled off and on, filled at 0.5 then 0.3, another slice: exact."""
     widget = ctlab.WindowExplorer(phantom, labels=phantom.labels, label_names={3: "liver"})
-    page = offline_page(widget.save_html(tmp_path / "labels.html"))
+    page = offline(widget.save_html(tmp_path / "labels.html"))
     values = [record["value"] for record in label_layer(phantom.labels, phantom).records]
     painted = painted_with(page, CANVAS, shown=values, outline=True, opacity=0.5)
     outlined = expected_pixels(phantom, painted)
@@ -87,7 +66,7 @@ def test_saved_explorer_page_draws_labels_like_the_widget(
 
 
 def test_display_bundle_page_of_tissue_overlay_draws_labels(
-    offline_page, phantom, tmp_path, screenshots
+    offline, phantom, tmp_path, screenshots
 ):
     """The text/html of TissueOverlay's display bundle: labels exact, a toggle repaints."""
     widget = ctlab.TissueOverlay(
@@ -102,7 +81,7 @@ def test_display_bundle_page_of_tissue_overlay_draws_labels(
         f"<body>{bundle['text/html']}</body></html>",
         encoding="utf-8",
     )
-    page = offline_page(path)
+    page = offline(path)
     frame = page.locator("iframe.ctlab-page-frame").element_handle().content_frame()
     values = [record["value"] for record in label_layer(phantom.labels, phantom).records]
     painted = painted_with(frame, CANVAS, shown=values, outline=False, opacity=0.5)

@@ -7,63 +7,15 @@ presets and slice scrolling must repaint, and nothing may be fetched.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 import pytest
 
 import ctlab
-from tests.browser.explorer_page import assert_shows, expected_grey
 from tests.helpers import harness
+from tests.helpers.pages import CANVAS, assert_exact, wait_painted
 
 pytestmark = pytest.mark.browser
-
-CANVAS = "canvas.ctlab-slice-canvas"
-
-
-def open_offline(browser: Any, path: Path) -> tuple[Any, harness.ConsoleLog, list[str]]:
-    """Open ``path`` from disk, aborting every other request; return page, log, aborted URLs."""
-    log = harness.ConsoleLog()
-    page = harness.new_page(browser, log=log)
-    url = path.resolve().as_uri()
-    aborted: list[str] = []
-
-    def only_the_file(route: Any) -> None:
-        if route.request.url == url:
-            route.continue_()
-        else:
-            aborted.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_the_file)
-    page.goto(url)
-    return page, log, aborted
-
-
-def wait_painted(page: Any, index: int = 0, **expected: Any) -> dict[str, Any]:
-    """Wait until the ``index``-th slice canvas says it shows ``expected``; return what it shows."""
-    page.wait_for_function(
-        """([selector, index, expected]) => {
-            const value = document.querySelectorAll(selector)[index]?.getAttribute('data-painted');
-            if (!value) return false;
-            const painted = JSON.parse(value);
-            return Object.entries(expected).every(([key, v]) => painted[key] === v);
-        }""",
-        arg=[CANVAS, index, expected],
-        timeout=10_000,
-    )
-    shown = harness.painted(page, CANVAS, index)
-    assert shown is not None
-    return shown
-
-
-def assert_exact(page: Any, hu: np.ndarray, index: int = 0) -> dict[str, Any]:
-    """The canvas shows exactly apply_window of ``hu`` for the window it says it paints."""
-    shown = wait_painted(page, index)
-    assert_shows(harness.canvas_pixels(page, CANVAS, index), expected_grey(hu, shown))
-    return shown
 
 
 @pytest.fixture(scope="module")
@@ -87,21 +39,6 @@ def pages(tmp_path_factory: pytest.TempPathFactory, abdomen, phantom) -> dict[st
         "overlay": ctlab.TissueOverlay(abdomen),
     }
     return {name: widget.save_html(folder / f"{name}.html") for name, widget in widgets.items()}
-
-
-@pytest.fixture
-def offline(browser: Any) -> Iterator[Any]:
-    opened: list[tuple[Any, harness.ConsoleLog, list[str]]] = []
-
-    def open_page(path: Path) -> Any:
-        opened.append(open_offline(browser, path))
-        return opened[-1][0]
-
-    yield open_page
-    for page, log, aborted in opened:
-        assert not log.problems(), log.report()
-        assert aborted == [], f"the page asked the network for {aborted}"
-        page.context.close()
 
 
 def test_explorer_page_windows_exactly_from_keys_sliders_presets(

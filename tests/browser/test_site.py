@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 
 import ctlab
-from tests.browser.test_pages import CANVAS, assert_exact, open_offline
 from tests.helpers import harness
+from tests.helpers.pages import CANVAS, assert_exact, open_offline
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOK_02 = REPO / "notebooks" / "02-window-and-level.ipynb"

@@ -15,7 +15,9 @@ from ctlab.widgets.formulas import Failure, markdown_with_mathml
 from ctlab.widgets.site import notebook_html
 
 REPO = Path(__file__).resolve().parents[2]
-MATH = re.compile(r'<math style="[^"]*" xmlns="http://www.w3.org/1998/Math/MathML" display="(\w+)">')
+MATH = re.compile(
+    r'<math style="[^"]*" xmlns="http://www.w3.org/1998/Math/MathML" display="(\w+)">'
+)
 
 
 def converted(source: str) -> str:

@@ -1625,6 +1625,16 @@ def _(ctx):
     build_site(notebook, ctx.tmp / "site")
 
 
+@case("ctlab.widgets.site._formulas_as_mathml", "FormulaWarning", "{where}: the formula")
+def _(ctx):
+    import nbformat
+
+    from ctlab.widgets.site import notebook_html
+
+    cell = nbformat.v4.new_markdown_cell("A typo: $x^$.")
+    notebook_html(nbformat.v4.new_notebook(cells=[cell]), path=ctx.name(ctx.tmp / "typo.ipynb"))
+
+
 @case("ctlab.widgets.site._notebooks", "ExportError", "no notebooks to build a site from")
 def _(ctx):
     from ctlab.widgets.site import build_site

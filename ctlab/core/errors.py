@@ -13,6 +13,7 @@ __all__ = [
     "DataPitfallWarning",
     "DecoderMissingError",
     "ExportError",
+    "FormulaWarning",
     "InvalidArgumentError",
     "InvalidDicomError",
     "InvalidImageError",
@@ -85,6 +86,10 @@ class DataPitfallWarning(CTLabWarning):
 
 class SeriesWarning(CTLabWarning):
     """Something about a series deserves attention (a gap, a duplicate, other series)."""
+
+
+class FormulaWarning(CTLabWarning):
+    """A notebook's formula that a web page shows as TeX source: it could not become MathML."""
 
 
 def shown(value: object, limit: int = 40) -> str:

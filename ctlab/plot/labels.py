@@ -23,6 +23,12 @@ __all__ = ["draw_labels", "label_outlines", "label_pixels", "overlay_labels"]
 
 # Okabe-Ito, black left out: for labels that come without colours.
 _FALLBACK = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
+# Up to this many entries the legend sits in the slice's lower right corner,
+# next to what it names; more would cover much of the slice, so they go below
+# the axes, in up to _LEGEND_COLUMNS columns (ctlab's figures use constrained
+# layout, which makes room for them).
+_LEGEND_INSIDE_MAX = 4
+_LEGEND_COLUMNS = 3
 
 
 def label_outlines(labels: npt.ArrayLike) -> npt.NDArray[np.bool_]:
@@ -156,7 +162,11 @@ def draw_labels(
     :func:`label_pixels` does, outlined or filled; the legend keeps its
     entries and gains each drawn label's name (``names``, default
     ``"label <value>"``). This is how the widgets' static pictures show
-    their labels.
+    their labels. Up to four legend entries sit in the slice's lower right
+    corner; with more, the legend goes below the axes, in columns, so that
+    it hides no part of the slice (a figure with constrained layout, as
+    ctlab's are, makes room for it; otherwise save with
+    ``bbox_inches="tight"``).
 
     Raises
     ------
@@ -202,7 +212,18 @@ def draw_labels(
     for value, color in drawn.items():
         handles.append(Patch(color=color))
         texts.append(dict(names or {}).get(value, f"label {value}"))
-    ax.legend(handles, texts, loc="lower right", fontsize=FONT_SIZE - 2, framealpha=0.8)
+    if len(handles) <= _LEGEND_INSIDE_MAX:
+        ax.legend(handles, texts, loc="lower right", fontsize=FONT_SIZE - 2, framealpha=0.8)
+    else:
+        ax.legend(
+            handles,
+            texts,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.01),
+            ncols=min(_LEGEND_COLUMNS, -(-len(handles) // _LEGEND_INSIDE_MAX)),
+            fontsize=FONT_SIZE - 2,
+            frameon=False,
+        )
     return ax
 
 

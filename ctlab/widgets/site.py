@@ -6,7 +6,9 @@ nbconvert show that page instead of the widget view, which needs a widget
 manager from a CDN and a kernel. :func:`build_site` executes the notebooks
 (nbclient), converts them (nbconvert, ``lab`` template, nothing fetched from
 a network) and writes an index page: a folder a teacher can host anywhere
-or zip, that students open in any browser, offline.
+or zip, that students open in any browser, offline. MathJax would come from
+a CDN too, so :class:`PagesFirst` also turns the Markdown cells' TeX formulas
+into MathML (:mod:`ctlab.widgets.formulas`), which browsers draw themselves.
 
 The same conversion from the command line, for one executed notebook::
 
@@ -22,13 +24,15 @@ saved by JupyterLab, which does not save widget state by default, then
 NOTEBOOK.ipynb``. ``--execute`` alone stores the state, and its page shows
 no ctlab widget offline: use PagesFirst there. Plain nbconvert's pages link
 require.js and MathJax from a CDN; offline those loads fail, which the
-ctlab pages (each in its own ``iframe``) do not depend on.
+ctlab pages (each in its own ``iframe``) do not depend on, but the formulas
+then stay TeX source: PagesFirst writes them as MathML.
 """
 
 from __future__ import annotations
 
 import html
 import os
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -39,7 +43,8 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 from tqdm.auto import tqdm
 
-from ctlab.core.errors import ExportError
+from ctlab.core.errors import ExportError, FormulaWarning
+from ctlab.widgets.formulas import markdown_with_mathml
 
 __all__ = ["PagesFirst", "build_site", "notebook_html"]
 
@@ -48,16 +53,23 @@ _SHOWN_INSTEAD = ("text/html", "image/png")
 
 
 class PagesFirst(Preprocessor):  # type: ignore[misc]
-    """Show each widget's own page (or its picture) where it has one, not the widget view.
+    """Show each widget's own page (or its picture) where it has one, and formulas as MathML.
 
     A widget view needs the widget manager (fetched from a CDN) and its
     saved state; a ctlab widget's ``text/html`` runs without either. The
     notebook's saved widget state goes too, so the page loads nothing.
+    The Markdown cells' TeX formulas become MathML
+    (:func:`ctlab.widgets.formulas.markdown_with_mathml`), which browsers
+    draw without MathJax; a formula that cannot be converted stays TeX,
+    with a :class:`~ctlab.core.errors.FormulaWarning` naming the notebook.
+    nbconvert preprocesses a copy: the notebook itself is not changed.
     """
 
     def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
         nb.metadata.pop("widgets", None)
         for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                cell.source = _formulas_as_mathml(cell.source, resources)
             for output in cell.get("outputs", []):
                 data = output.get("data", {})
                 if WIDGET_VIEW in data and any(kind in data for kind in _SHOWN_INSTEAD):
@@ -65,11 +77,33 @@ class PagesFirst(Preprocessor):  # type: ignore[misc]
         return nb, resources
 
 
-def notebook_html(notebook: Any) -> str:
-    """An executed notebook as one HTML page: ctlab widgets live, nothing fetched."""
+def _formulas_as_mathml(source: str, resources: dict[str, Any]) -> str:
+    converted, failures = markdown_with_mathml(source)
+    for failure in failures:
+        metadata = resources.get("metadata") or {}
+        name = metadata.get("name")
+        where = Path(metadata.get("path") or "", f"{name}.ipynb") if name else "a notebook"
+        warnings.warn(
+            f'{where}: the formula "{failure.tex}" cannot be converted to MathML '
+            f"({failure.reason}), so its page shows the TeX source; correct the formula "
+            "in the notebook (latex2mathml reads the usual LaTeX math commands)",
+            FormulaWarning,
+            stacklevel=2,
+        )
+    return converted
+
+
+def notebook_html(notebook: Any, *, path: str | os.PathLike[str] | None = None) -> str:
+    """An executed notebook as one HTML page: ctlab widgets live, formulas MathML, nothing fetched.
+
+    ``path``, the notebook's file, names it in warnings about formulas.
+    """
     exporter = HTMLExporter(template_name="lab", require_js_url="", mathjax_url="")
     exporter.register_preprocessor(PagesFirst(), enabled=True)
-    body, _ = exporter.from_notebook_node(notebook)
+    resources = {}
+    if path is not None:
+        resources["metadata"] = {"name": Path(path).stem, "path": str(Path(path).parent)}
+    body, _ = exporter.from_notebook_node(notebook, resources=resources)
     return str(body)
 
 
@@ -147,7 +181,7 @@ def build_site(
                 "notebook (it must run top to bottom) and build again"
             ) from None
         page = target / f"{path.stem}.html"
-        page.write_text(notebook_html(notebook), encoding="utf-8")
+        page.write_text(notebook_html(notebook, path=path), encoding="utf-8")
         entries.append((_title(notebook, path.stem), page.name))
     index = target / "index.html"
     index.write_text(_index(entries), encoding="utf-8")

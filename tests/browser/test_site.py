@@ -149,9 +149,34 @@ def frames_paint(page: Any) -> list[Any]:
     return found
 
 
+def assert_formulas_drawn(page: Any, screenshot: Path) -> None:
+    """Notebook 02's formulas are MathML the browser lays out: the paragraph that defines the
+    linear function and its displayed formula have no TeX left, and every formula has a size."""
+    definition = page.locator("p", has_text="defines exactly how a viewer turns a value")
+    displayed = page.locator("p:has(math[display=block])", has=page.locator("mtable"))
+    for paragraph in (definition, displayed):
+        paragraph.scroll_into_view_if_needed()
+        text = paragraph.inner_text()
+        assert "$" not in text and "\\" not in text, text
+        formulas = paragraph.locator("math")
+        assert formulas.count() > 0
+        for index in range(formulas.count()):
+            box = formulas.nth(index).bounding_box()
+            assert box is not None and box["width"] > 0 and box["height"] > 0, box
+    line = definition.locator("math").first.bounding_box()
+    cases = displayed.locator("math").bounding_box()
+    # Three rows with fractions: laid out as a table, the formula is several lines tall,
+    # and its brace stretches over the rows (a font with a MATH table was found).
+    assert line is not None and cases is not None and cases["height"] > 3 * line["height"]
+    brace = displayed.locator("mo[fence=true]").first.bounding_box()
+    assert brace is not None and brace["height"] > 0.8 * cases["height"], (brace, cases)
+    harness.screenshot(page.locator(".jp-MarkdownCell", has=displayed), screenshot)
+
+
 def test_nbconvert_of_notebook_02_has_live_widgets(browser, converted, screenshots):
     page, log, aborted = open_offline(browser, converted)
     try:
+        assert_formulas_drawn(page, screenshots / "nb02-formulas.png")
         frames = frames_paint(page)
         assert frames, "notebook 02 shows a WindowExplorer"
         frame = frames[0]
@@ -186,6 +211,8 @@ def test_site_pages_load_offline_and_widgets_paint(browser, site, screenshots):
             widgets += len(frames_paint(page))
             if path.name == "index.html":
                 assert page.locator("a").count() == 2
+            if path.name == "02-window-and-level.html":
+                assert_formulas_drawn(page, screenshots / "site-formulas.png")
             harness.screenshot(page, screenshots / f"site-{path.stem}.png")
             assert not log.problems(), f"{path.name}: {log.report()}"
             assert aborted == [], f"{path.name} asked the network for {aborted}"

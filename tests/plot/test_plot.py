@@ -230,3 +230,75 @@ class TestOverlayLabels:
             ctlab.plot.overlay_labels(
                 np.zeros((3, 3), np.int16), np.zeros((2, 2), np.uint8), "default"
             )
+
+
+def drawn_extents(figure):
+    """Draw ``figure`` with Agg; return its renderer (for window extents in pixels)."""
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    return canvas.get_renderer()
+
+
+def blocks(count: int, size: int = 128) -> np.ndarray:
+    """A label map of ``count`` separate squares, labelled 1..count."""
+    labels = np.zeros((size, size), np.uint8)
+    step, side = size // 5, size // 8
+    for value in range(1, count + 1):
+        row, column = divmod(value - 1, 4)
+        top, left = side + step * row, side + step * column
+        labels[top : top + side, left : left + side] = value
+    return labels
+
+
+ORGANS = ["liver", "spleen", "left kidney", "right kidney", "aorta", "inferior vena cava"]
+ORGANS += ["pancreas", "stomach", "gallbladder", "vertebra", "small bowel", "colon", "bladder"]
+
+
+class TestDrawLabelsLegend:
+    @pytest.mark.parametrize("count", [5, 11, 13])
+    def test_many_labels_legend_beside_the_image(self, count, tmp_path):
+        """More than four entries: the legend lies wholly outside the slice, inside the figure."""
+        hu = np.full((128, 128), 40, np.int16)
+        names = dict(enumerate(ORGANS[:count], start=1))
+        ax = ctlab.plot.overlay_labels(hu, blocks(count), "default", names=names)
+        renderer = drawn_extents(ax.figure)
+        legend = ax.get_legend().get_window_extent(renderer)
+        assert len(ax.get_legend().get_texts()) == count
+        for area in (ax.get_window_extent(renderer), ax.images[0].get_window_extent(renderer)):
+            assert not legend.overlaps(area), (legend, area)
+        assert ax.figure.bbox.contains(legend.x0, legend.y0)
+        assert ax.figure.bbox.contains(legend.x1, legend.y1)
+        assert render(ax.figure, tmp_path / "labels.png").std() > 10
+
+    def test_many_labels_in_the_explorer_figure_hide_nothing(self):
+        """In the explorer's figure, 12 labels' legend covers neither slice, histogram nor readouts."""
+        hu = np.full((128, 128), 40, np.int16)
+        figure = plot.explorer_figure(hu, "default")
+        slice_ax = next(ax for ax in figure.axes if ax.get_label() == "slice")
+        colors = {value: "#E69F00" for value in range(1, 13)}
+        ctlab.plot.draw_labels(slice_ax, blocks(12), colors, names=dict(enumerate(ORGANS, 1)))
+        renderer = drawn_extents(figure)
+        legend = slice_ax.get_legend().get_window_extent(renderer)
+        for ax in figure.axes:
+            assert not legend.overlaps(ax.get_window_extent(renderer)), ax.get_label()
+        assert figure.bbox.contains(legend.x0, legend.y0)
+
+    def test_few_labels_keep_the_corner(self):
+        """Up to four entries (tissue bands included) stay in the slice's lower right corner."""
+        hu = np.full((128, 128), 40, np.int16)
+        ax = ctlab.plot.overlay_labels(hu, blocks(3), "default")
+        renderer = drawn_extents(ax.figure)
+        legend = ax.get_legend().get_window_extent(renderer)
+        area = ax.get_window_extent(renderer)
+        assert area.x0 < legend.x0 < legend.x1 < area.x1
+        assert area.y0 < legend.y0 < legend.y1 < area.y0 + area.height / 2
+
+    def test_entries_already_there_count(self, phantom):
+        """Tissue bands' entries plus labels beyond four move the whole legend out, bands first."""
+        ax = plot.overlay_tissues(phantom, "default", ["fat", "soft_tissue"], slice_index=1)
+        ctlab.plot.draw_labels(ax, blocks(3, 64), {1: "#FF0000", 2: "#00FF00", 3: "#0000FF"})
+        texts = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert texts[0].startswith("fat") and texts[2:] == ["label 1", "label 2", "label 3"]
+        renderer = drawn_extents(ax.figure)
+        legend = ax.get_legend().get_window_extent(renderer)
+        assert not legend.overlaps(ax.get_window_extent(renderer))

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from types import MappingProxyType
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -20,7 +19,7 @@ from ctlab.core.voi import apply_window
 from ctlab.core.window import VOIFunction, Window, resolve_window
 from ctlab.plot._common import FONT_SIZE, given_or_new_axes
 
-__all__ = ["BAND_ROWS", "draw_histogram", "histogram_axes", "histogram_figure", "hounsfield_scale"]
+__all__ = ["draw_histogram", "histogram_axes", "histogram_figure", "hounsfield_scale"]
 
 
 def _pack_rows(intervals: Sequence[tuple[float, float]]) -> list[int]:
@@ -38,18 +37,6 @@ def _pack_rows(intervals: Sequence[tuple[float, float]]) -> list[int]:
             chosen.append(len(rows) - 1)
     return chosen
 
-
-#: Row of each tissue range in the band strip (the widgets use it too):
-#: overlapping ranges go one row down, so that no two bars cover each other.
-BAND_ROWS: Mapping[str, int] = MappingProxyType(
-    dict(
-        zip(
-            TISSUES,
-            _pack_rows([(band.low, band.high + 1) for band in TISSUES.values()]),
-            strict=True,
-        )
-    )
-)
 
 # Pixels kept free between two labels.
 _LABEL_GAP = 4

@@ -234,6 +234,7 @@ function mergeWithNeighbour(groups, failed, peaks) {
 function placeGroups(groups, peaks, markers, textWidth, textOf, { area, height }) {
   const labels = [];
   const boxes = []; // label boxes placed so far
+  const placedHus = []; // the lowest HU each names
   const leaders = []; // their leader lines, [x0, y0, x1, y1]
   // The highest peaks first: their labels have the least room above them.
   const order = groups.map((_, i) => i).sort((a, b) => topOf(groups[a], peaks) - topOf(groups[b], peaks));
@@ -245,20 +246,35 @@ function placeGroups(groups, peaks, markers, textWidth, textOf, { area, height }
     const anchorX = group.reduce((sum, i) => sum + peaks[i].x, 0) / group.length;
     const anchorY = Math.min(...group.map((i) => markers[i].y));
     const tips = group.map((i) => ({ x: peaks[i].x, y: markers[i].y }));
-    // A spot is free when the label covers no marker, label or leader, and
-    // its own leaders cross no label.
+    const others = markers.filter((_, i) => !group.includes(i));
+    // A spot is free when the label covers no marker, label or leader; its
+    // own leaders cross no label, marker or leader; and beside another label
+    // it keeps its peaks' order from left to right.
     const free = (box) => {
       const padded = { x: box.x - GAP / 2, y: box.y - GAP / 2, w: box.w + GAP, h: box.h + GAP };
       if (markers.some((other) => overlaps(padded, other))) return false;
       if (boxes.some((other) => overlaps(padded, other))) return false;
       if (leaders.some((line) => crosses(line, padded))) return false;
-      return tips.every((tip) => boxes.every((other) => !crosses(leaderLine(box, tip), other)));
+      const order = boxes.every((other, i) => {
+        const beside = box.y < other.y + other.h && other.y < box.y + box.h;
+        return !beside || (placedHus[i] < hus[0] ? other.x < box.x : box.x < other.x);
+      });
+      if (!order) return false;
+      return tips.every((tip) => {
+        const line = leaderLine(box, tip);
+        return (
+          boxes.every((other) => !crosses(line, other)) &&
+          others.every((other) => !crosses(line, other)) &&
+          leaders.every((other) => !intersect(line, other))
+        );
+      });
     };
     const box = freeSpot({ anchorX, anchorY, w, h: height }, area, free);
     if (box === null && groups.length > 1) return { failed: index, labels };
     // One label for every peak and still no free spot: as near as the area allows.
     const at = box ?? nearest({ anchorX, anchorY, w, h: height }, area);
     boxes.push(at);
+    placedHus.push(hus[0]);
     const placed = label(hus, text, at, tips);
     if (placed.leader) leaders.push(...tips.map((tip) => leaderLine(at, tip)));
     labels.push(placed);
@@ -298,6 +314,15 @@ export function crosses([x0, y0, x1, y1], box) {
     }
   }
   return t1 - t0 > 1e-9;
+}
+
+// Do two segments [x0, y0, x1, y1] cross (sharing an end point does not count)?
+export function intersect([ax, ay, bx, by], [cx, cy, dx, dy]) {
+  const side = (px, py, qx, qy, rx, ry) => Math.sign((qx - px) * (ry - py) - (qy - py) * (rx - px));
+  return (
+    side(ax, ay, bx, by, cx, cy) * side(ax, ay, bx, by, dx, dy) < 0 &&
+    side(cx, cy, dx, dy, ax, ay) * side(cx, cy, dx, dy, bx, by) < 0
+  );
 }
 
 function label(hus, text, box, tips) {

@@ -8,6 +8,7 @@ import { describe, it } from "node:test";
 
 import {
   crosses,
+  intersect,
   layoutBands,
   layoutLegend,
   layoutPeaks,
@@ -170,6 +171,13 @@ function checkPeaks(peaks, options = OPTIONS) {
   const boxes = labels.map((l) => l.box);
   assert.deepEqual(overlappingPairs(boxes), [], "no two peak labels overlap");
   const markers = peaks.map((p) => ({ x: p.x - 3.5, y: p.y - 7, w: 7, h: 7 }));
+  // Labels side by side name their peaks in HU order from left to right.
+  for (const a of labels) {
+    for (const b of labels) {
+      const beside = a.box.y < b.box.y + b.box.h && b.box.y < a.box.y + a.box.h;
+      if (beside && a.hus[0] < b.hus[0]) assert.ok(a.box.x < b.box.x, `${a.text} is right of ${b.text}`);
+    }
+  }
   for (const label of labels) {
     const { box } = label;
     assert.ok(box.x >= options.area.left - 1e-9 && box.x + box.w <= options.area.right + 1e-9, label.text);
@@ -179,8 +187,17 @@ function checkPeaks(peaks, options = OPTIONS) {
     if (!label.leader) continue;
     for (const tip of label.markers) {
       for (const other of labels) {
-        if (other !== label)
-          assert.ok(!crosses(leaderLine(box, tip), other.box), `${label.text}'s leader crosses ${other.text}`);
+        if (other === label) continue;
+        const line = leaderLine(box, tip);
+        for (const peak of peaks.filter((p) => other.hus.includes(p.hu))) {
+          const marker = { x: peak.x - 3.5, y: peak.y - 7, w: 7, h: 7 };
+          assert.ok(!crosses(line, marker), `${label.text}'s leader crosses the marker of ${peak.hu}`);
+        }
+        assert.ok(!crosses(line, other.box), `${label.text}'s leader crosses ${other.text}`);
+        if (!other.leader) continue;
+        for (const end of other.markers) {
+          assert.ok(!intersect(line, leaderLine(other.box, end)), `${label.text}'s leader crosses ${other.text}'s`);
+        }
       }
     }
   }

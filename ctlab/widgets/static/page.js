@@ -159,6 +159,7 @@ function mergeWithNeighbour(groups, failed, peaks) {
 function placeGroups(groups, peaks, markers, textWidth, textOf2, { area, height }) {
   const labels = [];
   const boxes = [];
+  const placedHus = [];
   const leaders = [];
   const order = groups.map((_, i) => i).sort((a, b) => topOf(groups[a], peaks) - topOf(groups[b], peaks));
   for (const index of order) {
@@ -169,17 +170,27 @@ function placeGroups(groups, peaks, markers, textWidth, textOf2, { area, height 
     const anchorX = group.reduce((sum, i) => sum + peaks[i].x, 0) / group.length;
     const anchorY = Math.min(...group.map((i) => markers[i].y));
     const tips = group.map((i) => ({ x: peaks[i].x, y: markers[i].y }));
+    const others = markers.filter((_, i) => !group.includes(i));
     const free = (box2) => {
       const padded = { x: box2.x - GAP / 2, y: box2.y - GAP / 2, w: box2.w + GAP, h: box2.h + GAP };
       if (markers.some((other) => overlaps(padded, other))) return false;
       if (boxes.some((other) => overlaps(padded, other))) return false;
       if (leaders.some((line) => crosses(line, padded))) return false;
-      return tips.every((tip) => boxes.every((other) => !crosses(leaderLine(box2, tip), other)));
+      const order2 = boxes.every((other, i) => {
+        const beside = box2.y < other.y + other.h && other.y < box2.y + box2.h;
+        return !beside || (placedHus[i] < hus[0] ? other.x < box2.x : box2.x < other.x);
+      });
+      if (!order2) return false;
+      return tips.every((tip) => {
+        const line = leaderLine(box2, tip);
+        return boxes.every((other) => !crosses(line, other)) && others.every((other) => !crosses(line, other)) && leaders.every((other) => !intersect(line, other));
+      });
     };
     const box = freeSpot({ anchorX, anchorY, w, h: height }, area, free);
     if (box === null && groups.length > 1) return { failed: index, labels };
     const at = box ?? nearest({ anchorX, anchorY, w, h: height }, area);
     boxes.push(at);
+    placedHus.push(hus[0]);
     const placed = label(hus, text, at, tips);
     if (placed.leader) leaders.push(...tips.map((tip) => leaderLine(at, tip)));
     labels.push(placed);
@@ -213,6 +224,10 @@ function crosses([x0, y0, x1, y1], box) {
     }
   }
   return t1 - t0 > 1e-9;
+}
+function intersect([ax, ay, bx, by], [cx, cy, dx, dy]) {
+  const side = (px, py, qx, qy, rx, ry) => Math.sign((qx - px) * (ry - py) - (qy - py) * (rx - px));
+  return side(ax, ay, bx, by, cx, cy) * side(ax, ay, bx, by, dx, dy) < 0 && side(cx, cy, dx, dy, ax, ay) * side(cx, cy, dx, dy, bx, by) < 0;
 }
 function label(hus, text, box, tips) {
   const over = tips.length === 1 && Math.abs(box.x + box.w / 2 - tips[0].x) < 1 && box.y + box.h <= tips[0].y;

@@ -62,12 +62,21 @@ export function layoutBands(bands, measure, { minX, maxX, rowHeight, maxRows }) 
   const keyable = sorted.filter((band) => !fitsInside(band)).sort((a, b) => a.right - a.left - (b.right - b.left));
   const keyed = new Set();
   let best = bestSides(sorted, textWidth, { ...options, keyed }, 8);
+  if (best.rows <= maxRows) return best;
+  // Fewer combinations per step: a narrow widget may try two dozen sets of keys.
+  const tryKeys = (keys) => bestSides(sorted, textWidth, { ...options, keyed: keys }, 6);
+  let bestKeys = new Set();
   for (const band of keyable) {
-    if (best.rows <= maxRows) break;
     keyed.add(band.name);
-    // Fewer combinations per step: a narrow widget may try a dozen sets of keys.
-    const layout = bestSides(sorted, textWidth, { ...options, keyed }, 6);
-    if (layout.rows < best.rows) best = layout;
+    const layout = tryKeys(keyed);
+    if (layout.rows < best.rows) [best, bestKeys] = [layout, new Set(keyed)];
+    if (best.rows <= maxRows) break;
+  }
+  // Then give back each name, widest bar first, that fits without a row more.
+  for (const band of [...keyable].reverse().filter((band) => bestKeys.has(band.name))) {
+    const fewer = new Set([...bestKeys].filter((name) => name !== band.name));
+    const layout = tryKeys(fewer);
+    if (layout.rows <= best.rows) [best, bestKeys] = [layout, fewer];
   }
   return best;
 }

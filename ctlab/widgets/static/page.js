@@ -17,11 +17,19 @@ function layoutBands(bands, measure, { minX, maxX, rowHeight, maxRows }) {
   const keyable = sorted.filter((band) => !fitsInside(band)).sort((a, b) => a.right - a.left - (b.right - b.left));
   const keyed = /* @__PURE__ */ new Set();
   let best = bestSides(sorted, textWidth, { ...options, keyed }, 8);
+  if (best.rows <= maxRows) return best;
+  const tryKeys = (keys) => bestSides(sorted, textWidth, { ...options, keyed: keys }, 6);
+  let bestKeys = /* @__PURE__ */ new Set();
   for (const band of keyable) {
-    if (best.rows <= maxRows) break;
     keyed.add(band.name);
-    const layout = bestSides(sorted, textWidth, { ...options, keyed }, 6);
-    if (layout.rows < best.rows) best = layout;
+    const layout = tryKeys(keyed);
+    if (layout.rows < best.rows) [best, bestKeys] = [layout, new Set(keyed)];
+    if (best.rows <= maxRows) break;
+  }
+  for (const band of [...keyable].reverse().filter((band2) => bestKeys.has(band2.name))) {
+    const fewer = new Set([...bestKeys].filter((name) => name !== band.name));
+    const layout = tryKeys(fewer);
+    if (layout.rows <= best.rows) [best, bestKeys] = [layout, fewer];
   }
   return best;
 }

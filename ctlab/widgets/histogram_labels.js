@@ -3,10 +3,11 @@
 // covers another and no band or peak is left unnamed (tests/js).
 //
 // Tissue names: each band's bar gets its name inside when the name fits,
-// else beside the bar, and the bars go down into as many rows as needed so
-// that no bar or name touches another. When that takes more than `maxRows`
-// rows (a narrow widget), the bands whose names do not fit inside get a
-// short key beside the bar instead, and the keys are spelt out in a legend.
+// else beside the bar (right or left, whichever packs tighter), and the bars
+// go down into as many rows as needed so that no bar or name touches
+// another. When that takes more than `maxRows` rows (a narrow widget), the
+// narrowest bars get a short key instead of their name until the rows fit,
+// names that fit again are given back, and a legend spells the keys out.
 //
 // Peak labels: each peak's HU above its marker, moved aside or up (a leader
 // line then points at the marker) when that spot is taken; peaks whose labels
@@ -41,8 +42,9 @@ const keyOf = (n) => String(n + 1);
 // bands: [{name, label, left, right}], the drawn part of each bar in pixels;
 // textWidth(text): the text's width in pixels; minX..maxX: where names may
 // go; rowHeight: one row of bars. Returns {rows, bands, legend}: per band its
-// row, `bar` and `label` boxes (y from the strip's top), the label's `text`
-// and `placement` ("inside", "right", "left", "over", or "key"); legend lists
+// row, `bar` and `label` boxes (y from the strip's top), the label's `text`,
+// its `side` ("inside", "right", "left" or "over") and `placement` (the
+// same, or "key" for a key); legend lists
 // {key, name, label} for the keyed bands, in HU order.
 export function layoutBands(bands, measure, { minX, maxX, rowHeight, maxRows }) {
   // Each text is measured once: the layouts tried below ask for the same few names.
@@ -87,7 +89,7 @@ export function layoutBands(bands, measure, { minX, maxX, rowHeight, maxRows }) 
 function bestSides(sorted, textWidth, options, most) {
   const sided = sorted
     .filter((band) => {
-      const w = textWidth(textOf(band, options.keyed)) + 2 * PAD;
+      const w = textWidth(nameOrKey(band, options.keyed)) + 2 * PAD;
       const both = band.right + w <= options.maxX && band.left - w >= options.minX;
       return both && w > Math.max(1, band.right - band.left);
     })
@@ -107,7 +109,7 @@ function bestSides(sorted, textWidth, options, most) {
 }
 
 // A keyed band's text is a placeholder key here: every key is one digit or two.
-const textOf = (band, keyed) => (keyed.has(band.name) ? "00" : band.label);
+const nameOrKey = (band, keyed) => (keyed.has(band.name) ? "00" : band.label);
 
 // Bars one pixel apart may share a row; a name keeps GAP pixels from anything.
 const BAR_GAP = 1;

@@ -35,7 +35,7 @@ function layoutBands(bands, measure, { minX, maxX, rowHeight, maxRows }) {
 }
 function bestSides(sorted, textWidth, options, most) {
   const sided = sorted.filter((band) => {
-    const w = textWidth(textOf(band, options.keyed)) + 2 * PAD;
+    const w = textWidth(nameOrKey(band, options.keyed)) + 2 * PAD;
     const both = band.right + w <= options.maxX && band.left - w >= options.minX;
     return both && w > Math.max(1, band.right - band.left);
   }).sort((a, b) => a.right - a.left - (b.right - b.left)).slice(0, most);
@@ -51,7 +51,7 @@ function bestSides(sorted, textWidth, options, most) {
   }
   return best.layout;
 }
-var textOf = (band, keyed) => keyed.has(band.name) ? "00" : band.label;
+var nameOrKey = (band, keyed) => keyed.has(band.name) ? "00" : band.label;
 var BAR_GAP = 1;
 function packBands(sorted, textWidth, { minX, maxX, rowHeight, keyed }, sides) {
   const rows = [];
@@ -135,7 +135,7 @@ function layoutLegend(entries, textWidth, { minX, maxX, lineHeight, swatch }) {
   }
   return { lines: entries.length ? line + 1 : 0, entries: boxes };
 }
-function layoutPeaks(peaks, textWidth, textOf2, { area, height, markerSize }) {
+function layoutPeaks(peaks, textWidth, textOf, { area, height, markerSize }) {
   const markers = peaks.map((peak) => ({
     x: peak.x - markerSize / 2,
     y: peak.y - markerSize,
@@ -144,7 +144,7 @@ function layoutPeaks(peaks, textWidth, textOf2, { area, height, markerSize }) {
   }));
   let groups = peaks.map((_, i) => [i]);
   for (; ; ) {
-    const result = placeGroups(groups, peaks, markers, textWidth, textOf2, { area, height });
+    const result = placeGroups(groups, peaks, markers, textWidth, textOf, { area, height });
     if (result.failed === null) return result.labels;
     if (groups.length === 1) return result.labels;
     groups = mergeWithNeighbour(groups, result.failed, peaks);
@@ -164,7 +164,7 @@ function mergeWithNeighbour(groups, failed, peaks) {
   const [first, second] = [Math.min(failed, other), Math.max(failed, other)];
   return [...groups.slice(0, first), [...groups[first], ...groups[second]], ...groups.slice(second + 1)];
 }
-function placeGroups(groups, peaks, markers, textWidth, textOf2, { area, height }) {
+function placeGroups(groups, peaks, markers, textWidth, textOf, { area, height }) {
   const labels = [];
   const boxes = [];
   const placedHus = [];
@@ -173,7 +173,7 @@ function placeGroups(groups, peaks, markers, textWidth, textOf2, { area, height 
   for (const index of order) {
     const group = groups[index];
     const hus = group.map((i) => peaks[i].hu);
-    const text = textOf2(hus);
+    const text = textOf(hus);
     const w = textWidth(text) + 2 * PAD;
     const anchorX = group.reduce((sum, i) => sum + peaks[i].x, 0) / group.length;
     const anchorY = Math.min(...group.map((i) => markers[i].y));

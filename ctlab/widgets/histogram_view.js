@@ -149,7 +149,8 @@ async function render({ model, el, host }) {
       g.fillRect(bar.x, bar.y, bar.w, bar.h);
       g.strokeStyle = "#000000";
       g.strokeRect(bar.x, bar.y, bar.w, bar.h);
-      const inside = placed.placement === "inside";
+      // A name or a key inside its bar is written in the colour that stands out on it.
+      const inside = placed.side === "inside";
       if (placed.placement === "over") {
         g.fillStyle = "rgba(255, 255, 255, 0.85)";
         g.fillRect(box.x, box.y, box.w, box.h);
@@ -319,7 +320,11 @@ async function render({ model, el, host }) {
     }
     canvas.setAttribute("data-offscale", side);
     canvas.setAttribute("role", "img");
-    canvas.setAttribute("aria-label", `HU histogram with the window ${title}${side ? `, off the ${side} edge` : ""}`);
+    const peaks = peakLabels.flatMap((peak) => peak.hus.map(formatHU)).join(", ");
+    canvas.setAttribute(
+      "aria-label",
+      `HU histogram with the window ${title}${side ? `, off the ${side} edge` : ""}${peaks ? `; peaks at ${peaks} HU` : ""}`,
+    );
     canvas.setAttribute("data-painted", JSON.stringify({ center, width: windowWidth, function: fn, invert }));
     showLevels(center, windowWidth, fn);
   }

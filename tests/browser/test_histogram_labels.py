@@ -79,6 +79,8 @@ def check_labels(page: Any, labels: dict[str, Any], image: ctlab.CTImage) -> Non
     assert named == sorted(hu for hu, _ in ctlab.hu_peaks(image.valid_hu()))
     for peak in peaks:
         assert peak["text"] == ", ".join(f"{hu:g}" for hu in peak["hus"])
+    spoken = page.locator(CANVAS).get_attribute("aria-label")
+    assert spoken.endswith(f"; peaks at {', '.join(f'{hu:g}' for hu in named)} HU"), spoken
     # No two label boxes overlap, and no band's name covers another band's bar.
     boxes = [
         *((band["text"], band["box"]) for band in bands),

@@ -111,8 +111,10 @@ function bestSides(sorted, textWidth, options, most) {
 // A keyed band's text is a placeholder key here: every key is one digit or two.
 const nameOrKey = (band, keyed) => (keyed.has(band.name) ? "00" : band.label);
 
-// Bars one pixel apart may share a row; a name keeps GAP pixels from anything.
+// Bars one pixel apart may share a row; a name keeps GAP pixels from another
+// name and NAME_GAP from another band's bar, so that it reads as its own bar's.
 const BAR_GAP = 1;
+const NAME_GAP = 6;
 
 function packBands(sorted, textWidth, { minX, maxX, rowHeight, keyed }, sides) {
   const rows = []; // per row, the spans taken: {left, right, bar}
@@ -121,7 +123,7 @@ function packBands(sorted, textWidth, { minX, maxX, rowHeight, keyed }, sides) {
   const clear = (spans, items) =>
     items.every((item) =>
       spans.every((span) => {
-        const gap = item.bar && span.bar ? BAR_GAP : GAP;
+        const gap = item.bar && span.bar ? BAR_GAP : item.bar || span.bar ? NAME_GAP : GAP;
         return item.right + gap <= span.left || item.left >= span.right + gap;
       }),
     );

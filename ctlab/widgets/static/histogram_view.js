@@ -53,13 +53,14 @@ function bestSides(sorted, textWidth, options, most) {
 }
 var nameOrKey = (band, keyed) => keyed.has(band.name) ? "00" : band.label;
 var BAR_GAP = 1;
+var NAME_GAP = 6;
 function packBands(sorted, textWidth, { minX, maxX, rowHeight, keyed }, sides) {
   const rows = [];
   const placed = [];
   const legend = [];
   const clear = (spans, items) => items.every(
     (item) => spans.every((span) => {
-      const gap = item.bar && span.bar ? BAR_GAP : GAP;
+      const gap = item.bar && span.bar ? BAR_GAP : item.bar || span.bar ? NAME_GAP : GAP;
       return item.right + gap <= span.left || item.left >= span.right + gap;
     })
   );

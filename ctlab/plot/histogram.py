@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from types import MappingProxyType
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -11,7 +10,7 @@ import numpy.typing as npt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.gridspec import SubplotSpec
-from matplotlib.transforms import Bbox
+from matplotlib.transforms import Bbox, blended_transform_factory
 
 from ctlab.core.hounsfield import TISSUES
 from ctlab.core.image import CTImage, as_image
@@ -20,7 +19,7 @@ from ctlab.core.voi import apply_window
 from ctlab.core.window import VOIFunction, Window, resolve_window
 from ctlab.plot._common import FONT_SIZE, given_or_new_axes
 
-__all__ = ["BAND_ROWS", "draw_histogram", "histogram_axes", "histogram_figure", "hounsfield_scale"]
+__all__ = ["draw_histogram", "histogram_axes", "histogram_figure", "hounsfield_scale"]
 
 
 def _pack_rows(intervals: Sequence[tuple[float, float]]) -> list[int]:
@@ -38,18 +37,6 @@ def _pack_rows(intervals: Sequence[tuple[float, float]]) -> list[int]:
             chosen.append(len(rows) - 1)
     return chosen
 
-
-#: Row of each tissue range in the band strip (the widgets use it too):
-#: overlapping ranges go one row down, so that no two bars cover each other.
-BAND_ROWS: Mapping[str, int] = MappingProxyType(
-    dict(
-        zip(
-            TISSUES,
-            _pack_rows([(band.low, band.high + 1) for band in TISSUES.values()]),
-            strict=True,
-        )
-    )
-)
 
 # Pixels kept free between two labels.
 _LABEL_GAP = 4
@@ -130,13 +117,28 @@ def _band_strip(ax: Axes, low: float, high: float) -> None:
     ax.set_xlim(low, high)
 
 
+def _keep_inside(ax: Axes, labels: list[Any]) -> None:
+    """Move labels (annotations in offset points) at the axis ends inwards, inside the axes."""
+    figure = _root(ax)
+    figure.draw_without_rendering()
+    # Two pixels in from the spines, so the label still fits at other resolutions.
+    inside = ax.get_window_extent().padded(-2)
+    points_per_pixel = 72 / figure.dpi
+    for label in labels:
+        box = label.get_window_extent()
+        shift = max(0.0, inside.x0 - box.x0) - max(0.0, box.x1 - inside.x1)
+        if shift:
+            x, y = label.xyann
+            label.xyann = (x + shift * points_per_pixel, y)
+
+
 def _separate(ax: Axes, labels: list[Any], step: float = 9) -> None:
     """Raise labels (annotations in offset points) until no two boxes overlap."""
     _root(ax).draw_without_rendering()
     boxes: list[Bbox] = []
     for label in labels:
-        for _ in range(20):
-            box = label.get_window_extent().expanded(1.05, 1.1)
+        while True:
+            box = label.get_window_extent().padded(3)
             if not any(box.overlaps(other) for other in boxes):
                 break
             x, y = label.xyann
@@ -162,6 +164,7 @@ def _mark_peaks(ax: Axes, hu: npt.NDArray[np.number]) -> None:
                 bbox={"facecolor": "white", "edgecolor": "#D55E00", "pad": 1.0, "alpha": 0.9},
             )
         )
+    _keep_inside(ax, labels)
     _separate(ax, labels)
 
 
@@ -201,6 +204,8 @@ def _draw_windows(ax: Axes, windows: Sequence[Window | str]) -> None:
             fontsize=FONT_SIZE - 2,
             color=colour,
             label="window label",
+            # Over the transfer curve and the other brackets, the name stays readable.
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.8},
         )
 
 
@@ -259,8 +264,19 @@ def draw_histogram(
     grey = apply_window(hu_axis, resolved, function=function)
     transfer = histogram.twinx()
     transfer.set_label("transfer")
-    transfer.plot(hu_axis, grey, color="#0072B2", linewidth=1.5)
     transfer.set_ylim(-5, 260)
+    # The curve belongs to the histogram's axes (on the grey-level scale of
+    # the right axis), so that the peak and window labels are drawn over it:
+    # a twin axes is drawn wholly after the histogram's.
+    histogram.plot(
+        hu_axis,
+        grey,
+        color="#0072B2",
+        linewidth=1.5,
+        label="transfer curve",
+        zorder=2.5,
+        transform=blended_transform_factory(histogram.transData, transfer.transData),
+    )
     transfer.set_ylabel("grey level", fontsize=FONT_SIZE, color="#0072B2")
     ramp.imshow(
         grey[np.newaxis, :], cmap="gray", vmin=0, vmax=255, aspect="auto", extent=(low, high, 0, 1)

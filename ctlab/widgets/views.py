@@ -23,9 +23,8 @@ import traitlets
 
 from ctlab.core.hounsfield import TISSUES, Tissue
 from ctlab.core.image import CTImage
-from ctlab.core.metrics import hu_counts
+from ctlab.core.metrics import hu_counts, hu_peaks
 from ctlab.core.window import PRESETS, VOI_FUNCTIONS, Window
-from ctlab.plot.histogram import BAND_ROWS
 from ctlab.widgets._esm import bundle, stylesheet
 
 __all__ = [
@@ -56,7 +55,7 @@ def tissue_records(tissues: Iterable[Tissue] = TISSUES.values()) -> list[dict[st
     """Reference tissue ranges as records for the browser, narrowest first (as ``tissue_at`` looks).
 
     ``phase`` is the contrast phase a range holds for ("" where contrast does
-    not matter); ``row`` the band strip's row, where overlapping ranges go.
+    not matter).
     """
     return [
         {
@@ -66,7 +65,6 @@ def tissue_records(tissues: Iterable[Tissue] = TISSUES.values()) -> list[dict[st
             "high": band.high,
             "color": band.color,
             "phase": band.phase,
-            "row": BAND_ROWS.get(band.name, 0),
         }
         for band in sorted(tissues, key=lambda band: band.high - band.low)
     ]
@@ -218,10 +216,12 @@ class SliceView(anywidget.AnyWidget):  # type: ignore[misc]
 
 
 class HistogramView(anywidget.AnyWidget):  # type: ignore[misc]
-    """The HU histogram (counts sent once) with the scale, and the window of ``source``.
+    """The HU histogram (counts and peaks sent once) with the scale, and the window of ``source``.
 
     The window, its VOI function and inversion are read from the SliceView
-    ``source`` in the browser, so the histogram can never show another.
+    ``source`` in the browser, so the histogram can never show another. The
+    browser names every tissue band and every peak (:func:`ctlab.hu_peaks`)
+    with no name covering another (``histogram_labels.js``).
     """
 
     _esm = bundle("histogram_view.js")
@@ -236,19 +236,23 @@ class HistogramView(anywidget.AnyWidget):  # type: ignore[misc]
     _hist_start = traitlets.Float().tag(sync=True)
     _hist_step = traitlets.Float(1.0).tag(sync=True)
     _tissues = traitlets.List(traitlets.Dict()).tag(sync=True)
+    # (hu, smoothed count) of each peak, lowest HU first.
+    _peaks = traitlets.List(traitlets.List()).tag(sync=True)
     _readout_tissues = traitlets.List(traitlets.Dict()).tag(sync=True)
 
     def __init__(
         self, image: CTImage, source: SliceView, *, readout_tissues: Iterable[str], **traits: Any
     ) -> None:
         # Whole-HU bins, at most 512 (hu_counts's default), padding left out.
-        counts, edges = hu_counts(image.valid_hu())
+        valid = image.valid_hu()
+        counts, edges = hu_counts(valid)
         super().__init__(
             source=source,
             _counts=counts.astype("<f8").tobytes(),
             _hist_start=float(edges[0]),
             _hist_step=float(edges[1] - edges[0]),
             _tissues=tissue_records(),
+            _peaks=[[hu, count] for hu, count in hu_peaks(valid)],
             _readout_tissues=[
                 record for name in readout_tissues for record in tissue_records([TISSUES[name]])
             ],

@@ -61,33 +61,59 @@ class TestHistogram:
         colours = {tuple(np.round(p.get_facecolor()[:3], 3)) for p in by_label["bands"].patches}
         in_range = [band for band in TISSUES.values() if band.low <= phantom.valid_hu().max()]
         assert colours == {tuple(np.round(to_rgb(band.color), 3)) for band in in_range}
-        curve = by_label["transfer"].lines[0]
+        curve = next(
+            line for line in by_label["histogram"].lines if line.get_label() == "transfer curve"
+        )
         hu_axis, grey = curve.get_data()
         np.testing.assert_array_equal(grey, apply_window(hu_axis, "lung", function="sigmoid"))
         shading = next(p for p in by_label["histogram"].patches if p.get_alpha() == 0.3)
         extent = shading.get_bbox()
         assert (extent.x0, extent.x1) == (ctlab.PRESETS["lung"].low, ctlab.PRESETS["lung"].high)
 
-    @pytest.mark.parametrize("hu_range", [None, (-250, 300)])
-    def test_labels_never_overlap(self, hu_range, tmp_path):
-        """No two tissue names, and no two peak labels, overprint each other."""
-        abdomen = ctlab.data.abdomen()
-        figure = plot.histogram_figure(
-            abdomen, windows=["liver_kidney", "fat", "full_range", "default"], hu_range=hu_range
-        )
+    @pytest.mark.parametrize("stage", ["abdomen", "hidden_figures"])
+    @pytest.mark.parametrize("kind", ["histogram", "soft tissues", "explorer"])
+    def test_labels_never_overlap(self, stage, kind, tmp_path):
+        """Every band and peak named; no tissue, peak or window name or title overprints another."""
+        image = getattr(ctlab.data, stage)()
+        windows = ["liver_kidney", "fat", "full_range", "default"]
+        hu_range = (-250, 300) if kind == "soft tissues" else None
+        if kind == "explorer":
+            figure = plot.explorer_figure(image, "default")
+        else:
+            figure = plot.histogram_figure(
+                image, window="default", windows=windows, hu_range=hu_range
+            )
         render(figure, tmp_path / "labels.png")
         renderer = figure.canvas.get_renderer()
-        for kind in ("band label", "peak label"):
-            boxes = [
-                text.get_window_extent(renderer)
-                for ax in figure.axes
-                for text in ax.texts
-                if text.get_label() == kind
-            ]
-            assert len(boxes) >= 2
-            for i, first in enumerate(boxes):
-                for second in boxes[i + 1 :]:
-                    assert not first.overlaps(second), (kind, first, second)
+        kinds = ("band label", "peak label", "window label")
+        labels = [
+            (text.get_label(), text.get_text().strip(), text.get_window_extent(renderer), ax)
+            for ax in figure.axes
+            for text in ax.texts
+            if text.get_label() in kinds
+        ]
+        titles = [
+            ("title", ax.get_title(), ax.title.get_window_extent(renderer), ax)
+            for ax in figure.axes
+            if ax.get_title()
+        ]
+        everything = labels + titles
+        for i, (_, first, a, _) in enumerate(everything):
+            for _, second, b, _ in everything[i + 1 :]:
+                assert not a.overlaps(b), (first, a, second, b)
+        # Peak labels stay inside the histogram's axes.
+        for label_kind, text, box, ax in labels:
+            if label_kind == "peak label":
+                inside = ax.get_window_extent(renderer)
+                assert inside.x0 - 0.5 <= box.x0 and box.x1 <= inside.x1 + 0.5, text
+        # Every band drawn is named, and every peak.
+        valid = image.valid_hu()
+        low, high = hu_range or (valid.min(), valid.max())
+        valid = valid[(valid >= low) & (valid <= high)]
+        names = {text for label_kind, text, *_ in labels if label_kind == "band label"}
+        assert names == {t.label for t in TISSUES.values() if t.high >= low and t.low <= high}
+        peaks = sorted(float(text) for label_kind, text, *_ in labels if label_kind == "peak label")
+        assert peaks == [hu for hu, _ in ctlab.hu_peaks(valid)]
 
     def test_log_counts_and_peaks_by_default(self):
         """Counts are on a log axis by default, and the fat and soft-tissue peaks are marked."""

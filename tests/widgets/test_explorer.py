@@ -302,6 +302,12 @@ class TestWhatTheBrowserGets:
         np.testing.assert_array_equal(sent, counts)
         assert part(explorer, HistogramView)._hist_start == edges[0]
 
+    def test_histogram_peaks_are_the_cores(self, abdomen, explorer):
+        """The peaks the browser marks are ctlab.hu_peaks of the pixels the histogram counts."""
+        sent = [tuple(peak) for peak in part(explorer, HistogramView)._peaks]
+        assert sent == ctlab.hu_peaks(abdomen.valid_hu())
+        assert any(-130 <= hu <= -80 for hu, _ in sent) and any(80 <= hu <= 120 for hu, _ in sent)
+
     def test_readout_tissues_and_bands(self, explorer):
         """The histogram knows every tissue band and the five read out under it."""
         names = {band["name"] for band in part(explorer, HistogramView)._tissues}

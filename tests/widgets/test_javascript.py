@@ -61,7 +61,10 @@ def golden_tables() -> dict:
         {"center": c, "width": w, "text": str(ctlab.Window(c, w))}
         for c, w in [*WINDOWS, (336, 397.5), (336.125, 397.5), (-1024, 1), (3000, 400)]
     ]
-    tissues = [{"name": t.name, "color": t.color} for t in ctlab.TISSUES.values()]
+    tissues = [
+        {"name": t.name, "color": t.color, "label": t.label, "low": t.low, "high": t.high}
+        for t in ctlab.TISSUES.values()
+    ]
     return {"tables": tables, "windows": windows, "tissues": tissues, "labels": label_cases()}
 
 

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 import ctlab
-from tests.browser import harness
+from tests.helpers import harness
 
 pytestmark = pytest.mark.browser
 

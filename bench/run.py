@@ -398,7 +398,9 @@ def export_rows(n_series: int, n_slices: int, size: int, repeats: int) -> list[R
                 worker_cpu["dask"].append(sum(after.values()) - sum(before.values()))
                 return elapsed
 
-        functions["dask"] = dask_export
+        # Next to --jobs 2 in every round: the pair whose ratio is the target runs
+        # back to back, under the same load.
+        functions = {"jobs2": functions.pop("jobs2"), "dask": dask_export, **functions}
     times = interleaved_ms(functions, repeats)
     ms = {name: float(np.median(values)) for name, values in times.items()}
     load_after = os.getloadavg()

@@ -352,6 +352,40 @@ def multiwindow(
     resolved = resolve_windows(windows)
     array = hu_array(hu)
     out = np.empty((*array.shape, len(resolved)), dtype=np.uint8)
+    threads = min(os.cpu_count() or 1, array.size // _THREAD_ELEMENTS)
+    if array.dtype in _LUT_INDEX and array.flags.c_contiguous and threads <= 1:
+        luts = [
+            _cached_lut(window, _resolve_function(window, function), bool(invert), array.dtype)
+            for window in resolved
+        ]
+        _look_up_channels(luts, array.view(_LUT_INDEX[array.dtype]), out)
+        return out
     for channel, window in enumerate(resolved):
         out[..., channel] = apply_window(array, window, function=function, invert=invert)
     return out
+
+
+def _look_up_channels(
+    luts: list[npt.NDArray[np.uint8]], index: npt.NDArray[Any], out: npt.NDArray[np.uint8]
+) -> None:
+    """``out[..., c] = luts[c][index]`` for every channel, a block of pixels at a time.
+
+    Each block's indices are widened to intp once for all the tables, and its
+    grey levels go through one small buffer: no temporary the size of a
+    channel. Such a temporary is fresh memory on every call where malloc
+    returns large blocks to the system at once (a Dask worker sets
+    MALLOC_TRIM_THRESHOLD_), and faulting it in cost more than the look-ups
+    (bench/MEASUREMENTS.md).
+    """
+    source = index.reshape(-1)
+    channels = out.reshape(-1, len(luts))
+    size = max(1, min(_TAKE_BLOCK, source.size))  # an empty image has no block
+    wide = np.empty(size, dtype=np.intp)
+    grey = np.empty(size, dtype=np.uint8)
+    for start in range(0, source.size, size):
+        count = min(size, source.size - start)
+        np.copyto(wide[:count], source[start : start + count], casting="unsafe")
+        for channel, lut in enumerate(luts):
+            # mode="wrap": as in _look_up, every index is in the table.
+            np.take(lut, wide[:count], out=grey[:count], mode="wrap")
+            channels[start : start + count, channel] = grey[:count]

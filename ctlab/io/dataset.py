@@ -540,7 +540,10 @@ def _run_dask(jobs: list[_Job], client: Any, bars: _Progress) -> list[_Result]:
 
     results = []
     # pure=False: a rerun after --overwrite must write again, not reuse a result.
-    futures = client.map(_export_series, jobs, pure=False)
+    # Dask runs a higher priority first: the largest series, as the pool does.
+    futures = [
+        client.submit(_export_series, job, pure=False, priority=len(job.files)) for job in jobs
+    ]
     for future in as_completed(futures):  # type: ignore[no-untyped-call]  # distributed has no hints here
         result = future.result()
         results.append(result)
@@ -692,6 +695,9 @@ def export_many(
             )
         summary.skipped = sorted(done)
 
+    # The largest series first: the last series to start is then a small one, so
+    # the workers finish close together (the index is sorted by name whatever the order).
+    todo.sort(key=lambda job: len(job.files), reverse=True)
     bars = _Progress(len(todo), sum(len(job.files) for job in todo), progress)
     try:
         if client is not None:

@@ -1,10 +1,11 @@
-"""Tests for apply_window's table path in blocks and threads (ctlab.core.voi._look_up)."""
+"""Tests for the table path in blocks and threads (ctlab.core.voi._look_up, multiwindow)."""
 
 import tracemalloc
 
 import numpy as np
+import pytest
 
-from ctlab import Window, apply_window
+from ctlab import Window, apply_window, multiwindow
 from ctlab.core import voi
 from ctlab.core.voi import grey_lut
 
@@ -37,3 +38,36 @@ class TestLookUpInBlocks:
         finally:
             tracemalloc.stop()
         assert peak - grey.nbytes <= grey.nbytes // 2
+
+
+class TestMultiwindowInBlocks:
+    @pytest.mark.parametrize("dtype", [np.int16, np.uint16, np.int8, np.uint8])
+    @pytest.mark.parametrize(("function", "invert"), [(None, False), ("sigmoid", True)])
+    def test_channels_equal_apply_window_over_ragged_blocks(self, dtype, function, invert):
+        """Blocks of all channels at once equal apply_window per channel, past a ragged last block."""
+        rng = np.random.default_rng(4)
+        info = np.iinfo(dtype)
+        hu = rng.integers(info.min, info.max + 1, size=(3, voi._TAKE_BLOCK // 2 + 7)).astype(dtype)
+        windows = ["brain", Window(center=-600, width=1500), "bone"]
+        rgb = multiwindow(hu, windows, function=function, invert=invert)
+        for channel, window in enumerate(windows):
+            expected = apply_window(hu, window, function=function, invert=invert)
+            np.testing.assert_array_equal(rgb[..., channel], expected)
+
+    def test_strided_and_empty_images(self):
+        """A strided view takes the per-channel path; an empty image gives an empty stack."""
+        hu = np.arange(-1000, 1000, dtype=np.int16).reshape(40, 50)[:, ::2]
+        np.testing.assert_array_equal(multiwindow(hu, ["bone"])[..., 0], apply_window(hu, "bone"))
+        assert multiwindow(np.zeros((0, 4), np.int16), ["brain", "bone"]).shape == (0, 4, 2)
+
+    def test_slice_temporaries_stay_small(self):
+        """Three windows of a 512 x 512 slice allocate two blocks' buffers besides the output."""
+        hu = np.zeros((512, 512), dtype=np.int16)
+        multiwindow(hu, ["brain", "subdural", "bone"])  # the tables, cached
+        tracemalloc.start()
+        try:
+            rgb = multiwindow(hu, ["brain", "subdural", "bone"])
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert peak - rgb.nbytes <= 9 * voi._TAKE_BLOCK + 4096

@@ -16,6 +16,7 @@ import pytest
 from PIL import Image
 
 import ctlab
+import ctlab.io.dataset
 import ctlab.io.export
 from ctlab.core.errors import ExportError
 from ctlab.io.dataset import INDEX_COLUMNS, INDEX_NAME, export_many, series_folder_name
@@ -94,6 +95,20 @@ class TestExportMany:
         assert len(serial) == 9 + 3 + 1
         assert tree_bytes(tmp_path / "pool") == serial
         assert tree_bytes(tmp_path / "dask") == serial
+
+    def test_largest_series_first(self, studies, tmp_path, monkeypatch):
+        """Series go to the workers largest first, so the last to start is a small one."""
+        export_series = ctlab.io.dataset._export_series
+        sizes = []
+
+        def recording(job, report=None):
+            sizes.append(len(job.files))
+            return export_series(job, report)
+
+        monkeypatch.setattr(ctlab.io.dataset, "_export_series", recording)
+        summary = export_many(studies, tmp_path / "out", windows=WINDOWS, jobs=1)
+        assert sizes == [4, 3, 2]
+        assert summary.done == sorted(series_folder_name(uid) for uid in SERIES)
 
     def test_list_of_paths_and_csv(self, studies, tmp_path):
         """A list of folders and a CSV of (relative) paths export what the root does."""
@@ -238,8 +253,9 @@ class TestKilledRun:
             save, written = export_module.save_png, []
 
             def save_then_die(*args, **kwargs):
-                # Killed while writing the 5th slice: the 2nd series is half done.
-                if len(written) == 4:
+                # Killed while writing the 6th slice: the largest series (4 slices)
+                # is done, the next (3 slices) has one.
+                if len(written) == 5:
                     os.kill(os.getpid(), signal.SIGKILL)
                 written.append(args[1])
                 return save(*args, **kwargs)
@@ -254,7 +270,7 @@ class TestKilledRun:
         partial = list(out.glob("*.partial"))
         assert len(partial) == 1 and len(list(partial[0].glob("*.png"))) == 1
         finished = [p for p in out.iterdir() if p.is_dir() and not p.name.endswith(".partial")]
-        assert len(finished) == 1 and len(list(finished[0].glob("*.png"))) == 3
+        assert len(finished) == 1 and len(list(finished[0].glob("*.png"))) == 4
         assert not (out / INDEX_NAME).exists()
         _finish_and_compare(studies, out, tmp_path / "clean")
 

@@ -146,15 +146,26 @@ def _separate(ax: Axes, labels: list[Any], step: float = 9) -> None:
         boxes.append(label.get_window_extent())
 
 
-def _mark_peaks(ax: Axes, hu: npt.NDArray[np.number]) -> None:
-    """A marker and the HU at each peak of the histogram; no label covers another."""
+def _mark_peaks(
+    ax: Axes,
+    hu: npt.NDArray[np.number],
+    counts: npt.NDArray[np.integer],
+    edges: npt.NDArray[np.floating],
+) -> None:
+    """A marker and the HU at each peak of the histogram; no label covers another.
+
+    The marker sits on the drawn bar that holds the peak's HU: ``hu_peaks``
+    counts pixels per HU, the bars count pixels per bin.
+    """
     labels = []
-    for value, count in hu_peaks(hu):
-        ax.plot([value], [count], marker="v", color="#D55E00", markersize=6, linestyle="none")
+    for value, _ in hu_peaks(hu):
+        index = int(np.clip(np.searchsorted(edges, value, side="right") - 1, 0, counts.size - 1))
+        height = max(float(counts[index]), ax.get_ylim()[0])
+        ax.plot([value], [height], marker="v", color="#D55E00", markersize=6, linestyle="none")
         labels.append(
             ax.annotate(
                 f"{value:g}",
-                (value, count),
+                (value, height),
                 xytext=(0, 6),
                 textcoords="offset points",
                 ha="center",
@@ -245,7 +256,7 @@ def draw_histogram(
         histogram.set_ylim(0, max(float(counts.max()), 1.0) * 1.5)
     _draw_windows(histogram, windows)
     if peaks:
-        _mark_peaks(histogram, valid)
+        _mark_peaks(histogram, valid, counts, edges)
     bands.set_label("bands")
     _band_strip(bands, low, high)
     bands.tick_params(labelbottom=False)

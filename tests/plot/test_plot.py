@@ -123,6 +123,16 @@ class TestHistogram:
         peaks = [float(t.get_text()) for t in histogram.texts if t.get_label() == "peak label"]
         assert any(-130 <= p <= -80 for p in peaks) and any(80 <= p <= 120 for p in peaks)
 
+    def test_peaks_marked_even_for_a_few_pixels(self):
+        """Four pixels: each smoothed peak count rounds to 0, yet every peak is marked on the log axis."""
+        hu = np.array([[-1000, -80], [40, 1000]], np.int16)
+        figure = plot.histogram_figure(ctlab.CTImage(hu, spacing=(1.0, 1.0)))
+        histogram = next(ax for ax in figure.axes if ax.get_label() == "histogram")
+        labels = [t for t in histogram.texts if t.get_label() == "peak label"]
+        assert [float(t.get_text()) for t in labels] == [hu for hu, _ in ctlab.hu_peaks(hu)]
+        bottom, top = histogram.get_ylim()
+        assert all(bottom <= label.xy[1] <= top for label in labels)
+
     def test_windows_drawn_on_the_hu_axis(self):
         """Each Figure 5 window is named over the HU axis."""
         figure = plot.histogram_figure(ctlab.data.abdomen(), windows=["liver_kidney", "fat"])

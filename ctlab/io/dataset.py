@@ -49,6 +49,7 @@ from ctlab.io.export import (
     export,
     export_options,
 )
+from ctlab.io.files import PARTIAL, write_atomically
 from ctlab.io.series import find_all_series, group_files, is_url, report_found
 
 __all__ = ["INDEX_COLUMNS", "INDEX_NAME", "ExportSummary", "export_many", "series_folder_name"]
@@ -70,7 +71,6 @@ INDEX_COLUMNS = (
     "column_spacing_mm",
     "labels_file",
 )
-_PARTIAL = ".partial"
 # Remote files whose headers are read at once when grouping: each batch's
 # bytes are let go before the next is fetched (concurrently, on s3fs & co).
 _HEADER_BATCH = 64
@@ -198,7 +198,7 @@ def _export_series(job: _Job, report: Callable[[int], object] | None = None) -> 
 
 def _write_local(final: Path, write: Callable[[Path], None]) -> None:
     """Write a series into ``<final>.partial`` and rename it to ``final`` when complete."""
-    unfinished = final.with_name(final.name + _PARTIAL)
+    unfinished = final.with_name(final.name + PARTIAL)
     try:
         # What a killed run left behind is ctlab's own temporary folder.
         shutil.rmtree(unfinished, ignore_errors=True)
@@ -418,17 +418,15 @@ def _index_rows(name: str, manifest: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _write_index(out: _Place, rows: list[dict[str, Any]]) -> _Place:
     target = _join(out, INDEX_NAME)
+    text = io.StringIO(newline="")
+    _write_rows(text, rows)
+    data = text.getvalue().encode()
     if isinstance(target, str):
-        text = io.StringIO(newline="")
-        _write_rows(text, rows)
         fs, path = _filesystem(target)
         # One object written whole: a reader sees the old index or the new one.
-        fs.pipe_file(path, text.getvalue().encode())
-        return target
-    unfinished = target.with_name(target.name + _PARTIAL)
-    with open(unfinished, "w", newline="") as file:
-        _write_rows(file, rows)
-    os.replace(unfinished, target)
+        fs.pipe_file(path, data)
+    else:
+        write_atomically(target, lambda file: file.write(data))
     return target
 
 

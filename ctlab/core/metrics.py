@@ -8,8 +8,10 @@ them (:class:`TissueLevels` keeps span, usable and used apart).
 
 from __future__ import annotations
 
+import functools
 import math
 import os
+import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -43,11 +45,13 @@ __all__ = [
 
 # Elements per block when counting 16-bit values, and how they are counted.
 # numpy sorts 16-bit integers with AVX-512 (x86-simd-sort) on CPUs with the
-# AVX512_ICL feature set: there sorting a block and measuring its runs of
-# equal values is cheaper than np.bincount, which first copies the block to
-# intp (8 bytes a value) and scans it twice. Without that SIMD sort, sorting
-# is far slower than counting, so bincount stays the method. The block sizes
-# are the fastest measured for each (bench/MEASUREMENTS.md).
+# AVX512_ICL feature set. On some of them (an Intel Xeon) sorting a block and
+# measuring its runs of equal values beats np.bincount, which first copies the
+# block to intp (8 bytes a value) and scans it twice; on others with the same
+# feature set (an AMD EPYC) sorting is several times slower. So the method is
+# measured once, on the first large image; without that SIMD sort, sorting is
+# always far slower and bincount is used. The block sizes are the fastest
+# measured for each (bench/MEASUREMENTS.md).
 _SORT_BLOCK = 1 << 21
 _COUNT_BLOCK = 1 << 20
 # Fewer elements than this are counted on one thread.
@@ -63,7 +67,28 @@ def _numpy_sorts_16bit_with_simd() -> bool:
     return bool(__cpu_features__.get("AVX512_ICL", False))
 
 
-_SORT_TO_COUNT = _numpy_sorts_16bit_with_simd()
+@functools.cache
+def _sorting_counts_faster() -> bool:
+    """Whether sorting counts 16-bit values faster than np.bincount on this machine.
+
+    Measured once per process on a block of CT-like values (best of three
+    each, a few milliseconds); both methods give the same counts.
+    """
+    if not _numpy_sorts_16bit_with_simd():
+        return False
+    block = np.random.default_rng(0).normal(0, 400, _SORT_BLOCK).astype(np.int16)
+
+    def best(count: Any, blocks: list[npt.NDArray[Any]]) -> float:
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            for part in blocks:
+                count(part)
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    halves = [block[:_COUNT_BLOCK], block[_COUNT_BLOCK:]]
+    return best(_sorted_counts, [block]) < best(_bincounts, halves)
 
 
 def grey_levels(
@@ -313,7 +338,7 @@ def _bincounts(block: npt.NDArray[Any]) -> _Counts:
 
 
 def _value_counts16(
-    values: npt.NDArray[Any], *, by_sorting: bool = _SORT_TO_COUNT
+    values: npt.NDArray[Any], *, by_sorting: bool | None = None
 ) -> tuple[npt.NDArray[np.int64], int]:
     """Counts of each int16/uint16 value from the smallest present to the largest, and the smallest.
 
@@ -323,6 +348,9 @@ def _value_counts16(
     image costs no pass over all 65536 possible values.
     """
     flat = values.reshape(-1)
+    if by_sorting is None:
+        # Small images never pay for the measurement: one block costs little either way.
+        by_sorting = flat.size > _THREAD_ELEMENTS and _sorting_counts_faster()
     count, size = (_sorted_counts, _SORT_BLOCK) if by_sorting else (_bincounts, _COUNT_BLOCK)
     blocks = [flat[start : start + size] for start in range(0, flat.size, size)]
     threads = min(os.cpu_count() or 1, len(blocks), flat.size // _THREAD_ELEMENTS + 1)

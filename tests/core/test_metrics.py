@@ -1,5 +1,7 @@
 """Tests for ctlab.core.metrics: what a window keeps."""
 
+import time
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -135,6 +137,17 @@ class TestHuHistogram:
         expected, _ = np.histogram(hu, bins=edges)
         np.testing.assert_array_equal(counts, expected)
         assert counts.sum() == hu.size
+
+    def test_counting_method_is_measured_once(self, monkeypatch):
+        """Without numpy's SIMD int16 sort, bincount; with it, whichever measured faster, once."""
+        metrics._sorting_counts_faster.cache_clear()
+        monkeypatch.setattr(metrics, "_numpy_sorts_16bit_with_simd", lambda: False)
+        assert metrics._sorting_counts_faster() is False
+        metrics._sorting_counts_faster.cache_clear()
+        monkeypatch.setattr(metrics, "_numpy_sorts_16bit_with_simd", lambda: True)
+        monkeypatch.setattr(metrics, "_sorted_counts", lambda block: time.sleep(0.05))
+        assert metrics._sorting_counts_faster() is False  # sorting made slow: bincount wins
+        metrics._sorting_counts_faster.cache_clear()
 
     @pytest.mark.parametrize("by_sorting", [True, False])
     @pytest.mark.parametrize("dtype", [np.int16, np.uint16])

@@ -7,8 +7,8 @@ virtual X display from ``xvfb-run`` unless one is already set. The browser's HTT
 and HTTPS proxy is a local socket that records every connection and answers none:
 a self-contained page makes none. An inline script put first into a copy of the
 saved page records uncaught errors, rejected promises and ``console.error`` calls
-from the start (WebKit reports errors of file:// pages as "Script error.", without
-their message, so a failure says that one happened, not which). The page inflates
+from the start (WebKit reported an error thrown in a file:// page as "Script error.",
+without its message: a failure says that one happened, not which). The page inflates
 its slices with WebKit's DecompressionStream and must paint exactly what
 ``ctlab.apply_window`` (and ``ctlab.plot.label_pixels`` for labels) computes, after
 opening and after a key, the lung preset, a label toggle and a slice scroll.

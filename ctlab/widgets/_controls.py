@@ -31,6 +31,7 @@ __all__ = [
     "SliceTraits",
     "WindowTraits",
     "browser_link",
+    "opacity_control",
     "preset_description",
     "preset_key",
     "preset_options",
@@ -247,6 +248,25 @@ def browser_link(view: ipywidgets.Widget, name: str, control: ipywidgets.Widget)
     right. (The link lives in ipywidgets' registry as long as both ends.)
     """
     ipywidgets.jslink((view, name), (control, "value"))
+
+
+def opacity_control(
+    view: SliceView, trait: str, *, label: str, aria_label: str, name: str
+) -> RangeControl:
+    """A 0..1 opacity control linked to ``view.<trait>`` in the browser; class ``ctlab-<name>``."""
+    control = RangeControl(
+        value=getattr(view, trait),
+        min=0,
+        max=1,
+        step=0.05,
+        digits=2,
+        label=label,
+        aria_label=aria_label,
+        name=name,
+    )
+    control.add_class(f"ctlab-{name}")
+    browser_link(view, trait, control)
+    return control
 
 
 def slice_slider(

@@ -24,8 +24,8 @@ from ctlab.core.errors import LabelError
 from ctlab.core.image import CTImage
 from ctlab.io.labels import OKABE_ITO, LabelMap, label_array
 from ctlab.plot.labels import draw_labels
-from ctlab.widgets._controls import browser_link
-from ctlab.widgets.views import RangeControl, SliceView
+from ctlab.widgets._controls import browser_link, opacity_control
+from ctlab.widgets.views import SliceView
 
 __all__ = ["LabelLayer", "LabelTraits", "label_layer", "label_traits"]
 
@@ -117,20 +117,15 @@ class LabelTraits(traitlets.HasTraits):  # type: ignore[misc]
             layout=ipywidgets.Layout(width="auto"),
         )
         style.add_class("ctlab-label-outline")
-        opacity = RangeControl(
-            value=view.label_opacity,
-            min=0,
-            max=1,
-            step=0.05,
-            digits=2,
+        # Style and opacity reach the canvas in the browser, without the kernel.
+        browser_link(view, "label_outline", style)
+        opacity = opacity_control(
+            view,
+            "label_opacity",
             label="label opacity",
             aria_label="opacity of the filled labels, 0 to 1",
             name="label-opacity",
         )
-        opacity.add_class("ctlab-label-opacity")
-        # Style and opacity reach the canvas in the browser, without the kernel.
-        browser_link(view, "label_outline", style)
-        browser_link(view, "label_opacity", opacity)
         self._label_boxes: dict[int, ipywidgets.Checkbox] = {}
         rows = []
         for record in layer.records:

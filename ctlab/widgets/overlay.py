@@ -20,8 +20,8 @@ from ctlab.widgets._controls import (
     PresetMenu,
     SliceTraits,
     WindowTraits,
-    browser_link,
     check_window,
+    opacity_control,
     preset_key,
     slice_slider,
     window_controls,
@@ -29,7 +29,7 @@ from ctlab.widgets._controls import (
 from ctlab.widgets._static import StaticFallback
 from ctlab.widgets.labels import LabelTraits, label_layer, label_traits
 from ctlab.widgets.page import PageParts, preset_behaviour
-from ctlab.widgets.views import RangeControl, SliceView
+from ctlab.widgets.views import SliceView
 
 __all__ = ["TissueOverlay"]
 
@@ -153,18 +153,13 @@ class TissueOverlay(StaticFallback, SliceTraits, LabelTraits, WindowTraits, ipyw
         self._preset_menu = PresetMenu(self, self._image, value=preset)
         self._preset_menu.layout.width = "450px"
         window = window_controls(self._image, self._view)
-        opacity = RangeControl(
-            value=self._view.opacity,
-            min=0,
-            max=1,
-            step=0.05,
-            digits=2,
+        opacity = opacity_control(
+            self._view,
+            "opacity",
             label="opacity",
             aria_label="opacity of the tissue colours, 0 to 1",
             name="opacity",
         )
-        opacity.add_class("ctlab-opacity")
-        browser_link(self._view, "opacity", opacity)
         self._checkboxes = {}
         rows = []
         for band in TISSUES.values():

@@ -324,6 +324,18 @@ def _dask_client(address: str) -> Any:
     return Client(address)
 
 
+def _export_keywords(args: argparse.Namespace, windows: list[ctlab.Window]) -> dict[str, Any]:
+    """The options ``ctlab.export`` and ``ctlab.export_many`` share, from the command line."""
+    return {
+        "windows": windows,
+        "format": args.format,
+        "compress_level": args.compress_level,
+        "dtype": args.dtype,
+        "invert": args.invert,
+        "overwrite": args.overwrite,
+    }
+
+
 def _export(args: argparse.Namespace) -> None:
     windows = [ctlab.resolve_window(name) for name in (args.preset or [DEFAULT_PRESET])]
     if args.function:
@@ -368,12 +380,7 @@ def _export(args: argparse.Namespace) -> None:
         manifest = ctlab.export(
             image,
             args.output,
-            windows=windows,
-            format=args.format,
-            compress_level=args.compress_level,
-            dtype=args.dtype,
-            invert=args.invert,
-            overwrite=args.overwrite,
+            **_export_keywords(args, windows),
             source=path,
             progress=progress,
             labels=labels,
@@ -387,16 +394,7 @@ def _export_many(args: argparse.Namespace, windows: list[ctlab.Window]) -> None:
     client = None if args.scheduler is None else _dask_client(args.scheduler)
     try:
         summary = ctlab.export_many(
-            args.path,
-            args.output,
-            windows=windows,
-            format=args.format,
-            compress_level=args.compress_level,
-            dtype=args.dtype,
-            invert=args.invert,
-            overwrite=args.overwrite,
-            jobs=args.jobs,
-            client=client,
+            args.path, args.output, **_export_keywords(args, windows), jobs=args.jobs, client=client
         )
     finally:
         if client is not None:

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ctlab.core.arrays import hu_array
-from ctlab.core.errors import InvalidWindowError
+from ctlab.core.errors import InvalidArgumentError, InvalidWindowError, shown
 from ctlab.core.window import VOIFunction, Window, check_function, resolve_window, resolve_windows
 
 __all__ = ["apply_window", "apply_window_float", "grey_lut", "multiwindow"]
@@ -323,6 +323,7 @@ def multiwindow(
     *,
     function: VOIFunction | None = None,
     invert: bool = False,
+    out: npt.NDArray[np.uint8] | None = None,
 ) -> npt.NDArray[np.uint8]:
     """Stack several windows of one image as channels.
 
@@ -337,10 +338,20 @@ def multiwindow(
         One window (or preset name) per channel; a generator is read once.
     function, invert
         As in :func:`apply_window`, for every channel.
+    out : ndarray of uint8, optional
+        A C-contiguous array of shape ``S + (len(windows),)`` to write into,
+        as numpy's ``out``: a loop over slices reuses one array instead of
+        taking fresh memory for every slice.
 
     Returns
     -------
     ndarray of uint8, shape ``S + (len(windows),)``
+        ``out`` when given.
+
+    Raises
+    ------
+    InvalidArgumentError
+        If ``out`` is not a C-contiguous uint8 array of that shape.
 
     Examples
     --------
@@ -351,7 +362,21 @@ def multiwindow(
     """
     resolved = resolve_windows(windows)
     array = hu_array(hu)
-    out = np.empty((*array.shape, len(resolved)), dtype=np.uint8)
+    shape = (*array.shape, len(resolved))
+    if out is None:
+        out = np.empty(shape, dtype=np.uint8)
+    elif not (
+        isinstance(out, np.ndarray)
+        and out.dtype == np.uint8
+        and out.shape == shape
+        and out.flags.c_contiguous
+        and out.flags.writeable
+    ):
+        raise InvalidArgumentError(
+            f"out must be a writeable C-contiguous uint8 array of shape {shape} (the image's "
+            f"shape and one channel per window), got {_described(out)}; leave out "
+            "unset to get a new array"
+        )
     threads = min(os.cpu_count() or 1, array.size // _THREAD_ELEMENTS)
     if array.dtype in _LUT_INDEX and array.flags.c_contiguous and threads <= 1:
         luts = [
@@ -363,6 +388,21 @@ def multiwindow(
     for channel, window in enumerate(resolved):
         out[..., channel] = apply_window(array, window, function=function, invert=invert)
     return out
+
+
+def _described(array: object) -> str:
+    """What an ``out`` argument is, in the words of the rule it breaks."""
+    if not isinstance(array, np.ndarray):
+        return shown(array)
+    layout = [
+        word
+        for word, broken in (
+            ("not C-contiguous", not array.flags.c_contiguous),
+            ("read-only", not array.flags.writeable),
+        )
+        if broken
+    ]
+    return " ".join([str(array.dtype), str(array.shape), *layout])
 
 
 def _look_up_channels(

@@ -7,6 +7,7 @@ import pytest
 
 from ctlab import Window, apply_window, multiwindow
 from ctlab.core import voi
+from ctlab.core.errors import InvalidArgumentError
 from ctlab.core.voi import grey_lut
 
 DEFAULT = Window(center=40, width=400)
@@ -71,3 +72,30 @@ class TestMultiwindowInBlocks:
         finally:
             tracemalloc.stop()
         assert peak - rgb.nbytes <= 9 * voi._TAKE_BLOCK + 4096
+
+
+class TestMultiwindowOut:
+    @pytest.mark.parametrize("step", [1, 2])
+    def test_writes_into_out_and_returns_it(self, step):
+        """Both paths (the tables, and per channel for a strided view) fill ``out`` and return it."""
+        hu = np.arange(-1000, 1000, dtype=np.int16).reshape(40, 50)[:, ::step]
+        windows = ["brain", "subdural", "bone"]
+        out = np.full((*hu.shape, 3), 7, np.uint8)
+        assert multiwindow(hu, windows, out=out) is out
+        np.testing.assert_array_equal(out, multiwindow(hu, windows))
+
+    @pytest.mark.parametrize(
+        ("out", "words"),
+        [
+            (np.empty((40, 50, 2), np.uint8), r"uint8 \(40, 50, 2\)"),
+            (np.empty((40, 50, 3), np.int16), r"int16 \(40, 50, 3\)"),
+            (np.empty((50, 40, 3), np.uint8).transpose(1, 0, 2), "not C-contiguous"),
+            (np.broadcast_to(np.uint8(0), (40, 50, 3)), "read-only"),
+            ([[0, 0, 0]], r"\[\[0, 0, 0\]\]"),
+        ],
+    )
+    def test_refuses_an_out_it_cannot_fill(self, out, words):
+        """The message names out, the shape it needs and what was given."""
+        hu = np.zeros((40, 50), np.int16)
+        with pytest.raises(InvalidArgumentError, match=rf"out must be .*\(40, 50, 3\).*{words}"):
+            multiwindow(hu, ["brain", "subdural", "bone"], out=out)

@@ -47,7 +47,6 @@ DTYPES = ("uint8", "float32")
 ExportDtype = Literal["uint8", "float32"]
 #: Pillow's zlib level for PNG files when none is given (its own default).
 DEFAULT_COMPRESS_LEVEL = 6
-# What an unfinished file is called until it is complete and renamed.
 
 
 def check_grey_image(grey: npt.ArrayLike, file_format: str) -> npt.NDArray[np.uint8]:
@@ -59,7 +58,8 @@ def check_grey_image(grey: npt.ArrayLike, file_format: str) -> npt.NDArray[np.ui
     Raises
     ------
     ExportError
-        Unless ``grey`` is uint8 of shape (rows, cols) or (rows, cols, 3).
+        Unless ``grey`` is uint8 of shape (rows, cols) or (rows, cols, 3),
+        with at least one pixel.
 
     Examples
     --------
@@ -74,6 +74,10 @@ def check_grey_image(grey: npt.ArrayLike, file_format: str) -> npt.NDArray[np.ui
         raise ExportError(
             f"a {file_format} needs uint8 grey levels of shape (rows, cols) or (rows, cols, 3), "
             f"got {array.dtype} {array.shape}; window the HU first with ctlab.apply_window"
+        )
+    if array.size == 0:
+        raise ExportError(
+            f"a {file_format} needs at least one row and one column, got shape {array.shape}"
         )
     return array
 
@@ -143,17 +147,38 @@ def save_png(
     >>> save_png(np.zeros((4, 4), np.uint8), folder / "black.png").name
     'black.png'
     """
-    from PIL import Image
-
     array = check_grey_image(grey, "PNG")
     _check_compress_level(compress_level)
     target = check_png_path(path)
-    picture = Image.fromarray(array, mode="L" if array.ndim == 2 else "RGB")
-    write_atomically(
-        target,
-        lambda file: picture.save(file, format="PNG", compress_level=int(compress_level)),
-    )
+    _PNGWriter(int(compress_level)).write(array, target)
     return target
+
+
+class _PNGWriter:
+    """Writes 8-bit slices as PNG through one Pillow image, refilled for each slice.
+
+    A Pillow image per slice would be fresh memory on every slice where malloc
+    returns large blocks to the system at once (Dask's workers set
+    MALLOC_TRIM_THRESHOLD_), and faulting it in costs time (bench/MEASUREMENTS.md).
+    """
+
+    def __init__(self, compress_level: int) -> None:
+        self.compress_level = compress_level
+        self.picture: Any = None
+
+    def write(self, array: npt.NDArray[np.uint8], target: Path) -> None:
+        """Write checked grey levels (``check_grey_image``) to ``target``, atomically."""
+        from PIL import Image
+
+        mode = "L" if array.ndim == 2 else "RGB"
+        size = (array.shape[1], array.shape[0])
+        if self.picture is None or (self.picture.mode, self.picture.size) != (mode, size):
+            self.picture = Image.new(mode, size)
+        self.picture.frombytes(np.ascontiguousarray(array))
+        write_atomically(
+            target,
+            partial(self.picture.save, format="PNG", compress_level=self.compress_level),
+        )
 
 
 def checked_windows(
@@ -350,12 +375,15 @@ def export(
     total = image.n_slices
     volume_name = "volume." + format.removeprefix("volume-")
     volume = None
+    # One grey-level array and one PNG image for every slice, not fresh memory per slice.
+    grey = np.empty((*image.slice_hu(0).shape, len(resolved)), np.uint8)
+    png = _PNGWriter(compress_level)
     for index in range(total):
         hu = image.slice_hu(index)
         channels: npt.NDArray[Any] = (
             np.stack([apply_window_float(hu, w, invert=invert) for w in resolved], axis=-1)
             if dtype == "float32"
-            else multiwindow(hu, resolved, invert=invert)
+            else multiwindow(hu, resolved, invert=invert, out=grey)
         )
         pixels = channels[..., 0] if len(resolved) == 1 else channels
         if format.startswith("volume-"):
@@ -366,7 +394,7 @@ def export(
         else:
             name = f"slice_{index:04d}.{format}"
         if format == "png":
-            save_png(pixels, target / name, compress_level=compress_level)
+            png.write(pixels, target / name)
         elif format == "npy":
             write_atomically(target / name, partial(np.save, arr=pixels, allow_pickle=False))
         entry: dict[str, Any] = {"file": name, "slice_index": index}

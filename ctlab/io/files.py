@@ -38,7 +38,8 @@ def write_atomically(target: Path, write: Callable[[IO[bytes]], object]) -> None
     ------
     ExportError
         If the file cannot be written (e.g. its folder is missing or
-        read-only); nothing is left under either name.
+        read-only); nothing is left under either name, as for any error
+        ``write`` raises.
 
     Examples
     --------
@@ -59,3 +60,7 @@ def write_atomically(target: Path, write: Callable[[IO[bytes]], object]) -> None
             f"cannot write {target}: {error.strerror or error}; its folder must exist and be "
             "writable"
         ) from None
+    except BaseException:
+        # An encoder's own error (or Ctrl-C) leaves no temporary file behind either.
+        unfinished.unlink(missing_ok=True)
+        raise

@@ -7,7 +7,7 @@ import pytest
 
 import ctlab
 from ctlab.core.errors import ExportError
-from ctlab.io.files import PARTIAL
+from ctlab.io.files import PARTIAL, write_atomically
 from ctlab.io.write import write_series
 
 HU = np.array([[[-1000, -80], [40, 700]]] * 2, np.int16)
@@ -33,6 +33,18 @@ def test_label_slice_that_cannot_be_written(tmp_path):
     with pytest.raises(ExportError, match=f"cannot write {blocker}: "):
         ctlab.export(image, tmp_path / "out", labels=np.zeros(HU.shape, np.uint8), overwrite=True)
     assert not _leftovers(tmp_path)
+
+
+def test_an_error_while_writing_leaves_no_file(tmp_path):
+    """An error from the writer itself (not the file system) goes to the caller; no file stays."""
+
+    def fail(file):
+        file.write(b"half")
+        raise ValueError("encoder failed")
+
+    with pytest.raises(ValueError, match="encoder failed"):
+        write_atomically(tmp_path / "x.png", fail)
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("suffix", [".png", ".npy"])

@@ -311,6 +311,13 @@ def _(ctx):
     ctlab.tissue_amounts(HU[0], spacing=(1.0,))
 
 
+@case("ctlab.core.voi.multiwindow", "InvalidArgumentError", "out must be a writeable")
+def _(ctx):
+    ctlab.multiwindow(
+        np.zeros((4, 4), np.int16), ["brain", "bone"], out=np.empty((4, 4, 3), np.uint8)
+    )
+
+
 @case("ctlab.core.voi.grey_lut", "InvalidWindowError", "dtype must be int8")
 def _(ctx):
     from ctlab.core.voi import grey_lut  # the table apply_window uses; public in ctlab.core.voi
@@ -788,6 +795,11 @@ def _(ctx):
     ctlab.save_png(HU, ctx.tmp / "hu.png")
 
 
+@case("ctlab.io.export.check_grey_image", "ExportError", "a {file_format} needs at least one row")
+def _(ctx):
+    ctlab.save_png(np.zeros((0, 4), np.uint8), ctx.tmp / "empty.png")
+
+
 @case("ctlab.io.export.check_png_path", "ExportError", "{target} does not end in .png")
 def _(ctx):
     ctlab.save_png(ctlab.apply_window(HU, "default"), ctx.name(ctx.tmp / "x.jpg"))
@@ -931,7 +943,7 @@ def _(ctx):
         if os.getpid() != parent:
             os._exit(1)
 
-    ctx.monkeypatch.setattr(ctlab.io.export, "save_png", die_in_worker)
+    ctx.monkeypatch.setattr(ctlab.io.export._PNGWriter, "write", die_in_worker)
     ctlab.export_many(_two_series(ctx.tmp / "scans"), ctx.tmp / "out", jobs=2)
 
 

@@ -250,17 +250,17 @@ class TestKilledRun:
             import ctlab.io.export as export_module
             from ctlab.io.dataset import export_many
 
-            save, written = export_module.save_png, []
+            save, written = export_module._PNGWriter.write, []
 
-            def save_then_die(*args, **kwargs):
+            def save_then_die(writer, grey, path):
                 # Killed while writing the 6th slice: the largest series (4 slices)
                 # is done, the next (3 slices) has one.
                 if len(written) == 5:
                     os.kill(os.getpid(), signal.SIGKILL)
-                written.append(args[1])
-                return save(*args, **kwargs)
+                written.append(path)
+                return save(writer, grey, path)
 
-            export_module.save_png = save_then_die
+            export_module._PNGWriter.write = save_then_die
             export_many({str(studies)!r}, {str(out)!r}, windows={WINDOWS!r}, jobs=1)
             """
         )
@@ -280,15 +280,15 @@ class TestKilledRun:
     )
     def test_killed_worker_resumes(self, studies, tmp_path, monkeypatch):
         """A pool worker that dies mid-series stops the run with an ExportError; a rerun completes."""
-        save = ctlab.io.export.save_png
+        save = ctlab.io.export._PNGWriter.write
         parent = os.getpid()
 
-        def save_then_die(grey, path, **kwargs):
+        def save_then_die(writer, grey, path):
             if os.getpid() != parent and path.name == "slice_0001.png":
                 os._exit(1)
-            return save(grey, path, **kwargs)
+            return save(writer, grey, path)
 
-        monkeypatch.setattr(ctlab.io.export, "save_png", save_then_die)
+        monkeypatch.setattr(ctlab.io.export._PNGWriter, "write", save_then_die)
         out = tmp_path / "out"
         with pytest.raises(ExportError, match="a worker process died"):
             export_many(studies, out, windows=WINDOWS, jobs=2)

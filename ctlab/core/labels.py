@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,10 +11,41 @@ import numpy.typing as npt
 from ctlab.core.errors import InvalidImageError
 from ctlab.core.window import Window
 
-__all__ = ["LabelMeasurement", "measure_labels"]
+__all__ = ["OKABE_ITO", "LabelMeasurement", "default_label_colors", "measure_labels"]
+
+#: Colours for labels that come without any: the Okabe-Ito palette, which
+#: stays distinguishable with the common colour-vision deficiencies
+#: (Okabe & Ito, "Color Universal Design", 2008), black left out.
+OKABE_ITO: tuple[str, ...] = (
+    "#E69F00",
+    "#56B4E9",
+    "#009E73",
+    "#F0E442",
+    "#0072B2",
+    "#D55E00",
+    "#CC79A7",
+)
 
 #: Percentiles of each label's HU that :func:`measure_labels` reports.
 PERCENTILES: tuple[float, ...] = (5.0, 25.0, 75.0, 95.0)
+
+
+def default_label_colors(values: Iterable[int]) -> dict[int, str]:
+    """The Okabe-Ito colour of each label value, in the order given.
+
+    Every reader and view of a label map colours its labels this way when the
+    file or the caller gives no colours, so a label keeps its colour from the
+    file to the widget and the figure. Seven colours: from the eighth label on
+    they repeat, and the labels' names tell those apart.
+
+    Examples
+    --------
+    >>> default_label_colors([1, 2, 9])
+    {1: '#E69F00', 2: '#56B4E9', 9: '#009E73'}
+    """
+    return {
+        int(value): OKABE_ITO[position % len(OKABE_ITO)] for position, value in enumerate(values)
+    }
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,10 @@ from pydicom.dataset import Dataset
 
 from ctlab.core.errors import CTLabError, LabelError
 from ctlab.core.image import CTImage
+from ctlab.core.labels import default_label_colors
 from ctlab.io.geometry import header_affine
 from ctlab.io.header import read_header
-from ctlab.io.labels import OKABE_ITO, RawLabels, onto_grid
+from ctlab.io.labels import RawLabels, onto_grid
 from ctlab.io.series import find_series, order_slices
 
 __all__ = ["fill_even_odd", "read_labels"]
@@ -80,10 +81,6 @@ def _reading(file: Path, what: str) -> Iterator[None]:
         ) from None
 
 
-def _palette(values: Sequence[int]) -> dict[int, str]:
-    return {value: OKABE_ITO[index % len(OKABE_ITO)] for index, value in enumerate(values)}
-
-
 # ---------------------------------------------------------------- NIfTI
 
 
@@ -137,10 +134,10 @@ def _read_nifti(file: Path, like: CTImage | None, tolerance: float) -> RawLabels
             np.ascontiguousarray(labels.transpose(2, 1, 0)),
             lps[:, [2, 1, 0, 3]],
             names,
-            _palette(values),
+            default_label_colors(values),
             info,
         )
-    return RawLabels(labels, lps, names, _palette(values), info)
+    return RawLabels(labels, lps, names, default_label_colors(values), info)
 
 
 def _integer_labels(data: npt.NDArray[Any], file: Path) -> npt.NDArray[np.integer]:
@@ -197,7 +194,7 @@ def _read_seg(
             lab = item.get("RecommendedDisplayCIELabValue")
             if lab is not None:
                 colors[number] = _hex(hd.color.CIELabColor.from_dicom_value(lab).to_rgb())
-    colors = {**_palette(numbers), **colors}
+    colors = {**default_label_colors(numbers), **colors}
     fractional = str(seg.segmentation_type.value) == "FRACTIONAL"
     info = {
         "format": "DICOM SEG",
@@ -405,7 +402,7 @@ def _read_rtstruct(header: Dataset, file: Path, like: CTImage | None) -> RawLabe
             )
     if not masks:
         raise LabelError(f"{file} holds no closed planar contour: nothing to fill")
-    colors = {**_palette(list(names)), **colors}
+    colors = {**default_label_colors(list(names)), **colors}
     info = {"format": "RT Structure Set", "file": file.name}
     return RawLabels(paint_slices(masks, shape), affine, names, colors, info)
 

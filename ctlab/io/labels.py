@@ -26,24 +26,11 @@ import numpy.typing as npt
 
 from ctlab.core.errors import LabelError
 from ctlab.core.image import CTImage
-from ctlab.core.labels import LabelMeasurement, measure_labels
+from ctlab.core.labels import LabelMeasurement, default_label_colors, measure_labels
 from ctlab.io.files import write_atomically
 from ctlab.io.geometry import flip_axis
 
-__all__ = ["OKABE_ITO", "TOTALSEGMENTATOR_EXAMPLE", "LabelMap", "load_labels"]
-
-#: Colours for labels whose file gives none: the Okabe-Ito palette, which
-#: stays distinguishable with the common colour-vision deficiencies
-#: (Okabe & Ito, "Color Universal Design", 2008), black left out.
-OKABE_ITO: tuple[str, ...] = (
-    "#E69F00",
-    "#56B4E9",
-    "#009E73",
-    "#F0E442",
-    "#0072B2",
-    "#D55E00",
-    "#CC79A7",
-)
+__all__ = ["TOTALSEGMENTATOR_EXAMPLE", "LabelMap", "load_labels"]
 
 #: The first labels of TotalSegmentator's ``total`` task (v2), as an example
 #: of a user mapping for ``load_labels(..., names=...)``: NIfTI files carry
@@ -80,7 +67,7 @@ class LabelMap:
         Label value -> name, for every label value the map may hold.
     colors : dict of int to str
         Label value -> ``"#RRGGBB"`` colour, from the file where it gives
-        one, else :data:`OKABE_ITO`.
+        one, else :data:`ctlab.core.labels.OKABE_ITO`.
     affine : ndarray
         4 x 4 voxel-to-patient (LPS, mm) matrix of ``labels``, as
         :attr:`ctlab.CTImage.affine` (the scan's own when aligned to one).
@@ -307,7 +294,10 @@ def _renamed(
         else:
             raise LabelError(f"names keys are label values or names, got {key!r}")
     labels = np.where(np.isin(raw.labels, list(kept)), raw.labels, 0)
-    colors = {v: raw.colors.get(v, OKABE_ITO[i % len(OKABE_ITO)]) for i, v in enumerate(kept)}
+    colors = {
+        value: raw.colors.get(value, fallback)
+        for value, fallback in default_label_colors(kept).items()
+    }
     return RawLabels(labels, raw.affine, kept, colors, raw.info, raw.whole)
 
 

@@ -14,6 +14,7 @@ from matplotlib.patches import Patch
 
 from ctlab.core.errors import InvalidImageError
 from ctlab.core.image import CTImage, as_image
+from ctlab.core.labels import default_label_colors
 from ctlab.core.voi import apply_window
 from ctlab.core.window import Window, resolve_window
 from ctlab.plot._common import FONT_SIZE, check_opacity, given_or_new_axes, pixel_aspect, slice_of
@@ -21,8 +22,6 @@ from ctlab.plot.slice import window_title
 
 __all__ = ["draw_labels", "label_outlines", "label_pixels", "overlay_labels"]
 
-# Okabe-Ito, black left out: for labels that come without colours.
-_FALLBACK = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
 # Up to this many entries the legend sits in the slice's lower right corner,
 # next to what it names; more would cover much of the slice, so they go below
 # the axes, in up to _LEGEND_COLUMNS columns (ctlab's figures use constrained
@@ -123,10 +122,12 @@ def overlay_labels(
     given_colors = {**dict(getattr(labels, "colors", {})), **dict(colors or {})}
     shown = [int(v) for v in np.unique(plane) if v]
     resolved = resolve_window(window)
-    colors_shown = {
-        value: given_colors.get(value, _FALLBACK[position % len(_FALLBACK)])
-        for position, value in enumerate(shown)
-    }
+    if any(value not in given_colors for value in shown):
+        # Counted over the whole map and the names, as the widgets count them,
+        # so a label keeps its colour on every slice and in every view.
+        listed = {int(v) for v in np.unique(values) if v} | {int(v) for v in given_names if v > 0}
+        given_colors = {**default_label_colors(sorted(listed)), **given_colors}
+    colors_shown = {value: given_colors[value] for value in shown}
     axes = given_or_new_axes(ax, (5.5, 5))
     axes.imshow(
         apply_window(hu, resolved),

@@ -22,7 +22,8 @@ from matplotlib.axes import Axes
 
 from ctlab.core.errors import LabelError
 from ctlab.core.image import CTImage
-from ctlab.io.labels import OKABE_ITO, LabelMap, label_array
+from ctlab.core.labels import OKABE_ITO, default_label_colors
+from ctlab.io.labels import LabelMap, label_array
 from ctlab.plot.labels import draw_labels
 from ctlab.widgets._controls import browser_link, opacity_control
 from ctlab.widgets.views import SliceView
@@ -77,8 +78,8 @@ def label_layer(
     present = [int(v) for v in np.unique(volume) if v]
     listed = sorted(set(present) | {int(v) for v in given_names if int(v) > 0})
     records = []
-    for position, value in enumerate(listed):
-        color = str(given_colors.get(value, OKABE_ITO[position % len(OKABE_ITO)]))
+    for value, fallback in default_label_colors(listed).items():
+        color = str(given_colors.get(value, fallback))
         if not _HEX.fullmatch(color):
             raise LabelError(f"label_colors[{value}] must be a colour as '#RRGGBB', got {color!r}")
         name = str(given_names.get(value, f"label {value}"))

@@ -12,8 +12,8 @@ from matplotlib.colors import to_rgb
 
 import ctlab
 from ctlab.core.errors import LabelError
+from ctlab.core.labels import OKABE_ITO
 from ctlab.data.synthetic.phantom import make_phantom
-from ctlab.io.labels import OKABE_ITO
 from ctlab.io.write import write_series
 from ctlab.widgets.page import page_html
 from ctlab.widgets.views import RangeControl, SliceView
@@ -255,3 +255,24 @@ class TestStaticPicture:
         rgb, _ = self.slice_image(explorer.figure())
         np.testing.assert_array_equal(rgb[2, 2], [1.0, 0.0, 0.0])
         np.testing.assert_array_equal(rgb[3, 3], rgb[0, 0])
+
+
+class TestColoursAgreeWithFigures:
+    def test_a_label_keeps_its_colour_on_every_slice_and_view(self):
+        """overlay_labels counts colours over the whole map as the widgets do, not per slice."""
+        hu = np.zeros((2, 6, 6), np.int16)
+        labels = np.zeros((2, 6, 6), np.uint8)
+        labels[0, :, :3], labels[:, :, 3:] = 2, 5  # label 2 on slice 0 only
+        image = ctlab.CTImage(hu, spacing=(1.0, 1.0, 1.0))
+        records = part(ctlab.WindowExplorer(image, labels=labels), SliceView)._labels
+        widget_colours = {record["value"]: record["color"] for record in records}
+        assert widget_colours == {2: OKABE_ITO[0], 5: OKABE_ITO[1]}
+        for index in (0, 1):
+            legend = ctlab.plot.overlay_labels(image, labels, "default", slice_index=index)
+            drawn = {
+                text.get_text(): handle.get_facecolor()
+                for text, handle in zip(
+                    legend.get_legend().get_texts(), legend.get_legend().legend_handles, strict=True
+                )
+            }
+            assert to_rgb(drawn["label 5"]) == to_rgb(widget_colours[5])

@@ -22,7 +22,6 @@ import sys
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -85,15 +84,6 @@ class PageResults:
         return float(np.percentile(self.open_ms, 50))
 
 
-def _offline(browser: Any, url: str) -> Any:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.route(
-        "**/*", lambda route: route.continue_() if route.request.url == url else route.abort()
-    )
-    return page
-
-
 def measure(opens: int = 15, moves: int = 60) -> PageResults:
     """Time opening the single-slice page and its arrow keys.
 
@@ -103,22 +93,19 @@ def measure(opens: int = 15, moves: int = 60) -> PageResults:
         Without Chromium or Playwright.
     """
     from tests.helpers import harness
+    from tests.helpers.pages import open_offline
 
     if harness.chromium_path() is None:
         raise Unavailable("needs chromium")
     with tempfile.TemporaryDirectory() as folder:
         single, _ = write_pages(Path(folder))
-        url = single.resolve().as_uri()
         with harness.chromium() as browser:
             times = []
             for _ in range(opens + 1):  # the first open warms Chromium's caches: not counted
-                page = _offline(browser, url)
-                page.add_init_script(_FIRST_PAINT_JS)
-                page.goto(url)
+                page, _, _ = open_offline(browser, single, init_script=_FIRST_PAINT_JS)
                 times.append(float(page.evaluate("() => window.__firstPaint")))
                 page.context.close()
-            page = _offline(browser, url)
-            page.goto(url)
+            page, _, _ = open_offline(browser, single)
             page.wait_for_selector(f"{CANVAS}[data-painted]")
             page.evaluate(_KEYDOWN_JS)
             samples = _moves(page, CENTER_HANDLE, "canvas", CANVAS, _there_and_back(moves))

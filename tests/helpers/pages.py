@@ -14,8 +14,13 @@ from tests.helpers import harness
 CANVAS = "canvas.ctlab-slice-canvas"
 
 
-def open_offline(browser: Any, path: Path) -> tuple[Any, harness.ConsoleLog, list[str]]:
-    """Open ``path`` from disk, aborting every other request; return page, log, aborted URLs."""
+def open_offline(
+    browser: Any, path: Path, *, init_script: str | None = None
+) -> tuple[Any, harness.ConsoleLog, list[str]]:
+    """Open ``path`` from disk, aborting every other request; return page, log, aborted URLs.
+
+    ``init_script`` runs in the page before any of its own scripts (e.g. to time its first paint).
+    """
     log = harness.ConsoleLog()
     page = harness.new_page(browser, log=log)
     url = path.resolve().as_uri()
@@ -29,6 +34,8 @@ def open_offline(browser: Any, path: Path) -> tuple[Any, harness.ConsoleLog, lis
             route.abort()
 
     page.route("**/*", only_the_file)
+    if init_script is not None:
+        page.add_init_script(init_script)
     page.goto(url)
     return page, log, aborted
 

@@ -93,7 +93,6 @@ def measure(opens: int = 15, moves: int = 60) -> PageResults:
         Without Chromium or Playwright.
     """
     from tests.helpers import harness
-    from tests.helpers.pages import open_offline
 
     if harness.chromium_path() is None:
         raise Unavailable("needs chromium")
@@ -102,10 +101,10 @@ def measure(opens: int = 15, moves: int = 60) -> PageResults:
         with harness.chromium() as browser:
             times = []
             for _ in range(opens + 1):  # the first open warms Chromium's caches: not counted
-                page, _, _ = open_offline(browser, single, init_script=_FIRST_PAINT_JS)
+                page, _, _ = harness.open_offline(browser, single, init_script=_FIRST_PAINT_JS)
                 times.append(float(page.evaluate("() => window.__firstPaint")))
                 page.context.close()
-            page, _, _ = open_offline(browser, single)
+            page, _, _ = harness.open_offline(browser, single)
             page.wait_for_selector(f"{CANVAS}[data-painted]")
             page.evaluate(_KEYDOWN_JS)
             samples = _moves(page, CENTER_HANDLE, "canvas", CANVAS, _there_and_back(moves))

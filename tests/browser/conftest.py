@@ -18,7 +18,7 @@ import pytest
 import ctlab
 from tests.browser.explorer_page import BUILD, CANVAS, STATE
 from tests.helpers import harness
-from tests.helpers.pages import open_offline
+from tests.helpers.harness import open_offline
 from tests.node_tools import NODE_MODULES, npm_ready
 
 REPO = Path(__file__).resolve().parents[2]

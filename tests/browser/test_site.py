@@ -20,7 +20,8 @@ import pytest
 
 import ctlab
 from tests.helpers import harness
-from tests.helpers.pages import CANVAS, assert_exact, open_offline
+from tests.helpers.harness import open_offline
+from tests.helpers.pages import CANVAS, assert_exact
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOK_02 = REPO / "notebooks" / "02-window-and-level.ipynb"

@@ -237,6 +237,32 @@ def new_page(browser: Any, *, log: ConsoleLog | None = None) -> Any:
     return page
 
 
+def open_offline(
+    browser: Any, path: Path, *, init_script: str | None = None
+) -> tuple[Any, ConsoleLog, list[str]]:
+    """Open ``path`` from disk, aborting every other request; return page, log, aborted URLs.
+
+    ``init_script`` runs in the page before any of its own scripts (e.g. to time its first paint).
+    """
+    log = ConsoleLog()
+    page = new_page(browser, log=log)
+    url = path.resolve().as_uri()
+    aborted: list[str] = []
+
+    def only_the_file(route: Any) -> None:
+        if route.request.url == url:
+            route.continue_()
+        else:
+            aborted.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_the_file)
+    if init_script is not None:
+        page.add_init_script(init_script)
+    page.goto(url)
+    return page, log, aborted
+
+
 # --------------------------------------------------------------------------- notebooks
 
 

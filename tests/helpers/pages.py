@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -12,32 +11,6 @@ from tests.helpers import harness
 
 #: Every ctlab slice canvas in a page (a saved page holds one widget; a site page several).
 CANVAS = "canvas.ctlab-slice-canvas"
-
-
-def open_offline(
-    browser: Any, path: Path, *, init_script: str | None = None
-) -> tuple[Any, harness.ConsoleLog, list[str]]:
-    """Open ``path`` from disk, aborting every other request; return page, log, aborted URLs.
-
-    ``init_script`` runs in the page before any of its own scripts (e.g. to time its first paint).
-    """
-    log = harness.ConsoleLog()
-    page = harness.new_page(browser, log=log)
-    url = path.resolve().as_uri()
-    aborted: list[str] = []
-
-    def only_the_file(route: Any) -> None:
-        if route.request.url == url:
-            route.continue_()
-        else:
-            aborted.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_the_file)
-    if init_script is not None:
-        page.add_init_script(init_script)
-    page.goto(url)
-    return page, log, aborted
 
 
 def wait_painted(page: Any, index: int = 0, **expected: Any) -> dict[str, Any]:

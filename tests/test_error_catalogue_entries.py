@@ -930,7 +930,7 @@ def _(ctx):
     ctlab.export_many(_two_series(ctx.tmp / "scans"), ctx.tmp / "out", jobs=0)
 
 
-@case("ctlab.io.dataset._run_pool", "ExportError", "a worker process died")
+@case("ctlab.io.dataset._pool", "ExportError", "a worker process died")
 def _(ctx):
     import multiprocessing
     import os

@@ -1,7 +1,7 @@
 """Export a collection of CT series as one windowed data set, on every core or a Dask cluster.
 
 :func:`export_many` finds every CT series in folder trees, lists of paths
-or a CSV of paths (:func:`ctlab.io.series.find_all_series`) and gives each
+or a CSV of paths (:func:`ctlab.io.series.find_series_files`) and gives each
 to a worker, which loads it and writes it with :func:`ctlab.io.export.export`
 into its own folder. Folders are named by a digest of the Series Instance
 UID, never by a patient's name or ID; an index CSV (:data:`INDEX_NAME`) lists
@@ -31,10 +31,12 @@ import queue
 import shutil
 import tempfile
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +52,7 @@ from ctlab.io.export import (
     export_options,
 )
 from ctlab.io.files import PARTIAL, write_atomically
-from ctlab.io.series import find_all_series, group_files, is_url, report_found
+from ctlab.io.series import FileMapper, find_series_files, group_files, is_url, report_found
 
 __all__ = ["INDEX_COLUMNS", "INDEX_NAME", "ExportSummary", "export_many", "series_folder_name"]
 
@@ -493,32 +495,50 @@ class _Progress:
         self.series.close()
 
 
-def _run_pool(jobs: list[_Job], workers: int, bars: _Progress) -> list[_Result]:
+@contextmanager
+def _pool(workers: int) -> Iterator[tuple[ProcessPoolExecutor | None, Any]]:
+    """A process pool of ``workers`` and the queue its workers report slices on; none for 1.
+
+    Started before the search for series, so the headers are read on every
+    core too, and stopped when the export is done.
+    """
+    if workers == 1:
+        yield None, None
+        return
     import multiprocessing
 
     context = multiprocessing.get_context()
     slice_queue = context.Queue()
-    results = []
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=_start_worker, initargs=(slice_queue,)
     ) as pool:
-        pending: set[Future[_Result]] = {pool.submit(_export_series, job) for job in jobs}
         try:
-            while pending:
-                finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    results.append(future.result())
-                    bars.series.update()
-                _drain(slice_queue, bars)
+            yield pool, slice_queue
         except BrokenProcessPool:
-            for future in pending:
-                future.cancel()
             raise ExportError(
                 "a worker process died (killed, or out of memory) before its series was "
                 "complete; the series written so far are kept: run the same export again "
                 "to finish the rest, or use fewer --jobs if memory ran out"
             ) from None
-        _drain(slice_queue, bars)
+
+
+def _run_pool(
+    jobs: list[_Job], pool: ProcessPoolExecutor, slice_queue: Any, bars: _Progress
+) -> list[_Result]:
+    results = []
+    pending: set[Future[_Result]] = {pool.submit(_export_series, job) for job in jobs}
+    try:
+        while pending:
+            finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            for future in finished:
+                results.append(future.result())
+                bars.series.update()
+            _drain(slice_queue, bars)
+    except BrokenProcessPool:
+        for future in pending:
+            future.cancel()
+        raise
+    _drain(slice_queue, bars)
     return results
 
 
@@ -531,6 +551,33 @@ def _drain(slice_queue: Any, bars: _Progress) -> None:
             break
     if count:
         bars.slices.update(count)
+
+
+def _mapped_batch(files: list[Any], function: Callable[[Any], Any]) -> list[Any]:
+    return [function(file) for file in files]
+
+
+def _dask_mapper(client: Any) -> FileMapper:
+    """``map`` on a Dask cluster, a batch of files per task: the headers of a
+    collection are read by the workers, where the files are, not by the caller alone."""
+
+    def mapper(function: Callable[[Any], Any], files: list[Any]) -> list[Any]:
+        batches = [
+            files[start : start + _HEADER_BATCH] for start in range(0, len(files), _HEADER_BATCH)
+        ]
+        futures = client.map(_mapped_batch, batches, function=function, pure=False)
+        return [result for batch in client.gather(futures) for result in batch]
+
+    return mapper
+
+
+def _mapper(pool: ProcessPoolExecutor | None, client: Any) -> FileMapper:
+    """How the search for series reads headers: on the Dask cluster, the pool, or here."""
+    if client is not None:
+        return _dask_mapper(client)
+    if pool is not None:
+        return partial(pool.map, chunksize=_HEADER_BATCH)
+    return map
 
 
 def _run_dask(jobs: list[_Job], client: Any, bars: _Progress) -> list[_Result]:
@@ -653,62 +700,64 @@ def export_many(
                 f"{out} is inside {root}, which is searched for scans; ctlab never writes "
                 "among your input files: choose an output folder outside it"
             )
-    if all(isinstance(root, Path) for root in roots):
-        found, notes = find_all_series(roots)
-        by_uid = {series.uid: [str(f.path) for f in series.files] for series in found}
-    else:
-        by_uid, notes = _find_remote([str(root) for root in roots])
-    _make_folder(out)
-
-    summary = ExportSummary(warnings={"": notes} if notes else {})
-    todo: list[_Job] = []
-    done: dict[str, dict[str, Any]] = {}
-    for uid in sorted(by_uid):
-        name = series_folder_name(uid)
-        files = tuple(by_uid[uid])
-        summary.sources[name] = _folder_of(files)
-        folder = _join(out, name)
-        job = _Job(name, files, str(folder), resolved, format, compress_level, dtype, invert)
-        manifest = None if overwrite else _read_manifest(folder)
-        if manifest is not None:
-            done[name] = manifest
+    # The pool is started before the search for series, which reads the headers on it too.
+    with _pool(1 if client is not None else workers) as (pool, slice_queue):
+        if all(isinstance(root, Path) for root in roots):
+            found, notes = find_series_files(roots, mapper=_mapper(pool, client))
+            by_uid = {uid: [str(file) for file in files] for uid, files in found.items()}
         else:
-            todo.append(job)
-    if done:
-        # The options as a fresh export would record them, after the same JSON round trip.
-        options = export_options(
-            resolved, format=format, compress_level=compress_level, invert=invert, dtype=dtype
-        )
-        wanted = json.loads(json.dumps(options, default=str))
-        mismatched = [
-            name
-            for name, manifest in done.items()
-            if {key: manifest.get(key) for key in wanted} != wanted
-        ]
-        if mismatched:
-            raise ExportError(
-                f"{out} holds {len(mismatched)} series exported with other windows or format "
-                f"(e.g. {mismatched[0]}); export into another folder, or pass overwrite=True "
-                "(--overwrite) to export them again"
+            by_uid, notes = _find_remote([str(root) for root in roots])
+        _make_folder(out)
+
+        summary = ExportSummary(warnings={"": notes} if notes else {})
+        todo: list[_Job] = []
+        done: dict[str, dict[str, Any]] = {}
+        for uid in sorted(by_uid):
+            name = series_folder_name(uid)
+            files = tuple(by_uid[uid])
+            summary.sources[name] = _folder_of(files)
+            folder = _join(out, name)
+            job = _Job(name, files, str(folder), resolved, format, compress_level, dtype, invert)
+            manifest = None if overwrite else _read_manifest(folder)
+            if manifest is not None:
+                done[name] = manifest
+            else:
+                todo.append(job)
+        if done:
+            # The options as a fresh export would record them, after the same JSON round trip.
+            options = export_options(
+                resolved, format=format, compress_level=compress_level, invert=invert, dtype=dtype
             )
-        summary.skipped = sorted(done)
+            wanted = json.loads(json.dumps(options, default=str))
+            mismatched = [
+                name
+                for name, manifest in done.items()
+                if {key: manifest.get(key) for key in wanted} != wanted
+            ]
+            if mismatched:
+                raise ExportError(
+                    f"{out} holds {len(mismatched)} series exported with other windows or format "
+                    f"(e.g. {mismatched[0]}); export into another folder, or pass overwrite=True "
+                    "(--overwrite) to export them again"
+                )
+            summary.skipped = sorted(done)
 
-    # The largest series first: the last series to start is then a small one, so
-    # the workers finish close together (the index is sorted by name whatever the order).
-    todo.sort(key=lambda job: len(job.files), reverse=True)
-    bars = _Progress(len(todo), sum(len(job.files) for job in todo), progress)
-    try:
-        if client is not None:
-            results = _run_dask(todo, client, bars)
-        elif workers == 1 or len(todo) <= 1:
-            results = []
-            for job in todo:
-                results.append(_export_series(job, bars.slices.update))
-                bars.series.update()
-        else:
-            results = _run_pool(todo, min(workers, len(todo)), bars)
-    finally:
-        bars.close()
+        # The largest series first: the last series to start is then a small one, so
+        # the workers finish close together (the index is sorted by name whatever the order).
+        todo.sort(key=lambda job: len(job.files), reverse=True)
+        bars = _Progress(len(todo), sum(len(job.files) for job in todo), progress)
+        try:
+            if client is not None:
+                results = _run_dask(todo, client, bars)
+            elif pool is None or len(todo) <= 1:
+                results = []
+                for job in todo:
+                    results.append(_export_series(job, bars.slices.update))
+                    bars.series.update()
+            else:
+                results = _run_pool(todo, pool, slice_queue, bars)
+        finally:
+            bars.close()
 
     for result in sorted(results, key=lambda r: r.name):
         if result.warnings:

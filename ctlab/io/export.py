@@ -376,7 +376,9 @@ def export(
     volume_name = "volume." + format.removeprefix("volume-")
     volume = None
     # One grey-level array and one PNG image for every slice, not fresh memory per slice.
-    grey = np.empty((*image.slice_hu(0).shape, len(resolved)), np.uint8)
+    grey = (
+        np.empty((*image.slice_hu(0).shape, len(resolved)), np.uint8) if dtype == "uint8" else None
+    )
     png = _PNGWriter(compress_level)
     for index in range(total):
         hu = image.slice_hu(index)

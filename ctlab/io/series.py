@@ -11,10 +11,10 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from pydicom.dataset import Dataset
@@ -23,17 +23,26 @@ from ctlab.core.errors import CTLabError, SeriesError
 from ctlab.io.header import MemoryFile, Source, has_ct_evidence, is_dicomdir, read_header
 
 __all__ = [
+    "FileMapper",
     "Series",
     "SliceFile",
     "find_all_series",
     "find_series",
+    "find_series_files",
     "finite_vector",
     "group_files",
     "is_url",
     "order_slices",
     "report_found",
+    "series_key",
     "slice_normal",
     "slice_position",
+]
+
+#: How :func:`group_files` reads its files: ``mapper(series_key, files)``, as
+#: the builtin ``map``, ``Executor.map`` or ctlab's Dask batches do it.
+FileMapper = Callable[
+    [Callable[[Source], tuple[bool, str]], list[Source]], Iterable[tuple[bool, str]]
 ]
 
 # A URL (https://..., s3://..., memory://..., file://...): not a local path.
@@ -157,26 +166,81 @@ def find_all_series(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Serie
     ([1], [])
     """
     roots = [Path(p) for p in paths]
+    files, unreadable = _collection_files(roots)
+    by_uid, skipped = _ct_series(files)
+    notes = _found_notes(roots, by_uid, skipped, len(files), unreadable)
+    return [by_uid[uid] for uid in sorted(by_uid)], notes
+
+
+def find_series_files(
+    paths: Iterable[str | os.PathLike[str]], *, mapper: FileMapper = map
+) -> tuple[dict[str, list[Path]], list[str]]:
+    """The CT files in files and folder trees by Series Instance UID, and notes.
+
+    :func:`find_all_series` without keeping the headers: what exporting a
+    collection needs before the workers read each series again. ``mapper``
+    reads the files' headers; a process pool's ``map`` (or a Dask client's)
+    reads them on every core instead of one.
+
+    Returns
+    -------
+    by_uid : dict of str to list of Path
+        Each series' files, in the order found.
+    notes : list of str
+        What was skipped, as in :func:`find_all_series`.
+
+    Raises
+    ------
+    SeriesError, FileNotFoundError
+        As :func:`find_all_series`.
+
+    Examples
+    --------
+    >>> from pydicom.examples import get_path
+    >>> by_uid, notes = find_series_files([get_path("ct")])
+    >>> [len(files) for files in by_uid.values()], notes
+    ([1], [])
+    """
+    roots = [Path(p) for p in paths]
+    files, unreadable = _collection_files(roots)
+    by_uid, skipped = group_files(files, mapper=mapper)
+    notes = _found_notes(roots, by_uid, skipped, len(files), unreadable)
+    return cast(dict[str, list[Path]], by_uid), notes
+
+
+def _collection_files(roots: list[Path]) -> tuple[list[Path], int]:
+    """The files of ``roots``, each once, and how many folders could not be read."""
     # A file reached twice (a folder and its subfolder both listed) counts once.
     unique: dict[Path, Path] = {}
     on_disk, unreadable = _files_in(roots)
     for file in on_disk:
         unique.setdefault(file.resolve(), file)
-    files = list(unique.values())
-    by_uid, skipped = _ct_series(files)
+    return list(unique.values()), len(unreadable)
+
+
+def _found_notes(
+    roots: list[Path],
+    by_uid: Mapping[str, object],
+    skipped: Counter[str],
+    files: int,
+    unreadable: int,
+) -> list[str]:
     if unreadable:
-        skipped["unreadable folders"] = len(unreadable)
+        skipped["unreadable folders"] = unreadable
     where = roots[0] if len(roots) == 1 else f"the {len(roots)} paths given"
-    notes = report_found(by_uid, skipped, len(files), where)
-    return [by_uid[uid] for uid in sorted(by_uid)], notes
+    return report_found(by_uid, skipped, files, where)
 
 
-def group_files(files: Iterable[Source]) -> tuple[dict[str, list[Source]], Counter[str]]:
+def group_files(
+    files: Iterable[Source], *, mapper: FileMapper = map
+) -> tuple[dict[str, list[Source]], Counter[str]]:
     """The CT files among ``files`` by Series Instance UID, and what was skipped, by kind.
 
     The grouping of :func:`find_all_series`, keeping where each file is and
     not its header: a caller reading remote files in batches (ctlab.export_many
     on fsspec URLs) lets each batch's bytes go before the next is read.
+    ``mapper`` calls :func:`series_key` on every file, as the builtin ``map``
+    does (the default); a process pool's ``map`` reads the headers in parallel.
 
     Examples
     --------
@@ -185,8 +249,31 @@ def group_files(files: Iterable[Source]) -> tuple[dict[str, list[Source]], Count
     >>> [len(files) for files in by_uid.values()], dict(skipped)
     ([1], {})
     """
-    by_uid, skipped = _ct_series(files)
-    return {uid: [file.path for file in series.files] for uid, series in by_uid.items()}, skipped
+    listed = list(files)
+    by_uid: dict[str, list[Source]] = {}
+    skipped: Counter[str] = Counter()
+    for file, (is_ct, key) in zip(listed, mapper(series_key, listed), strict=True):
+        if is_ct:
+            by_uid.setdefault(key, []).append(file)
+        else:
+            skipped[key] += 1
+    return by_uid, skipped
+
+
+def series_key(file: Source) -> tuple[bool, str]:
+    """``(True, Series Instance UID)`` for a CT image file, else ``(False, why it is skipped)``.
+
+    All :func:`group_files` needs of a file: small, so a worker process
+    reading headers returns it instead of the header.
+
+    Examples
+    --------
+    >>> from pydicom.examples import get_path
+    >>> series_key(get_path("ct"))[0], series_key(get_path("mr"))
+    (True, (False, 'MR image'))
+    """
+    header, key = _classified(file)
+    return header is not None, key
 
 
 def report_found(
@@ -279,18 +366,24 @@ def _ct_series(files: Iterable[Source]) -> tuple[dict[str, Series], Counter[str]
     skipped: Counter[str] = Counter()
     by_uid: dict[str, Series] = {}
     for file in files:
-        try:
-            header = read_header(file)
-        except CTLabError as error:
-            skipped["unreadable" if isinstance(error.__cause__, OSError) else "not DICOM"] += 1
-            continue
-        reason = _skip_reason(header)
-        if reason is not None:
-            skipped[reason] += 1
-            continue
-        uid = str(header.get("SeriesInstanceUID", "") or "unknown")
-        by_uid.setdefault(uid, Series(uid)).files.append(SliceFile(file, header))
+        header, key = _classified(file)
+        if header is None:
+            skipped[key] += 1
+        else:
+            by_uid.setdefault(key, Series(key)).files.append(SliceFile(file, header))
     return by_uid, skipped
+
+
+def _classified(file: Source) -> tuple[Dataset | None, str]:
+    """A CT image file's header and Series Instance UID; or None and why the file is skipped."""
+    try:
+        header = read_header(file)
+    except CTLabError as error:
+        return None, "unreadable" if isinstance(error.__cause__, OSError) else "not DICOM"
+    reason = _skip_reason(header)
+    if reason is not None:
+        return None, reason
+    return header, str(header.get("SeriesInstanceUID", "") or "unknown")
 
 
 def _notes(

@@ -18,6 +18,7 @@ from PIL import Image
 import ctlab
 import ctlab.io.dataset
 import ctlab.io.export
+import ctlab.io.series
 from ctlab.core.errors import ExportError
 from ctlab.io.dataset import INDEX_COLUMNS, INDEX_NAME, export_many, series_folder_name
 from tests.helpers.studies import BROKEN_UID, SERIES, WINDOWS, tree_bytes, write_series
@@ -38,6 +39,21 @@ def with_broken(studies, tmp_path) -> Path:
 def index_rows(out: Path) -> list[dict[str, str]]:
     with open(out / INDEX_NAME, newline="") as file:
         return list(csv.DictReader(file))
+
+
+def counting_header_reads(monkeypatch) -> list[object]:
+    """Record every header this process reads from now on (a forked worker's reads stay its own)."""
+    read_header = ctlab.io.series.read_header
+    read: list[object] = []
+
+    def counting(source, *args, **kwargs):
+        if os.getpid() == parent:
+            read.append(source)
+        return read_header(source, *args, **kwargs)
+
+    parent = os.getpid()
+    monkeypatch.setattr(ctlab.io.series, "read_header", counting)
+    return read
 
 
 class TestExportMany:
@@ -78,10 +94,15 @@ class TestExportMany:
                 assert row["windows"] == "C40 W80;C75 W215;C400 W1800"
                 assert row["labels_file"] == ""
 
-    def test_serial_processes_and_dask_write_the_same_bytes(self, studies, tmp_path):
-        """jobs=1, a pool of 2 processes and a Dask LocalCluster of 2 processes: identical files."""
+    def test_serial_processes_and_dask_write_the_same_bytes(self, studies, tmp_path, monkeypatch):
+        """jobs=1, a pool of 2 processes and a Dask LocalCluster of 2 processes: identical files.
+
+        With the pool and with Dask, the workers also read the headers when
+        the series are searched for: the calling process reads none.
+        """
         distributed = pytest.importorskip("distributed")
         export_many(studies, tmp_path / "serial", windows=WINDOWS, jobs=1)
+        read_here = counting_header_reads(monkeypatch)
         export_many(studies, tmp_path / "pool", windows=WINDOWS, jobs=2)
         with (
             distributed.LocalCluster(
@@ -91,6 +112,7 @@ class TestExportMany:
         ):
             summary = export_many(studies, tmp_path / "dask", windows=WINDOWS, client=client)
         assert len(summary.done) == 3
+        assert read_here == []
         serial = tree_bytes(tmp_path / "serial")
         assert len(serial) == 9 + 3 + 1
         assert tree_bytes(tmp_path / "pool") == serial

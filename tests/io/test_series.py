@@ -214,3 +214,25 @@ class TestSecondaryCapture:
         """A CT slice that lost only its Modality loads, with the warning."""
         with pytest.warns(DataPitfallWarning, match="assuming CT because its header shows"):
             load(ct_file(tmp_path / "ct.dcm", missing=["Modality"]))
+
+
+class TestSearchOnManyProcesses:
+    def test_pool_map_finds_what_find_all_series_finds(self, tmp_path):
+        """find_series_files through a process pool's map: the same series, files and notes."""
+        from concurrent.futures import ProcessPoolExecutor
+
+        from ctlab.io.series import find_all_series, find_series_files
+
+        series(tmp_path / "a", count=3)
+        series(tmp_path / "b" / "part1", count=2, series_uid="1.2.3.4", series_number=9)
+        series(tmp_path / "b" / "part2", count=2, series_uid="1.2.3.4", series_number=9)
+        write(ct_dataset(np.zeros((3, 4), np.int16), modality="MR"), tmp_path / "b" / "mr.dcm")
+        (tmp_path / "notes.txt").write_text("not DICOM")
+        found, notes = find_all_series([tmp_path])
+        expected = {one.uid: [file.path for file in one.files] for one in found}
+        with ProcessPoolExecutor(2) as pool:
+            by_uid, pool_notes = find_series_files([tmp_path], mapper=pool.map)
+        assert by_uid == expected and pool_notes == notes
+        assert len(by_uid["1.2.3.4"]) == 4 and notes == [
+            f"skipped 1 MR image, 1 not DICOM in {tmp_path}"
+        ]

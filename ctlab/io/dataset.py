@@ -36,7 +36,6 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -73,8 +72,9 @@ INDEX_COLUMNS = (
     "column_spacing_mm",
     "labels_file",
 )
-# Remote files whose headers are read at once when grouping: each batch's
-# bytes are let go before the next is fetched (concurrently, on s3fs & co).
+# Files whose headers are read at once when grouping: a remote batch's bytes
+# are let go before the next is fetched (concurrently, on s3fs & co), and a
+# pool or Dask worker reads a batch of local files per task.
 _HEADER_BATCH = 64
 # The package fsspec needs for a protocol, named when fsspec itself is missing.
 _PROTOCOL_PACKAGES = {"s3": "s3fs", "gs": "gcsfs", "gcs": "gcsfs", "az": "adlfs", "abfs": "adlfs"}
@@ -575,9 +575,16 @@ def _mapper(pool: ProcessPoolExecutor | None, client: Any) -> FileMapper:
     """How the search for series reads headers: on the Dask cluster, the pool, or here."""
     if client is not None:
         return _dask_mapper(client)
-    if pool is not None:
-        return partial(pool.map, chunksize=_HEADER_BATCH)
-    return map
+    if pool is None:
+        return map
+
+    def mapper(function: Callable[[Any], Any], files: list[Any]) -> Iterable[Any]:
+        # A batch or less is read here: starting workers for it would cost more.
+        if len(files) <= _HEADER_BATCH:
+            return map(function, files)
+        return pool.map(function, files, chunksize=_HEADER_BATCH)
+
+    return mapper
 
 
 def _run_dask(jobs: list[_Job], client: Any, bars: _Progress) -> list[_Result]:

@@ -98,10 +98,12 @@ class TestExportMany:
         """jobs=1, a pool of 2 processes and a Dask LocalCluster of 2 processes: identical files.
 
         With the pool and with Dask, the workers also read the headers when
-        the series are searched for: the calling process reads none.
+        the series are searched for (batches of 2 files here, for the 9 files
+        to make several): the calling process reads none.
         """
         distributed = pytest.importorskip("distributed")
         export_many(studies, tmp_path / "serial", windows=WINDOWS, jobs=1)
+        monkeypatch.setattr(ctlab.io.dataset, "_HEADER_BATCH", 2)
         read_here = counting_header_reads(monkeypatch)
         export_many(studies, tmp_path / "pool", windows=WINDOWS, jobs=2)
         with (
@@ -117,6 +119,12 @@ class TestExportMany:
         assert len(serial) == 9 + 3 + 1
         assert tree_bytes(tmp_path / "pool") == serial
         assert tree_bytes(tmp_path / "dask") == serial
+
+    def test_one_batch_of_files_is_searched_here(self, studies, tmp_path, monkeypatch):
+        """A collection of one batch of files or fewer: its headers are read in the calling process."""
+        read_here = counting_header_reads(monkeypatch)
+        export_many(studies, tmp_path / "out", windows=WINDOWS, jobs=2)
+        assert sorted(read_here) == sorted(p for p in studies.rglob("*") if p.is_file())
 
     def test_largest_series_first(self, studies, tmp_path, monkeypatch):
         """Series go to the workers largest first, so the last to start is a small one."""

@@ -299,9 +299,10 @@ def _one_series(
     """Whether the paths name one series (exported flat, as ever) rather than a collection.
 
     Deciding it for a folder reads its headers: then the one series found and
-    its notes come along too, for ``load_series``, so no header is read twice.
+    its notes come along too, for ``load_series``, so no header is read twice;
+    a collection is told by its second series, and export_many searches it.
     """
-    from ctlab.io.series import find_all_series, is_url
+    from ctlab.io.series import find_only_series, is_url
 
     if len(paths) > 1 or Path(paths[0]).suffix.lower() == ".csv":
         return False, None
@@ -309,8 +310,8 @@ def _one_series(
         return False, None  # fsspec URLs (s3://...): ctlab.export_many reads and writes them
     if series_uid is not None or not Path(paths[0]).is_dir():
         return True, None
-    found, notes = find_all_series(paths)
-    return (True, (found[0], notes)) if len(found) == 1 else (False, None)
+    only = find_only_series(paths)
+    return (False, None) if only is None else (True, only)
 
 
 def _dask_client(address: str) -> Any:

@@ -11,10 +11,17 @@ from PIL import Image
 from pydicom.data import get_testdata_file
 
 import ctlab
+import ctlab.io.dataset
 from ctlab.cli import main
 from ctlab.io.dataset import series_folder_name
 from tests.error_cases import series
-from tests.helpers.studies import BROKEN_UID, make_studies, tree_bytes, write_series
+from tests.helpers.studies import (
+    BROKEN_UID,
+    counting_header_reads,
+    make_studies,
+    tree_bytes,
+    write_series,
+)
 
 CHEST = get_testdata_file("CT_small.dcm")
 HEAD = get_testdata_file("693_UNCR.dcm")
@@ -212,14 +219,21 @@ class TestExport:
 
 
 class TestExportCollection:
-    def test_cli_and_api_agree(self, tmp_path, capsys):
+    def test_cli_and_api_agree(self, tmp_path, capsys, monkeypatch):
         """ctlab export ROOT --jobs 2 writes what ctlab.export_many writes, and says how much."""
         root = make_studies(tmp_path / "studies")
         windows = ["brain", "subdural", "bone"]
         argv = ["export", str(root), "-o", str(tmp_path / "cli"), "--jobs", "2"]
         argv += ["--compress-level", "1", *[arg for w in windows for arg in ("--preset", w)]]
+        # Searched on the pool in batches of 2 files (several batches for these 10 files).
+        monkeypatch.setattr(ctlab.io.dataset, "_HEADER_BATCH", 2)
+        read_here = counting_header_reads(monkeypatch)
         assert main(argv) == 0
         assert "3 series exported (9 slices), 0 already done, 0 failed" in capsys.readouterr().out
+        # Telling a collection from one series read study_a's 3 slices and report and the
+        # first file of the second series, once each; the workers searched the rest.
+        assert len(read_here) == len(set(read_here)) == 5
+        monkeypatch.undo()
         ctlab.export_many(root, tmp_path / "api", windows=windows, compress_level=1, jobs=1)
         assert tree_bytes(tmp_path / "cli") == tree_bytes(tmp_path / "api")
         assert main(argv) == 0

@@ -27,6 +27,7 @@ __all__ = [
     "Series",
     "SliceFile",
     "find_all_series",
+    "find_only_series",
     "find_series",
     "find_series_files",
     "finite_vector",
@@ -170,6 +171,54 @@ def find_all_series(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Serie
     by_uid, skipped = _ct_series(files)
     notes = _found_notes(roots, by_uid, skipped, len(files), unreadable)
     return [by_uid[uid] for uid in sorted(by_uid)], notes
+
+
+def find_only_series(paths: Iterable[str | os.PathLike[str]]) -> tuple[Series, list[str]] | None:
+    """The one CT series in files and folder trees; None as soon as a second one is found.
+
+    How ``ctlab export FOLDER`` tells one series (exported flat) from a
+    collection. For one series every header is read once and kept for
+    :func:`ctlab.io.loader.load_series`; for a collection the search stops at
+    the first file of a second series, and :func:`ctlab.export_many` then
+    searches the collection on its workers.
+
+    Returns
+    -------
+    (series, notes) or None
+        The series and what was skipped (as :func:`find_all_series`), or
+        None for files of more than one series.
+
+    Raises
+    ------
+    SeriesError, FileNotFoundError
+        As :func:`find_all_series`.
+
+    Examples
+    --------
+    >>> from pydicom.examples import get_path
+    >>> found, notes = find_only_series([get_path("ct")])
+    >>> len(found.files), notes
+    (1, [])
+    """
+    roots = [Path(p) for p in paths]
+    files, unreadable = _collection_files(roots)
+    skipped: Counter[str] = Counter()
+    only: Series | None = None
+    for file in files:
+        header, key = _classified(file)
+        if header is None:
+            skipped[key] += 1
+            continue
+        if only is None:
+            only = Series(key)
+        elif key != only.uid:
+            return None
+        only.files.append(SliceFile(file, header))
+    notes = _found_notes(
+        roots, {} if only is None else {only.uid: only}, skipped, len(files), unreadable
+    )
+    assert only is not None  # _found_notes raised SeriesError otherwise
+    return only, notes
 
 
 def find_series_files(

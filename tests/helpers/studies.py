@@ -1,11 +1,13 @@
-"""A small tree of studies on disk, the export tests' input, and the bytes an export writes."""
+"""A small tree of studies on disk, the export tests' input, the bytes an export writes, and the headers read."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
 
+import ctlab.io.series
 from tests.helpers.dicom import ct_dataset, write
 
 #: The windows every export test asks for.
@@ -45,3 +47,18 @@ def tree_bytes(folder: Path) -> dict[str, bytes]:
         for path in sorted(folder.rglob("*"))
         if path.is_file()
     }
+
+
+def counting_header_reads(monkeypatch) -> list[object]:
+    """Record every header this process reads from now on (a forked worker's reads stay its own)."""
+    read_header = ctlab.io.series.read_header
+    read: list[object] = []
+
+    def counting(source, *args, **kwargs):
+        if os.getpid() == parent:
+            read.append(source)
+        return read_header(source, *args, **kwargs)
+
+    parent = os.getpid()
+    monkeypatch.setattr(ctlab.io.series, "read_header", counting)
+    return read

@@ -21,7 +21,14 @@ import ctlab.io.export
 import ctlab.io.series
 from ctlab.core.errors import ExportError
 from ctlab.io.dataset import INDEX_COLUMNS, INDEX_NAME, export_many, series_folder_name
-from tests.helpers.studies import BROKEN_UID, SERIES, WINDOWS, tree_bytes, write_series
+from tests.helpers.studies import (
+    BROKEN_UID,
+    SERIES,
+    WINDOWS,
+    counting_header_reads,
+    tree_bytes,
+    write_series,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,21 +46,6 @@ def with_broken(studies, tmp_path) -> Path:
 def index_rows(out: Path) -> list[dict[str, str]]:
     with open(out / INDEX_NAME, newline="") as file:
         return list(csv.DictReader(file))
-
-
-def counting_header_reads(monkeypatch) -> list[object]:
-    """Record every header this process reads from now on (a forked worker's reads stay its own)."""
-    read_header = ctlab.io.series.read_header
-    read: list[object] = []
-
-    def counting(source, *args, **kwargs):
-        if os.getpid() == parent:
-            read.append(source)
-        return read_header(source, *args, **kwargs)
-
-    parent = os.getpid()
-    monkeypatch.setattr(ctlab.io.series, "read_header", counting)
-    return read
 
 
 class TestExportMany:

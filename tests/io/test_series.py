@@ -236,3 +236,31 @@ class TestSearchOnManyProcesses:
         assert len(by_uid["1.2.3.4"]) == 4 and notes == [
             f"skipped 1 MR image, 1 not DICOM in {tmp_path}"
         ]
+
+
+class TestOnlySeries:
+    def test_one_series_with_its_headers_and_notes(self, tmp_path):
+        """One series among other files: all its files, with headers, and what was skipped."""
+        from ctlab.io.series import find_only_series
+
+        series(tmp_path / "a", count=3)
+        (tmp_path / "notes.txt").write_text("not DICOM")
+        only = find_only_series([tmp_path])
+        assert only is not None
+        found, notes = only
+        assert len(found.files) == 3 and all(f.header is not None for f in found.files)
+        assert notes == [f"skipped 1 not DICOM in {tmp_path}"]
+
+    def test_stops_at_the_second_series(self, tmp_path, monkeypatch):
+        """Two series: None, after reading the first series and one file of the second."""
+        import ctlab.io.series
+        from ctlab.io.series import find_only_series
+
+        series(tmp_path / "a", count=3)
+        series(tmp_path / "b", count=4, series_uid="1.2.3.4", series_number=9)
+        read_header, reads = ctlab.io.series.read_header, []
+        monkeypatch.setattr(
+            ctlab.io.series, "read_header", lambda file: reads.append(file) or read_header(file)
+        )
+        assert find_only_series([tmp_path]) is None
+        assert len(reads) == 4

@@ -52,6 +52,8 @@ __all__ = [
 # measured once, on the first large image; without that SIMD sort, sorting is
 # always far slower and bincount is used. The block sizes are the fastest
 # measured for each (bench/MEASUREMENTS.md).
+# The integer types _value_counts16 counts.
+_SIXTEEN_BIT = (np.dtype(np.int16), np.dtype(np.uint16))
 _SORT_BLOCK = 1 << 21
 _COUNT_BLOCK = 1 << 20
 # Fewer elements than this are counted on one thread.
@@ -452,7 +454,7 @@ def hu_counts(
                 "hu holds no finite value to count (all NaN or infinite); "
                 "check how the array was made, e.g. a division by zero"
             )
-    sixteen_bit = values.dtype in (np.dtype(np.int16), np.dtype(np.uint16))
+    sixteen_bit = values.dtype in _SIXTEEN_BIT
     if sixteen_bit:
         value_counts, low = _value_counts16(values)  # the range, without two more passes
         high = low + value_counts.size - 1
@@ -595,8 +597,13 @@ def hu_peaks(
         values = np.rint(values[np.isfinite(values)])
     if values.size == 0:
         raise InvalidImageError("hu has no pixels to count (empty array or empty mask)")
-    low = int(values.min())
-    counts = np.bincount((values - low).astype(np.int64).reshape(-1)).astype(np.float64)
+    if values.dtype in _SIXTEEN_BIT:
+        # In blocks on every core, as hu_counts counts: no int64 copy of a whole volume.
+        value_counts, low = _value_counts16(values)
+    else:
+        low = int(values.min())
+        value_counts = np.bincount((values - low).astype(np.int64).reshape(-1))
+    counts = value_counts.astype(np.float64)
     smoothed = np.convolve(np.pad(counts, smooth // 2), np.ones(smooth) / smooth, mode="valid")
     # Local maxima: not lower than either neighbour.
     left = np.concatenate(([-1.0], smoothed[:-1]))

@@ -1,6 +1,7 @@
 """Tests for ctlab.core.metrics: what a window keeps."""
 
 import time
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -99,6 +100,21 @@ class TestHuPeaks:
         hu = np.rint(rng.normal(-102, 12, 50000)).astype(np.int16)
         ((value, _),) = hu_peaks(hu)
         assert abs(value + 102) <= 3
+
+    @pytest.mark.parametrize("dtype", [np.int16, np.uint16])
+    def test_sixteen_bit_volume_counted_in_blocks(self, dtype):
+        """A 16-bit volume gives the peaks of its int64 copy without making one (4x its size)."""
+        rng = np.random.default_rng(3)
+        centres = np.where(rng.random(2 * metrics._THREAD_ELEMENTS) < 0.5, 900, 1200)
+        hu = np.rint(rng.normal(centres, 20)).astype(dtype)
+        tracemalloc.start()
+        try:
+            peaks = hu_peaks(hu)
+            _, peak_bytes = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert peaks == hu_peaks(hu.astype(np.int64)) and len(peaks) == 2
+        assert peak_bytes < 2 * hu.nbytes
 
     def test_even_smoothing_refused(self):
         """An even moving average has no centre."""

@@ -13,8 +13,9 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import numpy as np
 from pydicom.dataset import Dataset
@@ -166,10 +167,7 @@ def find_all_series(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Serie
     >>> [len(series.files) for series in found], notes
     ([1], [])
     """
-    roots = [Path(p) for p in paths]
-    files, unreadable = _collection_files(roots)
-    by_uid, skipped = _ct_series(files)
-    notes = _found_notes(roots, by_uid, skipped, len(files), unreadable)
+    by_uid, notes = _search(paths, _ct_series)
     return [by_uid[uid] for uid in sorted(by_uid)], notes
 
 
@@ -200,24 +198,10 @@ def find_only_series(paths: Iterable[str | os.PathLike[str]]) -> tuple[Series, l
     >>> len(found.files), notes
     (1, [])
     """
-    roots = [Path(p) for p in paths]
-    files, unreadable = _collection_files(roots)
-    skipped: Counter[str] = Counter()
-    only: Series | None = None
-    for file in files:
-        header, key = _classified(file)
-        if header is None:
-            skipped[key] += 1
-            continue
-        if only is None:
-            only = Series(key)
-        elif key != only.uid:
-            return None
-        only.files.append(SliceFile(file, header))
-    notes = _found_notes(
-        roots, {} if only is None else {only.uid: only}, skipped, len(files), unreadable
-    )
-    assert only is not None  # _found_notes raised SeriesError otherwise
+    by_uid, notes = _search(paths, partial(_ct_series, most=1))
+    if len(by_uid) > 1:
+        return None
+    (only,) = by_uid.values()
     return only, notes
 
 
@@ -250,34 +234,30 @@ def find_series_files(
     >>> [len(files) for files in by_uid.values()], notes
     ([1], [])
     """
-    roots = [Path(p) for p in paths]
-    files, unreadable = _collection_files(roots)
-    by_uid, skipped = group_files(files, mapper=mapper)
-    notes = _found_notes(roots, by_uid, skipped, len(files), unreadable)
+    by_uid, notes = _search(paths, partial(group_files, mapper=mapper))
     return cast(dict[str, list[Path]], by_uid), notes
 
 
-def _collection_files(roots: list[Path]) -> tuple[list[Path], int]:
-    """The files of ``roots``, each once, and how many folders could not be read."""
+_Grouped = TypeVar("_Grouped")
+
+
+def _search(
+    paths: Iterable[str | os.PathLike[str]],
+    group: Callable[[list[Path]], tuple[dict[str, _Grouped], Counter[str]]],
+) -> tuple[dict[str, _Grouped], list[str]]:
+    """The files of ``paths`` (each once) grouped by ``group``, and the note on what was skipped."""
+    roots = [Path(p) for p in paths]
     # A file reached twice (a folder and its subfolder both listed) counts once.
     unique: dict[Path, Path] = {}
     on_disk, unreadable = _files_in(roots)
     for file in on_disk:
         unique.setdefault(file.resolve(), file)
-    return list(unique.values()), len(unreadable)
-
-
-def _found_notes(
-    roots: list[Path],
-    by_uid: Mapping[str, object],
-    skipped: Counter[str],
-    files: int,
-    unreadable: int,
-) -> list[str]:
+    files = list(unique.values())
+    by_uid, skipped = group(files)
     if unreadable:
-        skipped["unreadable folders"] = unreadable
+        skipped["unreadable folders"] = len(unreadable)
     where = roots[0] if len(roots) == 1 else f"the {len(roots)} paths given"
-    return report_found(by_uid, skipped, files, where)
+    return by_uid, report_found(by_uid, skipped, len(files), where)
 
 
 def group_files(
@@ -407,10 +387,14 @@ def _skip_reason(header: Dataset) -> str | None:
     return None
 
 
-def _ct_series(files: Iterable[Source]) -> tuple[dict[str, Series], Counter[str]]:
+def _ct_series(
+    files: Iterable[Source], *, most: int | None = None
+) -> tuple[dict[str, Series], Counter[str]]:
     """Read each file's header and group the CT slices by Series Instance UID.
 
-    Also counts what was skipped, by reason, for the notes.
+    Also counts what was skipped, by reason, for the notes. With ``most``,
+    stops at the first file of one series more than that (it is then the
+    last series returned, holding that file).
     """
     skipped: Counter[str] = Counter()
     by_uid: dict[str, Series] = {}
@@ -418,8 +402,10 @@ def _ct_series(files: Iterable[Source]) -> tuple[dict[str, Series], Counter[str]
         header, key = _classified(file)
         if header is None:
             skipped[key] += 1
-        else:
-            by_uid.setdefault(key, Series(key)).files.append(SliceFile(file, header))
+            continue
+        by_uid.setdefault(key, Series(key)).files.append(SliceFile(file, header))
+        if most is not None and len(by_uid) > most:
+            break
     return by_uid, skipped
 
 

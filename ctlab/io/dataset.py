@@ -37,7 +37,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ctlab.core.errors import CTLabError, ExportError
 from ctlab.core.window import Window
@@ -76,6 +76,7 @@ INDEX_COLUMNS = (
 # are let go before the next is fetched (concurrently, on s3fs & co), and a
 # pool or Dask worker reads a batch of local files per task.
 _HEADER_BATCH = 64
+_T = TypeVar("_T")
 # The package fsspec needs for a protocol, named when fsspec itself is missing.
 _PROTOCOL_PACKAGES = {"s3": "s3fs", "gs": "gcsfs", "gcs": "gcsfs", "az": "adlfs", "abfs": "adlfs"}
 # Where a series is, or the output folder: a local path, or a URL (a str).
@@ -352,10 +353,10 @@ def _find_remote(roots: list[str]) -> tuple[dict[str, list[str]], list[str]]:
     by_uid: dict[str, list[str]] = {}
     skipped: Counter[str] = Counter()
     listed = list(urls)
-    for start in range(0, len(listed), _HEADER_BATCH):
+    for chunk in _batches(listed):
         batch = [
             MemoryFile(upload["name"], memoryview(upload["content"]))
-            for upload in _read_remote(listed[start : start + _HEADER_BATCH])
+            for upload in _read_remote(chunk)
         ]
         grouped, batch_skipped = group_files(batch)
         skipped.update(batch_skipped)
@@ -553,6 +554,11 @@ def _drain(slice_queue: Any, bars: _Progress) -> None:
         bars.slices.update(count)
 
 
+def _batches(items: list[_T]) -> list[list[_T]]:
+    """``items`` in runs of _HEADER_BATCH, the last one shorter."""
+    return [items[start : start + _HEADER_BATCH] for start in range(0, len(items), _HEADER_BATCH)]
+
+
 def _mapped_batch(files: list[Any], function: Callable[[Any], Any]) -> list[Any]:
     return [function(file) for file in files]
 
@@ -562,10 +568,7 @@ def _dask_mapper(client: Any) -> FileMapper:
     collection are read by the workers, where the files are, not by the caller alone."""
 
     def mapper(function: Callable[[Any], Any], files: list[Any]) -> list[Any]:
-        batches = [
-            files[start : start + _HEADER_BATCH] for start in range(0, len(files), _HEADER_BATCH)
-        ]
-        futures = client.map(_mapped_batch, batches, function=function, pure=False)
+        futures = client.map(_mapped_batch, _batches(files), function=function, pure=False)
         return [result for batch in client.gather(futures) for result in batch]
 
     return mapper

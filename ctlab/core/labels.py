@@ -11,7 +11,13 @@ import numpy.typing as npt
 from ctlab.core.errors import InvalidImageError
 from ctlab.core.window import Window
 
-__all__ = ["OKABE_ITO", "LabelMeasurement", "default_label_colors", "measure_labels"]
+__all__ = [
+    "OKABE_ITO",
+    "LabelMeasurement",
+    "default_label_colors",
+    "listed_labels",
+    "measure_labels",
+]
 
 #: Colours for labels that come without any: the Okabe-Ito palette, which
 #: stays distinguishable with the common colour-vision deficiencies
@@ -46,6 +52,22 @@ def default_label_colors(values: Iterable[int]) -> dict[int, str]:
     return {
         int(value): OKABE_ITO[position % len(OKABE_ITO)] for position, value in enumerate(values)
     }
+
+
+def listed_labels(labels: npt.ArrayLike, names: Mapping[int, str]) -> list[int]:
+    """The label values a view lists, ascending: each one present and each one named.
+
+    0 (background) is never listed. Counted over the whole label map, so a
+    label keeps its place, and its :func:`default_label_colors` colour, on
+    every slice and in every view.
+
+    Examples
+    --------
+    >>> listed_labels(np.array([[0, 5], [2, 2]]), {7: "aorta"})
+    [2, 5, 7]
+    """
+    present = {int(value) for value in np.unique(np.asarray(labels)) if value}
+    return sorted(present | {int(value) for value in names if int(value) > 0})
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from matplotlib.patches import Patch
 
 from ctlab.core.errors import InvalidImageError
 from ctlab.core.image import CTImage, as_image
-from ctlab.core.labels import default_label_colors
+from ctlab.core.labels import default_label_colors, listed_labels
 from ctlab.core.voi import apply_window
 from ctlab.core.window import Window, resolve_window
 from ctlab.plot._common import FONT_SIZE, check_opacity, given_or_new_axes, pixel_aspect, slice_of
@@ -123,10 +123,9 @@ def overlay_labels(
     shown = [int(v) for v in np.unique(plane) if v]
     resolved = resolve_window(window)
     if any(value not in given_colors for value in shown):
-        # Counted over the whole map and the names, as the widgets count them,
-        # so a label keeps its colour on every slice and in every view.
-        listed = {int(v) for v in np.unique(values) if v} | {int(v) for v in given_names if v > 0}
-        given_colors = {**default_label_colors(sorted(listed)), **given_colors}
+        # Counted as the widgets count them: the same colour on every slice.
+        fallback = default_label_colors(listed_labels(values, given_names))
+        given_colors = {**fallback, **given_colors}
     colors_shown = {value: given_colors[value] for value in shown}
     axes = given_or_new_axes(ax, (5.5, 5))
     axes.imshow(

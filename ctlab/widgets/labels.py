@@ -22,7 +22,7 @@ from matplotlib.axes import Axes
 
 from ctlab.core.errors import LabelError
 from ctlab.core.image import CTImage
-from ctlab.core.labels import OKABE_ITO, default_label_colors
+from ctlab.core.labels import OKABE_ITO, default_label_colors, listed_labels
 from ctlab.io.labels import LabelMap, label_array
 from ctlab.plot.labels import draw_labels
 from ctlab.widgets._controls import browser_link, opacity_control
@@ -75,10 +75,8 @@ def label_layer(
     volume = values.astype(np.uint8 if values.size == 0 or values.max() <= 255 else np.uint16)
     given_names = {**dict(getattr(labels, "names", {})), **dict(names or {})}
     given_colors = {**dict(getattr(labels, "colors", {})), **dict(colors or {})}
-    present = [int(v) for v in np.unique(volume) if v]
-    listed = sorted(set(present) | {int(v) for v in given_names if int(v) > 0})
     records = []
-    for value, fallback in default_label_colors(listed).items():
+    for value, fallback in default_label_colors(listed_labels(volume, given_names)).items():
         color = str(given_colors.get(value, fallback))
         if not _HEX.fullmatch(color):
             raise LabelError(f"label_colors[{value}] must be a colour as '#RRGGBB', got {color!r}")

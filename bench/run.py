@@ -24,6 +24,7 @@ import traceback
 import tracemalloc
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,13 @@ class Row:
     information: bool = False
 
 
+def elapsed_ms(call: Callable[[], object]) -> float:
+    """The wall time of one call, in milliseconds."""
+    start = time.perf_counter_ns()
+    call()
+    return (time.perf_counter_ns() - start) / 1e6
+
+
 def median_ms(
     functions: dict[str, Callable[[], object]], repeats: int, *, warm: bool = True
 ) -> dict[str, float]:
@@ -59,17 +67,15 @@ def median_ms(
     so it finds its data in cache as a loop of calls would (the others'
     turns would otherwise have evicted it).
     """
-    times: dict[str, list[int]] = {name: [] for name in functions}
+    times: dict[str, list[float]] = {name: [] for name in functions}
     for function in functions.values():
         function()
     for _ in range(repeats):
         for name, function in functions.items():
             if warm:
                 function()
-            start = time.perf_counter_ns()
-            function()
-            times[name].append(time.perf_counter_ns() - start)
-    return {name: float(np.median(values)) / 1e6 for name, values in times.items()}
+            times[name].append(elapsed_ms(function))
+    return {name: float(np.median(values)) for name, values in times.items()}
 
 
 def window_rows(shape: tuple[int, ...], repeats: int) -> list[Row]:
@@ -315,9 +321,7 @@ def export_rows(n_series: int, n_slices: int, size: int, repeats: int) -> list[R
     def timed(export: Callable[[Path], object]) -> float:
         """The milliseconds of one export into a fresh folder (deleted after, untimed)."""
         out = work / f"out{next(runs)}"
-        start = time.perf_counter_ns()
-        export(out)
-        elapsed = (time.perf_counter_ns() - start) / 1e6
+        elapsed = elapsed_ms(lambda: export(out))
         shutil.rmtree(out)
         return elapsed
 
@@ -333,18 +337,11 @@ def export_rows(n_series: int, n_slices: int, size: int, repeats: int) -> list[R
         for index, files in enumerate(sources):
             hand_written_export(files, out / str(index))
 
-    def zlib_pair() -> float:
+    def zlib_pair() -> None:
         import multiprocessing
 
-        start = time.perf_counter_ns()
         with multiprocessing.get_context().Pool(2) as pool:
             pool.map(_zlib_work, range(2))
-        return (time.perf_counter_ns() - start) / 1e6
-
-    def zlib_one() -> float:
-        start = time.perf_counter_ns()
-        _zlib_work()
-        return (time.perf_counter_ns() - start) / 1e6
 
     # CPU seconds of the workers per export, pool and Dask: a load on the shared
     # machine stretches wall times far more than the work each side does.
@@ -370,8 +367,8 @@ def export_rows(n_series: int, n_slices: int, size: int, repeats: int) -> list[R
         "hand": lambda: timed(hand_loop),
         # What two processes get from the machine at the time, in the same rounds:
         # the same zlib work once in this process, and twice on a pool of two.
-        "zlib1": zlib_one,
-        "zlib2": zlib_pair,
+        "zlib1": lambda: elapsed_ms(_zlib_work),
+        "zlib2": lambda: elapsed_ms(zlib_pair),
     }
     dask_note = ""
     try:
@@ -483,11 +480,17 @@ def export_rows(n_series: int, n_slices: int, size: int, repeats: int) -> list[R
     sizes: dict[int, int] = {}
     for level in (6, 0, 1, 6, 9):
         out = work / f"out{next(runs)}"
-        start = time.perf_counter_ns()
-        ctlab.export_many(
-            sources[0], out, windows=EXPORT_WINDOWS, compress_level=level, jobs=1, progress=False
+        level_ms[level] = elapsed_ms(
+            partial(
+                ctlab.export_many,
+                sources[0],
+                out,
+                windows=EXPORT_WINDOWS,
+                compress_level=level,
+                jobs=1,
+                progress=False,
+            )
         )
-        level_ms[level] = (time.perf_counter_ns() - start) / 1e6
         sizes[level] = sum(p.stat().st_size for p in out.rglob("*.png"))
         shutil.rmtree(out)
     for level in (0, 1, 9):
